@@ -1,0 +1,76 @@
+package dev.flyover.cli;
+
+import dev.flyover.Context;
+import dev.flyover.UserError;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * What every command shares: secret options are masked before anything prints, a {@link UserError} becomes one
+ * sentence (an ::error:: annotation in Actions) and exit 1, anything unexpected the same with its stack trace
+ * only in debug, and {@code status} is always set.
+ */
+public abstract class RunCommand implements Callable<Integer> {
+  /** Options whose values are secrets (URLs carry passwords). */
+  static final Set<String> SECRET_OPTIONS = Set.of("--fly-api-token", "--heroku-api-key", "--github-token");
+  static final Set<String> SECRET_URL_OPTIONS = Set.of("--database-url", "--heroku-database-url");
+
+  protected final Context ctx;
+
+  @Spec
+  protected CommandSpec spec;
+
+  protected RunCommand(Context ctx) {
+    this.ctx = ctx;
+  }
+
+  /** The command's work; returns the exit code. */
+  protected abstract int run() throws Exception;
+
+  @Override
+  public final Integer call() {
+    maskSecretOptions();
+    try {
+      int code = run();
+      if (ctx.outputs().get("status") == null) ctx.outputs().set("status", code == 0 ? "success" : "failure");
+      return code;
+    } catch (UserError e) {
+      fail(e.getMessage(), e);
+      return 1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      fail("flyover was cancelled before " + spec.name() + " finished.", e);
+      return 1;
+    } catch (Exception | LinkageError e) {
+      fail("flyover " + spec.name() + " failed unexpectedly (" + e.getClass().getSimpleName()
+          + (e.getMessage() == null ? "" : ": " + e.getMessage())
+          + "); re-run with debug logging for details and report it at the project's issue tracker.", e);
+      return 1;
+    }
+  }
+
+  private void fail(String message, Throwable t) {
+    ctx.console().error(message);
+    if (ctx.console().debugEnabled()) {
+      java.io.StringWriter sw = new java.io.StringWriter();
+      t.printStackTrace(new java.io.PrintWriter(sw));
+      ctx.console().debug(sw.toString());
+    }
+    ctx.outputs().set("status", "failure");
+    ctx.outputs().set("error", message);
+    ctx.summary().markdown("> [!CAUTION]\n> **" + spec.name() + " failed:** "
+        + dev.flyover.actions.JobSummary.inline(message));
+  }
+
+  private void maskSecretOptions() {
+    for (OptionSpec o : spec.options()) {
+      Object v = o.getValue();
+      if (!(v instanceof String s) || s.isBlank()) continue;
+      if (SECRET_OPTIONS.contains(o.longestName())) ctx.console().mask(s);
+      if (SECRET_URL_OPTIONS.contains(o.longestName())) ctx.console().maskUrl(s);
+    }
+  }
+}

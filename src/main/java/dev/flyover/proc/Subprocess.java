@@ -1,0 +1,181 @@
+package dev.flyover.proc;
+
+import dev.flyover.Env;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Runs a child process from an argument array (never a shell). Secrets go in {@link #env} or {@link #stdin},
+ * never in the arguments. Both streams are read line by line as they come (so the child never stalls on a full
+ * pipe), handed to listeners and kept for parsing. On timeout or interruption the whole process tree is killed.
+ */
+public final class Subprocess {
+  private final List<String> command;
+  private final Map<String, String> env = new HashMap<>();
+  private Path directory;
+  private byte[] stdin;
+  private Duration timeout = Duration.ofHours(6);
+  private Consumer<String> onStdout = l -> {};
+  private Consumer<String> onStderr = l -> {};
+
+  private Subprocess(List<String> command) {
+    this.command = List.copyOf(command);
+  }
+
+  public static Subprocess of(List<String> command) {
+    return new Subprocess(command);
+  }
+
+  /** The child's whole environment starts as this one (so PATH, HOME and the doubles' settings pass through). */
+  public Subprocess inherit(Env parent) {
+    env.putAll(parent.asMap());
+    return this;
+  }
+
+  public Subprocess env(String name, String value) {
+    if (value == null) env.remove(name); else env.put(name, value);
+    return this;
+  }
+
+  public Subprocess directory(Path dir) {
+    this.directory = dir;
+    return this;
+  }
+
+  /** Bytes written to the child's stdin, which is then closed; without it stdin is closed at once. */
+  public Subprocess stdin(byte[] bytes) {
+    this.stdin = bytes;
+    return this;
+  }
+
+  public Subprocess timeout(Duration timeout) {
+    this.timeout = Objects.requireNonNull(timeout);
+    return this;
+  }
+
+  public Subprocess onStdout(Consumer<String> listener) {
+    this.onStdout = listener;
+    return this;
+  }
+
+  public Subprocess onStderr(Consumer<String> listener) {
+    this.onStderr = listener;
+    return this;
+  }
+
+  public List<String> command() {
+    return command;
+  }
+
+  /** Runs to completion. */
+  public Result run() throws IOException, InterruptedException {
+    Process p = start();
+    List<String> out = new ArrayList<>();
+    List<String> err = new ArrayList<>();
+    Thread to = pump(p.getInputStream(), out, onStdout, "stdout");
+    Thread te = pump(p.getErrorStream(), err, onStderr, "stderr");
+    feed(p);
+    boolean finished;
+    try {
+      finished = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      killTree(p);
+      throw e;
+    }
+    if (!finished) killTree(p);
+    to.join(5_000);
+    te.join(5_000);
+    synchronized (out) {
+      synchronized (err) {
+        return new Result(finished ? p.exitValue() : -1, !finished, List.copyOf(out), List.copyOf(err));
+      }
+    }
+  }
+
+  /** Starts without waiting, for long-lived children such as {@code flyctl proxy}. */
+  public Process start() throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment().clear();
+    pb.environment().putAll(env);
+    if (directory != null) pb.directory(directory.toFile());
+    return pb.start();
+  }
+
+  private void feed(Process p) {
+    Thread t = new Thread(() -> {
+      try (OutputStream os = p.getOutputStream()) {
+        if (stdin != null) os.write(stdin);
+      } catch (IOException ignored) {
+        // The child exited or closed its stdin early; its exit status says what happened.
+      }
+    }, "stdin-" + command.get(0));
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private static Thread pump(InputStream in, List<String> sink, Consumer<String> listener, String name) {
+    Thread t = new Thread(() -> {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = r.readLine()) != null) {
+          synchronized (sink) {
+            sink.add(line);
+          }
+          listener.accept(line);
+        }
+      } catch (IOException e) {
+        // Stream closed because the child was killed.
+      } catch (UncheckedIOException e) {
+        // same
+      }
+    }, name);
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
+  /** Kills the process and everything it started. */
+  public static void killTree(Process p) {
+    p.descendants().forEach(ProcessHandle::destroy);
+    p.destroy();
+    try {
+      if (!p.waitFor(3, TimeUnit.SECONDS)) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        p.waitFor(3, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      p.destroyForcibly();
+    }
+  }
+
+  /** What a finished child left: exit code (-1 when it timed out) and its lines. */
+  public record Result(int exitCode, boolean timedOut, List<String> stdout, List<String> stderr) {
+    public boolean ok() {
+      return exitCode == 0 && !timedOut;
+    }
+
+    public String stdoutText() {
+      return String.join("\n", stdout);
+    }
+
+    public String stderrText() {
+      return String.join("\n", stderr);
+    }
+  }
+}
