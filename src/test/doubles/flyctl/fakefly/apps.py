@@ -1,0 +1,1 @@
+"""fly apps: to be filled in; registers its verbs with @command."""

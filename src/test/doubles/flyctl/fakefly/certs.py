@@ -1,0 +1,1 @@
+"""fly certs: to be filled in; registers its verbs with @command."""

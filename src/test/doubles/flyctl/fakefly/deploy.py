@@ -1,0 +1,1 @@
+"""fly deploy: to be filled in; registers its verbs with @command."""

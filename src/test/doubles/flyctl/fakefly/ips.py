@@ -1,0 +1,1 @@
+"""fly ips: to be filled in; registers its verbs with @command."""

@@ -1,0 +1,1 @@
+"""fly machines: to be filled in; registers its verbs with @command."""

@@ -1,0 +1,1 @@
+"""fly postgres: to be filled in; registers its verbs with @command."""

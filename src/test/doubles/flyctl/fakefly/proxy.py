@@ -1,0 +1,1 @@
+"""fly proxy: to be filled in; registers its verbs with @command."""

@@ -1,0 +1,1 @@
+"""fly secrets: to be filled in; registers its verbs with @command."""

@@ -1,0 +1,1 @@
+"""fly ssh: to be filled in; registers its verbs with @command."""
