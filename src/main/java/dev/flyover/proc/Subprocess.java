@@ -108,11 +108,37 @@ public final class Subprocess {
 
   /** Starts without waiting, for long-lived children such as {@code flyctl proxy}. */
   public Process start() throws IOException {
+    checkEncodable();
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().clear();
     pb.environment().putAll(env);
     if (directory != null) pb.directory(directory.toFile());
     return pb.start();
+  }
+
+  /**
+   * The JVM encodes arguments and environment values in the locale's charset, fixed at start-up; with no LANG
+   * (as in a bare container) that is ASCII, and anything else would silently become '?'. Refuse instead, without
+   * showing the value.
+   */
+  private void checkEncodable() {
+    java.nio.charset.CharsetEncoder enc;
+    try {
+      enc = java.nio.charset.Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8")).newEncoder();
+    } catch (IllegalArgumentException e) {
+      return;
+    }
+    for (String a : command) {
+      if (!enc.canEncode(a)) throw notEncodable("an argument");
+    }
+    for (Map.Entry<String, String> e : env.entrySet()) {
+      if (!enc.canEncode(e.getKey()) || !enc.canEncode(e.getValue())) throw notEncodable("the variable " + e.getKey());
+    }
+  }
+
+  private dev.flyover.UserError notEncodable(String what) {
+    return new dev.flyover.UserError("Cannot pass " + what + " to " + Path.of(command.get(0)).getFileName()
+        + ": it has non-ASCII characters and this machine has no UTF-8 locale; set LANG=C.UTF-8 and run again.");
   }
 
   private void feed(Process p) {
