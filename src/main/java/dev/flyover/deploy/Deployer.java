@@ -113,10 +113,10 @@ public final class Deployer {
     }
 
     void execute() throws InterruptedException {
-      validate();
       toml = FlyToml.find(req.directory(), req.config());
       app = FlyToml.appName(req.app(), toml);
       hostname = app + ".fly.dev";
+      validate();
       if (toml.isEmpty() && req.image().isEmpty()) {
         throw new UserError("There is no fly.toml in " + req.directory() + ", so there is nothing to build: add one (`fly launch --no-deploy`"
             + " writes it), point " + opt("config") + " or " + opt("working-directory") + " at it, or set "

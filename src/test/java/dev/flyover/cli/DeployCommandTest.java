@@ -68,6 +68,7 @@ class DeployCommandTest {
     assertFalse(all.contains("npm_dry_value"));
     assertTrue(all.contains("https://shop.fly.dev/"), all);
     assertTrue(all.contains("Deploy plan for shop"), all);
+    assertTrue(r.stdout().contains("```sh\nflyctl deploy "), r.stdout());
   }
 
   @Test

@@ -196,6 +196,7 @@ class DeployActionTest {
   void invalidStrategy() {
     ActionHarness.Result r = action().input("strategy", "fast").run();
     assertFailedCleanly(r, "strategy input is 'fast'", "canary, rolling, bluegreen or immediate");
+    assertEquals("shop", r.outputs().get("app-name"), "what is known is still written");
     assertEquals(1, fly.calls().size(), "only the setup's apps create: flyctl was never run");
   }
 
