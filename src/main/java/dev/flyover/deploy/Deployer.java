@@ -518,18 +518,26 @@ public final class Deployer {
     // ---- GitHub and result ----
 
     void finishGitHub() {
-      github.ifPresent(g -> g.finish(error == null, Optional.of("https://" + hostname + "/"),
-          error == null ? "Release v" + releaseVersion + " is live" : error));
+      if (github.isEmpty()) return;
+      github.get().finish(error == null, Optional.of("https://" + hostname + "/"),
+          error == null ? "Release v" + releaseVersion + " is live" : error);
     }
 
     DeployResult result() {
       long seconds = Duration.between(started, ctx.clock().instant()).toSeconds();
       Optional<String> host = Optional.ofNullable(hostname);
+      // Plain calls rather than method references: a dry run then never loads the GitHub classes.
+      Optional<Long> deploymentId = Optional.empty();
+      Optional<String> deploymentNote = Optional.empty();
+      if (github.isPresent()) {
+        deploymentId = github.get().id();
+        deploymentNote = github.get().note();
+      }
       return new DeployResult(error == null ? "success" : "failure", Optional.ofNullable(error), app, host,
           host.map(h -> "https://" + h + "/"), Optional.ofNullable(previousVersion), Optional.ofNullable(releaseVersion),
           Optional.ofNullable(previousImage), Optional.ofNullable(image), machines, healthCheck,
           Optional.ofNullable(healthDetail), rolledBack, Optional.ofNullable(rollbackVersion),
-          github.flatMap(GitHubDeployment::id), github.flatMap(GitHubDeployment::note), seconds, argv, req.dryRun(),
+          deploymentId, deploymentNote, seconds, argv, req.dryRun(),
           List.copyOf(warnings));
     }
   }

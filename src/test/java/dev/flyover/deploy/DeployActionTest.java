@@ -422,4 +422,18 @@ class DeployActionTest {
     String argv = fly.calls("deploy").get(0).path("argv").toString();
     assertTrue(argv.contains("apps/web/deploy/fly.production.toml"), argv);
   }
+
+  @Test
+  void badHealthCheckUrl() {
+    ActionHarness.Result r = action().input("health-check-url", "ftp://shop.example.com").run();
+    assertFailedCleanly(r, "health-check-url input 'ftp://shop.example.com' is not an http:// or https:// URL");
+    assertEquals(0, deployCalls());
+  }
+
+  @Test
+  void requestNeverPrintsItsSecrets() {
+    DeployRequest req = DeployRequest.builder(java.nio.file.Path.of(".")).token(TOKEN).githubToken(GH_TOKEN)
+        .buildSecrets(List.of("A=buildsecretvalue")).build();
+    assertFalse(req.toString().contains(TOKEN) || req.toString().contains(GH_TOKEN) || req.toString().contains("buildsecretvalue"));
+  }
 }
