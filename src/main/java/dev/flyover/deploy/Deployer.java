@@ -90,6 +90,8 @@ public final class Deployer {
     Integer previousVersion;
     String previousImage;
     Integer releaseVersion;
+    /** The highest release version seen after the deploy, failed ones included. */
+    int newest;
     String image;
     List<DeployResult.Machine> machines = List.of();
     String healthCheck = "skipped";
@@ -375,6 +377,7 @@ public final class Deployer {
         throw e;
       }
       int prev = previousVersion == null ? 0 : previousVersion;
+      newest = Math.max(prev, after.stream().mapToInt(Release::version).max().orElse(0));
       Optional<Release> fresh = at.emittedVersion().flatMap(v -> after.stream().filter(r -> r.version() == v).findFirst())
           .or(() -> after.stream().filter(r -> r.version() > prev).max(Comparator.comparingInt(Release::version)));
       if (fresh.isEmpty()) {
@@ -429,8 +432,11 @@ public final class Deployer {
             + "): fix the command or what it runs (see its log above), then push again.");
       }
       if (why.contains("timeout reached waiting for health checks")) {
-        return new UserError("The new machines never passed their Fly health checks, so the deploy failed (" + why + "): check `fly logs -a "
-            + app + "` and the checks in fly.toml, or raise " + opt("wait-timeout") + ".");
+        String failed = "The new machines never passed their Fly health checks, so the deploy failed (" + why + ")";
+        // Unlike a failed release command, this leaves machines on the new image: worth rolling back.
+        if (req.rollback()) return new UserError(failed + "; " + rollback() + ".");
+        return new UserError(failed + ": check `fly logs -a " + app + "` and the checks in fly.toml, raise "
+            + opt("wait-timeout") + ", or set " + opt("rollback") + ": true to restore the previous image automatically.");
       }
       if (why.contains("could not find image")) {
         return new UserError("The image to deploy was not found (" + why + "): check the " + named("image") + ", and that the image"
@@ -498,7 +504,7 @@ public final class Deployer {
       try {
         List<Release> after = releases();
         readStatus();
-        Optional<Release> r = after.stream().filter(x -> x.version() > releaseVersion && x.status().equals("complete")
+        Optional<Release> r = after.stream().filter(x -> x.version() > newest && x.status().equals("complete")
             && sameImage(x.imageRef(), t.imageRef())).max(Comparator.comparingInt(Release::version));
         if (r.isPresent()) {
           rolledBack = true;

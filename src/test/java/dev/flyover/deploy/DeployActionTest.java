@@ -275,6 +275,16 @@ class DeployActionTest {
   }
 
   @Test
+  void flyHealthChecksNeverPassWithRollback() {
+    String first = firstRelease();
+    fly.fault("deploy", Map.of("mode", "health-checks-timeout", "times", 1));
+    ActionHarness.Result r = action().input("rollback", "true").run();
+    assertFailedCleanly(r, "never passed their Fly health checks", "rolled back to release v1's image " + first, "as release v3");
+    assertEquals("true", r.outputs().get("rolled-back"));
+    assertTrue(app.paths().isEmpty(), "no HTTP check of a failed deploy");
+  }
+
+  @Test
   void healthCheckNeverGreen() {
     firstRelease();
     app.status(503);
