@@ -141,7 +141,9 @@ class DeployActionTest {
 
   @Test
   void tokensNeverReachArgvOrOutput() {
-    ActionHarness.Result r = action().input("build-secrets", "NPM_TOKEN=npm_s3cret_build_value\n").run();
+    // with step debug on, so every debug line (flyctl argv, quiet stderr) is scanned too
+    ActionHarness.Result r = action().input("build-secrets", "NPM_TOKEN=npm_s3cret_build_value\n")
+        .env("RUNNER_DEBUG", "1").run();
     assertEquals(0, r.exitCode(), r.everything());
     for (JsonNode c : fly.calls()) {
       String argv = c.path("argv").toString();
