@@ -72,7 +72,7 @@ public final class JobSummary {
     return s == null ? "" : s.replace("|", "\\|").replace("\r\n", "<br>").replace("\n", "<br>");
   }
 
-  /** Escapes a value from outside for use in Markdown text. */
+  /** Escapes a value from outside for use in Markdown text (table cells escape pipes themselves). */
   public static String inline(String s) {
     if (s == null) return "";
     StringBuilder sb = new StringBuilder();
@@ -81,7 +81,7 @@ public final class JobSummary {
         case '<' -> sb.append("&lt;");
         case '>' -> sb.append("&gt;");
         case '&' -> sb.append("&amp;");
-        case '\\', '`', '*', '_', '[', ']', '#', '|', '~' -> sb.append('\\').append(c);
+        case '\\', '`', '*', '_', '[', ']', '#', '~' -> sb.append('\\').append(c);
         case '\n', '\r' -> sb.append(' ');
         default -> sb.append(c);
       }

@@ -25,8 +25,10 @@ import org.kohsuke.github.extras.HttpClientGitHubConnector;
 
 /**
  * A GitHub Deployment for this deploy: created for GITHUB_SHA in the environment, then {@code in_progress},
- * then {@code success} (with the app's URL and the run's log) or {@code failure}. Nothing here can fail the
- * deploy: a missing {@code deployments: write} permission or an unreachable API is a warning.
+ * then {@code success} (with the app's URL and the run's log) or {@code failure}. A missing
+ * {@code deployments: write} permission is a warning. An API that is down when the deployment is created stops
+ * the run before anything is deployed (one clear failure, nothing changed); once the deploy has started, GitHub
+ * trouble is only a warning, so a good deploy is never reported as failed.
  */
 final class GitHubDeployment {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -85,7 +87,13 @@ final class GitHubDeployment {
           .requiredContexts(List.of()).productionEnvironment(environment.equals("production"))
           .description("flyover deploy of " + app).create();
       console.info("GitHub Deployment " + deployment.getId() + " created for " + environment + ".");
-    } catch (IOException | RuntimeException e) {
+    } catch (HttpException e) {
+      if (e.getResponseCode() >= 500 || e.getResponseCode() <= 0) throw down(e.getResponseCode(), e);
+      warn("could not create a GitHub Deployment", e);
+      return;
+    } catch (IOException e) {
+      throw down(0, e);
+    } catch (RuntimeException e) {
       warn("could not create a GitHub Deployment", e);
       return;
     }
@@ -133,6 +141,15 @@ final class GitHubDeployment {
     } catch (IOException | RuntimeException e) {
       warn("could not set GitHub Deployment " + deployment.getId() + " to " + (success ? "success" : "failure"), e);
     }
+  }
+
+  private dev.flyover.UserError down(int status, Exception e) {
+    String how = status > 0 ? "answered " + status
+        : "did not answer (" + e.getClass().getSimpleName()
+            + (e.getMessage() == null ? "" : ": " + e.getMessage().lines().findFirst().orElse("")) + ")";
+    return new dev.flyover.UserError("The GitHub API at " + api + " " + how + " when flyover created the GitHub"
+        + " Deployment, so nothing was deployed: check GITHUB_API_URL and GitHub's status and re-run, or set the"
+        + " github-token input to '' to deploy without a GitHub Deployment.");
   }
 
   private void warn(String what, Exception e) {

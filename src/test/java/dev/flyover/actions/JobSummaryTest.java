@@ -24,7 +24,7 @@ class JobSummaryTest {
     JobSummary s = new JobSummary(new Masker(false, l -> {}));
     s.table(List.of("Name", "Why"), List.of(List.of(JobSummary.inline("A|B<script>"), "two\nlines")));
     String md = s.render();
-    assertTrue(md.contains("A\\\\|B&lt;script&gt;") || md.contains("A\\|B&lt;script&gt;"), md);
+    assertTrue(md.contains("| A\\|B&lt;script&gt; |"), md);
     assertFalse(md.contains("<script>"));
     assertTrue(md.contains("two<br>lines"));
   }

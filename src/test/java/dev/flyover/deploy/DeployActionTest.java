@@ -383,21 +383,24 @@ class DeployActionTest {
   }
 
   @Test
-  void githubApiDownIsAWarning() {
+  void githubApiDownStopsBeforeAnythingIsDeployed() {
     ActionHarness.Result r = action().env("GITHUB_API_URL", GitHubApiDouble.deadUrl()).run();
-    assertEquals(0, r.exitCode(), r.everything());
-    assertEquals("success", r.outputs().get("status"));
+    assertEquals(1, r.exitCode(), r.everything());
+    assertEquals("failure", r.outputs().get("status"));
     assertFalse(r.outputs().containsKey("deployment-id"));
-    assertTrue(r.commands().commands().stream().anyMatch(c -> c.name().equals("warning")
-        && c.data().contains("did not answer") && c.data().contains("not affected")), r.stdout());
+    List<String> errors = r.commands().errors();
+    assertEquals(1, errors.size(), r.stdout());
+    assertTrue(errors.get(0).contains("did not answer") && errors.get(0).contains("nothing was deployed"), errors.get(0));
+    assertTrue(fly.calls("deploy").isEmpty(), "flyctl deploy never ran");
   }
 
   @Test
-  void githubServerErrorIsAWarning() {
+  void githubServerErrorStopsBeforeAnythingIsDeployed() {
     github.down(502);
     ActionHarness.Result r = action().run();
-    assertEquals(0, r.exitCode(), r.everything());
-    assertTrue(r.commands().commands().stream().anyMatch(c -> c.name().equals("warning") && c.data().contains("502")), r.stdout());
+    assertEquals(1, r.exitCode(), r.everything());
+    assertTrue(r.commands().errors().get(0).contains("answered 502"), r.stdout());
+    assertTrue(fly.calls("deploy").isEmpty(), "flyctl deploy never ran");
   }
 
   @Test
