@@ -200,6 +200,10 @@ class Ctx:
 
 
 def main(argv):
+    # flyctl writes each line as it happens; a piped Python stdout would otherwise hold lines back and reorder
+    # them against stderr.
+    sys.stdout.reconfigure(line_buffering=True)
+    sys.stderr.reconfigure(line_buffering=True)
     # Imported for their @command registrations.
     from . import apps, certs, deploy, ips, machines, postgres, proxy, secrets, ssh, version  # noqa: F401
     cmd, rest = resolve(argv)

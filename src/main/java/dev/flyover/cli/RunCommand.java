@@ -61,8 +61,11 @@ public abstract class RunCommand implements Callable<Integer> {
     }
     ctx.outputs().set("status", "failure");
     ctx.outputs().set("error", message);
-    ctx.summary().markdown("> [!CAUTION]\n> **" + spec.name() + " failed:** "
-        + dev.flyover.actions.JobSummary.inline(message));
+    // Commands that report their own failure in the summary have said it already.
+    if (ctx.summary().isEmpty()) {
+      ctx.summary().markdown("> [!CAUTION]\n> **" + spec.name() + " failed:** "
+          + dev.flyover.actions.JobSummary.inline(message));
+    }
   }
 
   private void maskSecretOptions() {

@@ -79,6 +79,7 @@ public final class FlyctlException extends UserError {
     StringBuilder sb = new StringBuilder();
     for (String a : args) {
       if (a.startsWith("-")) break;
+      if (a.contains("/")) continue; // a working directory or config path says nothing about the verb
       if (sb.length() > 0) sb.append(' ');
       sb.append(a);
       if (sb.length() > 40) break;
