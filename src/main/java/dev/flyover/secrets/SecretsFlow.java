@@ -65,8 +65,8 @@ public final class SecretsFlow {
     List<PlanEntry> refused = planned.refused();
     if (req.dryRun()) {
       for (PlanEntry e : refused) con.warn(e.name() + " cannot be moved exactly: " + e.reason() + ".");
-      con.notice("Dry run: nothing was changed on Fly. " + plan.stream().filter(PlanEntry::moves).count()
-          + " secrets would be set on " + req.flyApp() + ".");
+      con.notice("Dry run: nothing was changed on Fly. " + count(plan.stream().filter(PlanEntry::moves).count(), "secret")
+          + " would be set on " + req.flyApp() + ".");
       return planned;
     }
     if (!refused.isEmpty()) {
@@ -87,7 +87,7 @@ public final class SecretsFlow {
     transfer(req, src, moving, planned);
     verify(req, moving, planned);
     SecretsResult done = new SecretsResult(src.label(), req.flyApp(), plan, false, req.stage(), true);
-    con.notice(moving.size() + " secrets " + (req.stage() ? "staged" : "set") + " on Fly app " + req.flyApp()
+    con.notice(count(moving.size(), "secret") + " " + (req.stage() ? "staged" : "set") + " on Fly app " + req.flyApp()
         + (req.stage() ? "; they take effect at the next deploy." : "."));
     return done;
   }
@@ -108,6 +108,7 @@ public final class SecretsFlow {
       if (value.strip().length() >= MIN_MASK_LENGTH) {
         con.mask(value);
         con.mask(value.strip());
+        if (urlPassword(value.strip()).length() >= MIN_MASK_LENGTH) con.maskUrl(value.strip());
       }
       return;
     }
@@ -117,6 +118,16 @@ public final class SecretsFlow {
         if (!line.equals(line.strip())) con.mask(line);
       }
     }
+  }
+
+  /** The password in {@code scheme://user:password@host…}, or "" (a child may print it alone or decoded). */
+  static String urlPassword(String url) {
+    int scheme = url.indexOf("://");
+    int at = url.lastIndexOf('@');
+    if (scheme < 0 || at < scheme) return "";
+    String userInfo = url.substring(scheme + 3, at);
+    int colon = userInfo.indexOf(':');
+    return colon < 0 ? "" : userInfo.substring(colon + 1);
   }
 
   // ---------------------------------------------------------------- source
@@ -256,7 +267,14 @@ public final class SecretsFlow {
     }
     Set<String> untouched = new HashSet<>(onFly);
     plan.forEach(p -> untouched.remove(p.flyName()));
-    if (!untouched.isEmpty()) con.info("  (" + untouched.size() + " other secrets on Fly are left as they are)");
+    if (!untouched.isEmpty()) {
+      con.info("  (" + count(untouched.size(), "other secret") + " on Fly " + (untouched.size() == 1 ? "is" : "are")
+          + " left as " + (untouched.size() == 1 ? "it is)" : "they are)"));
+    }
+  }
+
+  static String count(long n, String noun) {
+    return n + " " + noun + (n == 1 ? "" : "s");
   }
 
   private static String pad(String s, int width) {
@@ -290,7 +308,7 @@ public final class SecretsFlow {
     if (!forms.isEmpty()) {
       done++;
       List<String> args = args(req, "import", done == calls);
-      run(args, SecretEncoder.stream(forms), "Setting " + forms.size() + " secrets on Fly app " + req.flyApp()
+      run(args, SecretEncoder.stream(forms), "Setting " + count(forms.size(), "secret") + " on Fly app " + req.flyApp()
           + " (" + mode + ")", set, moving, planned, src);
       set.addAll(forms.keySet());
     }
@@ -367,7 +385,8 @@ public final class SecretsFlow {
     long moving = r.plan().stream().filter(PlanEntry::moves).count();
     String verb = r.dryRun() ? "would be set" : r.completed() ? (r.staged() ? "staged for the next deploy" : "set and deployed")
         : "not set (the run stopped)";
-    s.markdown("**" + moving + "** secrets " + verb + ", **" + skipped.size() + "** config vars left behind.");
+    s.markdown("**" + moving + "** " + (moving == 1 ? "secret " : "secrets ") + verb + ", **" + skipped.size() + "** config "
+        + (skipped.size() == 1 ? "var" : "vars") + " left behind.");
     List<List<String>> rows = new ArrayList<>();
     for (PlanEntry p : r.plan()) {
       rows.add(List.of(JobSummary.code(p.name()), p.flyName().equals(p.name()) ? "" : JobSummary.code(p.flyName()),

@@ -235,6 +235,18 @@ class SecretsCommandTest {
   }
 
   @Test
+  void aFailedSetAfterTheImportSaysWhatWasSetAndWhatWasNot() {
+    fly.fault("secrets set", Map.of("exit", 1, "stderr", "Error: update secrets: failed to update app secrets: 500 boom"));
+    ActionHarness.Result r = run(action().input("include", "PEM_KEY\nCRLF_INSIDE"));
+    assertEquals(1, r.exitCode());
+    assertEquals(List.of("Setting secrets on Fly app shop-fly failed (flyctl secrets set failed (exit 1): update secrets:"
+        + " failed to update app secrets: 500 boom); PEM_KEY were set, CRLF_INSIDE were not: fix the cause and re-run"
+        + " (secrets already set are replaced, not duplicated)."), r.commands().errors());
+    assertEquals(Map.of("PEM_KEY", Corpus.PEM), storedOnFly());
+    assertEquals("", r.outputs().get("secrets-imported"));
+  }
+
+  @Test
   void missingFlyAppFailsBeforeAnything() {
     ActionHarness.Result r = run(action().input("fly-app", "nope-fly"));
     assertEquals(1, r.exitCode());
