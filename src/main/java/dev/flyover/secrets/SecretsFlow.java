@@ -33,7 +33,8 @@ public final class SecretsFlow {
    * every later line of the job log and hide nothing. */
   static final int MIN_MASK_LENGTH = 3;
   private static final Pattern VALID_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-  private static final Duration FLYCTL_TIMEOUT = Duration.ofMinutes(15);
+  /** A non-staged call restarts every machine. */
+  private static final Duration FLYCTL_TIMEOUT = Duration.ofMinutes(30);
 
   private final Context ctx;
   private final Flyctl flyctl;
@@ -334,12 +335,14 @@ public final class SecretsFlow {
     try {
       flyctl.call(args).stdin(stdin).timeout(FLYCTL_TIMEOUT).stream(title).run();
     } catch (UserError e) {
+      // flyctl's message may quote a line it was given: keep it scrubbed, and drop the exception itself (no cause)
+      // so a debug stack trace cannot carry it either.
       String why = scrub(e.getMessage(), src.vars().values());
       List<String> notSet = moving.stream().map(PlanEntry::flyName).filter(n -> !alreadySet.contains(n)).toList();
       String state = alreadySet.isEmpty() ? "nothing was set" : String.join(", ", alreadySet) + " were set, "
           + String.join(", ", notSet) + " were not";
       throw new SecretsError("Setting secrets on Fly app " + args.get(3) + " failed (" + stripDot(why) + "); " + state
-          + ": fix the cause and re-run (secrets already set are replaced, not duplicated).", planned, e);
+          + ": fix the cause and re-run (secrets already set are replaced, not duplicated).", planned, null);
     }
   }
 

@@ -226,7 +226,8 @@ class SecretsCommandTest {
   @Test
   void flyctlFailureIsScrubbedAndSaysWhatWasSet() {
     fly.fault("secrets import", Map.of("mode", "echo-first-line"));
-    ActionHarness.Result r = run(action().input("exclude", "HUGE_LINE\nCRLF_TRAILING"));
+    // With step debug on, so stack traces and flyctl's own output are printed (and scanned) too.
+    ActionHarness.Result r = run(action().input("exclude", "HUGE_LINE\nCRLF_TRAILING").env("RUNNER_DEBUG", "1"));
     assertEquals(1, r.exitCode());
     String error = r.commands().errors().get(0);
     assertTrue(error.startsWith("Setting secrets on Fly app shop-fly failed (flyctl secrets import failed (exit 1): Failed to parse"), error);
@@ -282,6 +283,21 @@ class SecretsCommandTest {
     Map<String, String> stored = storedOnFly();
     vars.forEach((k, v) -> assertEquals(v, stored.get(k), k));
     assertEquals(vars.keySet(), stored.keySet());
+  }
+
+  @Test
+  void fromFileWithTheApiUsesTheAddonList() {
+    Map<String, String> vars = new LinkedHashMap<>();
+    vars.put("REDIS_URL", "redis://:canaryredis@h:6379");
+    vars.put("MEMCACHIER_SERVERS", "canary-memcachier.example:11211");
+    ActionHarness h = action().input("from-file", "config.json")
+        .file("config.json", "{\"REDIS_URL\": \"redis://:canaryredis@h:6379\", \"MEMCACHIER_SERVERS\": \"canary-memcachier.example:11211\"}");
+    ActionHarness.Result r = run(h);
+    assertEquals(0, r.exitCode(), r.stdout());
+    // The add-on list says REDIS is a Heroku add-on of this app; MEMCACHIER is not attached, so it moves.
+    assertEquals(Map.of("MEMCACHIER_SERVERS", "canary-memcachier.example:11211"), storedOnFly());
+    assertTrue(r.summary().contains("| `REDIS_URL` |  | excluded | set by the Heroku add-on redis-curved"), r.summary());
+    assertTrue(r.summary().contains("heroku config --json file config.json"), r.summary());
   }
 
   @Test
@@ -360,7 +376,7 @@ class SecretsCommandTest {
       for (Path p : (Iterable<Path>) files::iterator) {
         try {
           // The doubles' state is Fly's and Heroku's storage, and the input files are the user's.
-          if (!Files.isRegularFile(p) || p.toString().contains("flyctl-double") || p.getFileName().toString().equals("config.txt")
+          if (!Files.isRegularFile(p) || p.toString().contains("flyctl-double") || p.getFileName().toString().startsWith("config.")
               || p.getFileName().toString().equals(".env")) continue;
           if (Files.getLastModifiedTime(p).toInstant().isBefore(since) || Files.size(p) > 4_000_000) continue;
           sb.append(new String(Files.readAllBytes(p), StandardCharsets.UTF_8)).append('\n');
