@@ -344,6 +344,14 @@ class SecretsCommandTest {
     written.add(r.stdout() + r.stderr());
     assertEquals(0, r.exitCode(), r.stderr());
     assertEquals(Map.of("PEM_KEY", Corpus.PEM, "UNICODE", Corpus.movable().get("UNICODE")), storedOnFly());
+
+    // Boolean flags as a terminal user writes them.
+    CliHarness.Result dry = cli.run("secrets", "--heroku-app", "shop", "--fly-app", "shop-fly", "--include", "PEM_KEY",
+        "--overwrite=false", "--stage=false", "--dry-run");
+    written.add(dry.stdout() + dry.stderr());
+    assertEquals(0, dry.exitCode(), dry.stderr());
+    assertTrue(dry.stderr().matches("(?s).*PEM_KEY +keep: already on Fly; kept because --overwrite is false.*"), dry.stderr());
+    assertEquals(1, fly.calls("secrets", "import").size());
   }
 
   // ------------------------------------------------------------ leak scanning
