@@ -55,7 +55,7 @@ public final class SecretsFlow {
     Source src = load(req);
     // Masks first: nothing below may print before every value is registered.
     src.vars().forEach((k, v) -> maskVar(con, k, v));
-    con.info("Read " + src.vars().size() + " config vars from " + src.label() + ".");
+    con.info("Read " + count(src.vars().size(), "config var") + " from " + src.label() + ".");
 
     con.info("Listing the secrets already on Fly app " + req.flyApp() + ".");
     Set<String> onFly = flyNames(req.flyApp());
@@ -109,7 +109,15 @@ public final class SecretsFlow {
       if (value.strip().length() >= MIN_MASK_LENGTH) {
         con.mask(value);
         con.mask(value.strip());
-        if (urlPassword(value.strip()).length() >= MIN_MASK_LENGTH) con.maskUrl(value.strip());
+        // A child may print a URL's password alone, or percent-decoded.
+        String password = urlPassword(value.strip());
+        if (password.length() >= MIN_MASK_LENGTH) con.mask(password);
+        try {
+          String decoded = java.net.URLDecoder.decode(password.replace("+", "%2B"), StandardCharsets.UTF_8);
+          if (decoded.strip().length() >= MIN_MASK_LENGTH) con.mask(decoded);
+        } catch (IllegalArgumentException notPercentEncoded) {
+          // the raw form is masked
+        }
       }
       return;
     }
