@@ -224,6 +224,17 @@ class SecretsCommandTest {
   }
 
   @Test
+  void noSourceAndNoKeyEachSaySoInOneSentence() {
+    ActionHarness.Result noApp = run(action().input("heroku-app", ""));
+    assertEquals(List.of("No Heroku app: set heroku-app (or HEROKU_APP) to the name of the app on Heroku."),
+        noApp.commands().errors());
+    ActionHarness.Result noKey = run(action().input("heroku-api-key", ""));
+    assertEquals(List.of("No Heroku API key: set heroku-api-key (or HEROKU_API_KEY) to a key from `heroku authorizations:create`."),
+        noKey.commands().errors());
+    assertEquals(List.of(), fly.calls());
+  }
+
+  @Test
   void flyctlFailureIsScrubbedAndSaysWhatWasSet() {
     fly.fault("secrets import", Map.of("mode", "echo-first-line"));
     // With step debug on, so stack traces and flyctl's own output are printed (and scanned) too.
