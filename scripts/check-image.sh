@@ -78,6 +78,11 @@ if not any(re.match(r"ENV\s+LANG=C\.UTF-8\b", l) for l in final):
     fail("the final stage must set ENV LANG=C.UTF-8")
 PY
 
+echo "==> action.yml names this version's image"
+pom_version=$(sed -n 's|^  <version>\(.*\)</version>$|\1|p' pom.xml | head -n 1)
+grep -Eq "^  image: docker://ghcr\.io/[a-z0-9-]+/flyover:v${pom_version//./\\.}\$" action.yml \
+  || fail "action.yml's runs.image should be docker://ghcr.io/OWNER/flyover:v$pom_version: run scripts/set-version.sh $pom_version"
+
 echo "==> flyctl pin"
 version=$(sed -n 's/^ARG FLYCTL_VERSION=//p' Dockerfile)
 grep -q "  flyctl_${version}_Linux_x86_64.tar.gz\$" docker/flyctl.sha256 \
