@@ -72,6 +72,7 @@ add "--version, image runtime"   "${base_env[@]}" "${entry[@]}" --version
 add "$dry_label, plain jar"      "${base_env[@]}" ${dry_env[@]+"${dry_env[@]}"} java -jar "$jar" "${dry_args[@]}"
 add "$dry_label, image runtime"  "${base_env[@]}" ${dry_env[@]+"${dry_env[@]}"} "${entry[@]}" "${dry_args[@]}"
 
+cut -d' ' -f1-3 /proc/loadavg > "$out/load-start"
 cd "$out/workspace"
 for ((r = 1; r <= ROUNDS; r++)); do
   echo "round $r/$ROUNDS" >&2
@@ -83,6 +84,7 @@ for i in "${!cmds[@]}"; do
   done
 done > ../rss.txt
 cd - >/dev/null
+cut -d' ' -f1-3 /proc/loadavg > "$out/load-end"
 
 python3 - "$out" "$ROUNDS" "$RUNS" "${names[@]}" <<'PY' | tee "$out/startup.md"
 import json, statistics, sys, glob, subprocess, os
@@ -98,7 +100,9 @@ for line in open(f"{out}/rss.txt"):
 med = {i: statistics.median(t) * 1000 for i, t in times.items()}
 mem = {i: statistics.median(v) / 1024 for i, v in rss.items()}
 jdk = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[1]
-print(f"{os.cpu_count()} CPUs, {jdk}; {rounds} alternating rounds x {runs} runs = {rounds * runs} samples per command.\n")
+load = [open(f"{out}/load-{w}").read().strip() for w in ("start", "end")]
+print(f"{os.cpu_count()} CPUs, {jdk}; {rounds} alternating rounds x {runs} runs = {rounds * runs} samples per "
+      f"command; load average {load[0]} at the start, {load[1]} at the end.\n")
 print("| Command | Median | vs plain jar | Peak RSS |")
 print("| --- | ---: | ---: | ---: |")
 for i, n in enumerate(names):
