@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Startup benchmark: `flyover --version` and a deploy dry-run, through plain `java -jar target/flyover.jar` and
+# Startup benchmark: `flyover --version`, `flyover deploy --dry-run` (when the jar has it) and `flyover action`
+# asked for a deploy dry-run (what every container run executes), through plain `java -jar target/flyover.jar` and
 # through the runtime the image ships (scripts/build-runtime.sh: jlink + AppCDS, started with the Dockerfile's
 # ENTRYPOINT flags), with a hello-world class as the floor. All commands are measured in one run, alternating:
 # ROUNDS rounds of hyperfine, each running every command RUNS times, so drift on a shared machine hits all alike.
@@ -51,26 +52,23 @@ printf 'app = "flyover-bench"\nprimary_region = "iad"\n' > "$out/workspace/fly.t
 
 # Every command starts from the same clean environment; the dry-run is given the way the runner gives it.
 base_env=(env -i PATH=/usr/bin:/bin HOME="$PWD/$out/home" FLYCTL=/bin/false)
-if java -jar "$jar" deploy --help 2>/dev/null | grep -q -- '--dry-run'; then
-  dry_label='deploy --dry-run'
-  dry_args=(deploy --dry-run --fly-app=flyover-bench --fly-api-token=bench-token)
-  dry_env=()
-else
-  # Until `deploy --dry-run` exists: the container's real entry point, `action`, asked for a deploy dry-run.
-  dry_label='action (deploy, dry-run)'
-  dry_args=(action)
-  dry_env=(GITHUB_ACTIONS=true GITHUB_WORKSPACE="$PWD/$out/workspace" GITHUB_OUTPUT="$PWD/$out/github_output"
-    GITHUB_STEP_SUMMARY="$PWD/$out/step_summary" INPUT_COMMAND=deploy INPUT_DRY-RUN=true
-    INPUT_FLY-API-TOKEN=bench-token INPUT_FLY-APP=flyover-bench)
-fi
+# `flyover action` is what every container run executes: a deploy dry-run asked for the way the runner asks.
+action_env=(GITHUB_ACTIONS=true GITHUB_WORKSPACE="$PWD/$out/workspace" GITHUB_OUTPUT="$PWD/$out/github_output"
+  GITHUB_STEP_SUMMARY="$PWD/$out/step_summary" INPUT_COMMAND=deploy INPUT_DRY-RUN=true
+  INPUT_FLY-API-TOKEN=bench-token INPUT_FLY-APP=flyover-bench)
 
 names=(); cmds=()
 add() { names+=("$1"); shift; local q; printf -v q '%q ' "$@"; cmds+=("${q% }"); }
 add "hello world (floor)"        "${base_env[@]}" java -cp "$PWD/$out" Hello
 add "--version, plain jar"       "${base_env[@]}" java -jar "$jar" --version
 add "--version, image runtime"   "${base_env[@]}" "${entry[@]}" --version
-add "$dry_label, plain jar"      "${base_env[@]}" ${dry_env[@]+"${dry_env[@]}"} java -jar "$jar" "${dry_args[@]}"
-add "$dry_label, image runtime"  "${base_env[@]}" ${dry_env[@]+"${dry_env[@]}"} "${entry[@]}" "${dry_args[@]}"
+if java -jar "$jar" deploy --help 2>/dev/null | grep -q -- '--dry-run'; then
+  dry=(deploy --dry-run --fly-app=flyover-bench --fly-api-token=bench-token)
+  add "deploy --dry-run, plain jar"      "${base_env[@]}" java -jar "$jar" "${dry[@]}"
+  add "deploy --dry-run, image runtime"  "${base_env[@]}" "${entry[@]}" "${dry[@]}"
+fi
+add "action (deploy dry-run), plain jar"     "${base_env[@]}" "${action_env[@]}" java -jar "$jar" action
+add "action (deploy dry-run), image runtime" "${base_env[@]}" "${action_env[@]}" "${entry[@]}" action
 
 cut -d' ' -f1-3 /proc/loadavg > "$out/load-start"
 cd "$out/workspace"
