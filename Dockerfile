@@ -6,9 +6,8 @@
 #            archive from training runs that need no network (bench/startup.sh measures the same script's output).
 #   flyctl   the pinned flyctl release, checked against docker/flyctl.sha256.
 #   final    Debian slim + PostgreSQL clients + flyctl + /opt/flyover (runtime, jar, archive) and nothing else.
-# scripts/check-image.sh (run by .ci/run) keeps the module list and the final stage's copies honest.
-
-ARG DEBIAN_IMAGE=debian:bookworm-slim
+# scripts/check-image.sh (run by .ci/run) keeps the module list and the final stage's copies honest. Base images
+# are written out in each FROM (not through an ARG) so Dependabot can update them.
 
 FROM --platform=$BUILDPLATFORM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
@@ -16,7 +15,7 @@ COPY pom.xml action.yml ./
 COPY src/main src/main
 RUN --mount=type=cache,target=/root/.m2 mvn -B -ntp -q package -DskipTests
 
-FROM ${DEBIAN_IMAGE} AS runtime
+FROM debian:bookworm-slim AS runtime
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends openjdk-17-jdk-headless \
  && rm -rf /var/lib/apt/lists/*
@@ -25,7 +24,7 @@ COPY --from=build /src/target/flyover.jar /tmp/flyover.jar
 # /opt/flyover is where the final stage has it too: the archive records the jar's path, size and mtime.
 RUN bash /usr/local/bin/build-runtime.sh /tmp/flyover.jar /opt/flyover
 
-FROM ${DEBIAN_IMAGE} AS flyctl
+FROM debian:bookworm-slim AS flyctl
 ARG FLYCTL_VERSION=0.4.111
 ARG TARGETARCH
 RUN apt-get update \
@@ -43,7 +42,7 @@ RUN set -eu; \
     tar -xzf "/tmp/$file" -C /usr/local/bin flyctl; \
     /usr/local/bin/flyctl version
 
-FROM ${DEBIAN_IMAGE}
+FROM debian:bookworm-slim
 # PostgreSQL clients for every supported major, from the PostgreSQL project's apt repository (PGDG; its signing
 # key comes with Debian's postgresql-common), so pg_dump and pg_restore can match the servers on both sides:
 # /usr/lib/postgresql/<major>/bin/pg_dump.
