@@ -58,7 +58,13 @@ COPY --from=flyctl /usr/local/bin/flyctl /usr/local/bin/flyctl
 COPY --from=runtime /opt/flyover/runtime /opt/flyover/runtime
 COPY --from=runtime /opt/flyover/flyover.jar /opt/flyover/flyover.jar
 COPY --from=runtime /opt/flyover/flyover.jsa /opt/flyover/flyover.jsa
-RUN ln -s flyctl /usr/local/bin/fly
+# The jar gets back the fixed mtime build-runtime.sh gave it (the archive records it). Then fail the build, rather
+# than start slow forever, if the archive does not map (-Xshare:on refuses to start; the ENTRYPOINT's default,
+# auto, would quietly go without).
+RUN ln -s flyctl /usr/local/bin/fly \
+ && touch -d @315532800 /opt/flyover/flyover.jar \
+ && /opt/flyover/runtime/bin/java -Xshare:on -XX:SharedArchiveFile=/opt/flyover/flyover.jsa \
+      -jar /opt/flyover/flyover.jar --version
 ENV LANG=C.UTF-8
 # No USER: the runner mounts the workspace and its command files for root. Exec form, so Java is PID 1 and gets
 # the runner's SIGINT/SIGTERM. C1 only and SerialGC suit a short-lived CLI; the archive makes the start warm.

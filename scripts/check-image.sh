@@ -72,6 +72,8 @@ if argv[0] != "/opt/flyover/runtime/bin/java" or argv[-2:] != ["-jar", "/opt/fly
 missing = [f for f in need if f not in argv]
 if missing:
     fail("ENTRYPOINT lacks " + " ".join(missing))
+if not any("touch -d @315532800 /opt/flyover/flyover.jar" in l for l in final):
+    fail("the final stage must give the jar back the mtime scripts/build-runtime.sh set (touch -d @315532800)")
 if 'CMD ["action"]' not in final:
     fail('the final stage must end with CMD ["action"]')
 if not any(re.match(r"ENV\s+LANG=C\.UTF-8\b", l) for l in final):
