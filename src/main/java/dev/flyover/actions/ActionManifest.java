@@ -38,6 +38,21 @@ public record ActionManifest(String name, List<Input> inputs, List<Output> outpu
     }
   }
 
+  /**
+   * Only the inputs, as {@code flyover action} needs them at start-up: read without a YAML parser when action.yml
+   * keeps its plain layout ({@link PlainInputs}), else through {@link #load()}.
+   */
+  public static List<Input> loadInputs() {
+    try (InputStream in = ActionManifest.class.getResourceAsStream(RESOURCE)) {
+      if (in == null) throw new IllegalStateException("action.yml is missing from the jar");
+      byte[] bytes = in.readAllBytes();
+      Optional<List<Input>> plain = PlainInputs.parse(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+      return plain.isPresent() ? plain.get() : parse(bytes).inputs();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   public static ActionManifest parse(byte[] yaml) throws IOException {
     JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
     List<Input> inputs = new ArrayList<>();

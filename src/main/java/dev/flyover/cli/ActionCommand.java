@@ -24,26 +24,26 @@ final class ActionCommand extends RunCommand {
   @Override
   protected int run() {
     ctx.actionMode(true);
-    ActionManifest manifest = ActionManifest.load();
-    for (ActionManifest.Input in : manifest.inputs()) {
+    List<ActionManifest.Input> inputs = ActionManifest.loadInputs();
+    for (ActionManifest.Input in : inputs) {
       Optional<String> v = value(in);
       if (v.isEmpty()) continue;
       if (SECRET_OPTIONS.contains("--" + in.name())) ctx.console().mask(v.get());
       if (SECRET_URL_OPTIONS.contains("--" + in.name())) ctx.console().maskUrl(v.get());
     }
-    String command = manifest.input("command").flatMap(this::value).orElse("deploy");
-    CommandLine root = Main.commandLine(ctx);
-    CommandLine sub = root.getSubcommands().get(command);
-    if (sub == null || command.equals("action")) {
-      List<String> names = new ArrayList<>(root.getSubcommands().keySet());
+    String command = inputs.stream().filter(in -> in.name().equals("command")).findFirst()
+        .flatMap(this::value).orElse("deploy");
+    if (!Main.COMMANDS.containsKey(command) || command.equals("action")) {
+      List<String> names = new ArrayList<>(Main.COMMANDS.keySet());
       names.remove("action");
-      names.remove("help");
       throw new UserError("The command input is '" + command + "', which flyover does not know: use one of "
           + String.join(", ", names) + ".");
     }
+    CommandLine root = Main.commandLine(ctx, List.of(command));
+    CommandLine sub = root.getSubcommands().get(command);
     List<String> args = new ArrayList<>();
     args.add(command);
-    for (ActionManifest.Input in : manifest.inputs()) {
+    for (ActionManifest.Input in : inputs) {
       if (in.name().equals("command")) continue;
       Optional<String> v = value(in);
       if (v.isEmpty()) continue;

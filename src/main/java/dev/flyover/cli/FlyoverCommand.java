@@ -5,17 +5,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
-/** {@code flyover}: move an app from Heroku to Fly.io and keep deploying it. */
+/**
+ * {@code flyover}: move an app from Heroku to Fly.io and keep deploying it. Its subcommands are in
+ * {@link Main#COMMANDS}, added by {@link Main#commandLine} only when a run needs them.
+ */
 @Command(name = "flyover", mixinStandardHelpOptions = true, versionProvider = Version.class,
-    description = "Move an app from Heroku to Fly.io, then keep deploying it.",
-    subcommands = {
-        DeployCommand.class,
-        SecretsCommand.class,
-        DatabaseCommand.class,
-        PlanCommand.class,
-        CutoverCommand.class,
-        ActionCommand.class,
-    })
+    description = "Move an app from Heroku to Fly.io, then keep deploying it.")
 public final class FlyoverCommand {
   private final dev.flyover.Context ctx;
 

@@ -3,10 +3,31 @@ package dev.flyover.cli;
 import dev.flyover.Context;
 import dev.flyover.Env;
 import java.io.OutputStream;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import picocli.CommandLine;
 
 /** The jar's entry point: {@code java -jar flyover.jar <command>}, and the container's ({@code flyover action}). */
 public final class Main {
+  /**
+   * flyover's commands, in the order {@code --help} lists them. picocli builds a command's model by reflection,
+   * which is most of a run's start-up time, so a run builds only the commands it can reach.
+   */
+  public static final Map<String, Class<?>> COMMANDS = commands();
+
+  private static Map<String, Class<?>> commands() {
+    Map<String, Class<?>> m = new LinkedHashMap<>();
+    m.put("deploy", DeployCommand.class);
+    m.put("secrets", SecretsCommand.class);
+    m.put("database", DatabaseCommand.class);
+    m.put("plan", PlanCommand.class);
+    m.put("cutover", CutoverCommand.class);
+    m.put("action", ActionCommand.class);
+    return java.util.Collections.unmodifiableMap(m);
+  }
+
   private Main() {}
 
   public static void main(String[] args) {
@@ -23,16 +44,32 @@ public final class Main {
   public static int run(Context ctx, String[] args) {
     int code;
     try {
-      code = commandLine(ctx).execute(args);
+      code = commandLine(ctx, reachable(args)).execute(args);
     } finally {
       ctx.finish();
     }
     return code;
   }
 
-  /** The command tree for one run; commands get the {@link Context} through their constructor. */
+  /** The commands {@code args} can reach: the one it starts with, none for a lone --version, else all. */
+  static Collection<String> reachable(String[] args) {
+    if (args.length > 0 && COMMANDS.containsKey(args[0])) return List.of(args[0]);
+    if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) return List.of();
+    return COMMANDS.keySet();
+  }
+
+  /** The whole command tree for one run; commands get the {@link Context} through their constructor. */
   public static CommandLine commandLine(Context ctx) {
-    CommandLine cl = new CommandLine(new FlyoverCommand(), new ContextFactory(ctx));
+    return commandLine(ctx, COMMANDS.keySet());
+  }
+
+  /** The command tree with only the named subcommands (names from {@link #COMMANDS}). */
+  public static CommandLine commandLine(Context ctx, Collection<String> commands) {
+    ContextFactory factory = new ContextFactory(ctx);
+    CommandLine cl = new CommandLine(new FlyoverCommand(), factory);
+    for (String name : commands) {
+      cl.addSubcommand(name, new CommandLine(COMMANDS.get(name), factory));
+    }
     cl.setDefaultValueProvider(new EnvDefaults(ctx.env()));
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.setParameterExceptionHandler(new BadParameters(ctx));

@@ -20,7 +20,10 @@ import java.util.Optional;
  * unless the call is a quiet query, and kept for parsing.
  */
 public final class Flyctl {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Built on first use, not when a command merely holds a Flyctl (a dry run never parses flyctl's JSON). */
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+  }
 
   private final Env env;
   private final Console console;
@@ -63,7 +66,7 @@ public final class Flyctl {
     a.add("--json");
     Subprocess.Result r = new Call(a).quiet().run();
     try {
-      return JSON.readTree(r.stdoutText());
+      return Json.MAPPER.readTree(r.stdoutText());
     } catch (IOException e) {
       throw new UserError("flyctl " + String.join(" ", args) + " --json printed something that is not JSON;"
           + " check that FLYCTL points at flyctl (got: " + abbreviate(r.stdoutText()) + ").");
