@@ -40,7 +40,10 @@ import java.util.regex.Pattern;
 public final class Deployer {
   static final Set<String> STRATEGIES = Set.of("canary", "rolling", "bluegreen", "immediate");
   private static final Duration DEPLOY_TIMEOUT = Duration.ofMinutes(90);
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Built on first use: a dry run never parses JSON and should not pay for Jackson. */
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+  }
   private static final Pattern IMAGE_LINE = Pattern.compile("^image: (\\S+)\\s*$");
   private static final Pattern NAME_VALUE = Pattern.compile("[^=\\s]+=.*", Pattern.DOTALL);
 
@@ -354,7 +357,7 @@ public final class Deployer {
         String t = line.strip();
         if (!t.startsWith("{\"id\"")) continue;
         try {
-          JsonNode n = JSON.readTree(t);
+          JsonNode n = Json.MAPPER.readTree(t);
           if (n.has("version")) version = Optional.of(n.get("version").asInt());
           if (n.hasNonNull("image_ref")) emittedImage = Optional.of(n.get("image_ref").asText());
         } catch (IOException ignored) {
