@@ -1,0 +1,174 @@
+package dev.flyover.cutover;
+
+import dev.flyover.actions.JobSummary;
+import dev.flyover.cutover.HerokuPlatform.Addon;
+import dev.flyover.cutover.HerokuPlatform.Dyno;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The cutover's report: outputs ({@code cutover-status}, {@code steps-completed}, {@code downtime-seconds}) and
+ * the job summary a team acts on: each step with status and duration, downtime, a Mermaid timeline, DNS records
+ * to set, what still costs money on Heroku, and the Heroku-to-Fly cheat sheet.
+ */
+final class Report {
+  private Report() {}
+
+  static String dollars(int cents) {
+    return String.format(java.util.Locale.ROOT, "$%d.%02d/month", cents / 100, cents % 100);
+  }
+
+  /** Maintenance on (this run or an earlier one being resumed) to the app healthy on Fly, or to Heroku restored. */
+  static Optional<Duration> downtime(Engine.Outcome o, Instant end) {
+    Optional<StepRecord> m = o.record("maintenance").filter(r -> r.started() != null
+        && (r.completed() || r.status() == StepRecord.Status.UNDONE));
+    if (m.isEmpty()) return Optional.empty();
+    Instant from = m.get().started();
+    Optional<StepRecord> d = o.record("deploy").filter(StepRecord::completed);
+    Instant to = d.isPresent() ? d.get().finished() : end;
+    return Optional.of(Duration.between(from, to));
+  }
+
+  static void outputs(Cutover c, Engine.Outcome o, Instant end) {
+    var out = c.ctx.outputs();
+    out.set("cutover-status", o.ok() ? "completed" : "failed");
+    out.set("steps-completed", String.join(",", o.completedIds()));
+    out.set("downtime-seconds", downtime(o, end).map(d -> String.valueOf(d.toSeconds())).orElse("0"));
+  }
+
+  static void write(Cutover c, Engine.Outcome o, Instant end) {
+    JobSummary sum = c.ctx.summary();
+    Settings s = c.settings;
+    sum.heading(2, "Cutover " + (o.ok() ? "completed" : "failed") + ": Heroku " + s.herokuApp() + " → Fly " + s.flyApp());
+    if (!o.ok()) {
+      boolean undoFailed = o.steps().stream().anyMatch(r -> r.status() == StepRecord.Status.UNDO_FAILED);
+      sum.markdown("> [!CAUTION]\n> **" + JobSummary.inline(o.message()) + "**\n>\n> "
+          + (undoFailed ? "Some changes could **not** be undone: see the steps marked *undo failed* and put them back by hand."
+              : "Heroku was put back as it was found (maintenance mode and formation). The target database and "
+                  + "staged Fly secrets are kept for inspection. Fix the cause and run the cutover again: steps "
+                  + "already done and verified are skipped."));
+    }
+    List<List<String>> facts = new ArrayList<>();
+    downtime(o, end).ifPresent(d -> facts.add(List.of("Downtime", human(d) + (o.ok() ? " (maintenance on → healthy on Fly)"
+        : " (maintenance on → Heroku restored)"))));
+    facts.add(List.of("Steps completed", JobSummary.inline(String.join(", ", o.completedIds()))));
+    facts.add(List.of("Database", JobSummary.inline(s.database().input)));
+    facts.add(List.of("Heroku now", JobSummary.inline(!o.ok() ? "serving again (as before the cutover)"
+        : s.herokuAfter() == Settings.HerokuAfter.SCALE_DOWN ? "scaled to 0" : "in maintenance mode")));
+    sum.facts(facts);
+
+    List<List<String>> rows = new ArrayList<>();
+    int i = 0;
+    for (StepRecord r : o.steps()) {
+      String note = r.note();
+      if (!r.undoNote().isEmpty()) note = (note.isEmpty() ? "" : note + "; ") + "undo: " + r.undoNote();
+      rows.add(List.of(String.valueOf(++i), JobSummary.code(r.id()), icon(r.status()) + " " + r.status().label,
+          r.started() == null || r.finished() == null ? "" : human(r.duration()), JobSummary.inline(note)));
+    }
+    sum.table(List.of("#", "Step", "Status", "Duration", "Details"), rows);
+    sum.markdown(mermaid(o, end));
+
+    if (!c.warnings.isEmpty()) {
+      sum.heading(3, "Warnings");
+      sum.markdown(String.join("\n", c.warnings.stream().map(w -> "- " + JobSummary.inline(w)).toList()));
+    }
+    if (!c.dns.isEmpty()) {
+      sum.heading(3, "DNS records to set");
+      List<List<String>> dns = new ArrayList<>();
+      for (DnsRecord d : c.dns) {
+        dns.add(List.of(JobSummary.code(d.type()), JobSummary.code(d.name()), JobSummary.code(d.value()), JobSummary.inline(d.why())));
+      }
+      sum.table(List.of("Type", "Name", "Value", "Why"), dns);
+      sum.markdown("Check each domain with `fly certs check HOST -a " + JobSummary.inline(s.flyApp()) + "` once DNS has moved.");
+    }
+    stillOnHeroku(c, sum);
+    cheatSheet(c, sum);
+  }
+
+  private static void stillOnHeroku(Cutover c, JobSummary sum) {
+    List<List<String>> rows = new ArrayList<>();
+    try {
+      for (Dyno d : c.heroku.formation(c.settings.herokuApp())) {
+        if (d.quantity() > 0) rows.add(List.of("dynos", JobSummary.code(d.type()), d.quantity() + " × " + JobSummary.inline(d.size()),
+            "`heroku ps:scale " + JobSummary.inline(d.type()) + "=0 -a " + JobSummary.inline(c.settings.herokuApp()) + "`"));
+      }
+    } catch (RuntimeException e) {
+      rows.add(List.of("dynos", "", "could not read the formation: " + JobSummary.inline(e.getMessage()), ""));
+    }
+    List<Addon> addons = c.plan().map(Plan::addons).orElse(List.of());
+    for (Addon a : addons) {
+      rows.add(List.of("add-on", JobSummary.inline(a.name()), JobSummary.inline(a.plan())
+          + a.centsPerMonth().map(p -> ", " + dollars(p)).orElse(""),
+          "`heroku addons:destroy " + JobSummary.inline(a.name()) + " -a " + JobSummary.inline(c.settings.herokuApp())
+              + "` (only once Fly is proven" + (a.postgres() ? "; keep a backup" : "") + ")"));
+    }
+    if (rows.isEmpty()) return;
+    sum.heading(3, "Still on Heroku (and billed)");
+    sum.table(List.of("What", "Name", "Size / plan", "To stop paying"), rows);
+  }
+
+  private static void cheatSheet(Cutover c, JobSummary sum) {
+    String a = c.settings.flyApp();
+    String h = c.settings.herokuApp();
+    String[][] rows = {
+        {"heroku logs --tail -a " + h, "fly logs -a " + a},
+        {"heroku ps -a " + h, "fly status -a " + a},
+        {"heroku releases -a " + h, "fly releases -a " + a},
+        {"heroku config -a " + h, "fly secrets list -a " + a},
+        {"heroku run bash -a " + h, "fly ssh console -a " + a},
+        {"heroku ps:scale web=2 -a " + h, "fly scale count 2 -a " + a},
+        {"heroku pg:psql -a " + h, "fly postgres connect -a " + c.settings.postgres().name()},
+        {"heroku domains -a " + h, "fly certs list -a " + a},
+        {"heroku maintenance:off -a " + h, "(roll back: DNS to Heroku, then this)"},
+    };
+    List<List<String>> table = new ArrayList<>();
+    for (String[] r : rows) table.add(List.of(JobSummary.code(r[0]), r[1].startsWith("(") ? JobSummary.inline(r[1]) : JobSummary.code(r[1])));
+    sum.details("Heroku → Fly cheat sheet", "| Heroku | Fly |\n| --- | --- |\n"
+        + String.join("\n", table.stream().map(r -> "| " + r.get(0) + " | " + r.get(1) + " |").toList()));
+  }
+
+  static String icon(StepRecord.Status s) {
+    return switch (s) {
+      case DONE -> "✅";
+      case VERIFIED -> "☑️";
+      case FAILED -> "❌";
+      case UNDONE -> "↩️";
+      case UNDO_FAILED -> "⚠️";
+      case NOT_RUN, PENDING -> "⏭️";
+    };
+  }
+
+  static String human(Duration d) {
+    long ms = d.toMillis();
+    if (ms < 1000) return ms + " ms";
+    long s = d.toSeconds();
+    if (s < 60) return String.format(java.util.Locale.ROOT, "%.1f s", ms / 1000.0);
+    return (s / 60) + " min " + (s % 60) + " s";
+  }
+
+  /** A Mermaid gantt chart of the steps (GitHub renders it in job summaries). */
+  static String mermaid(Engine.Outcome o, Instant end) {
+    StringBuilder sb = new StringBuilder("```mermaid\ngantt\n    title Cutover timeline\n    dateFormat x\n    axisFormat %H:%M:%S\n    section Steps\n");
+    for (StepRecord r : o.steps()) {
+      if (r.started() == null) continue;
+      long from = r.started().toEpochMilli();
+      long to = Math.max(from + 1, (r.finished() == null ? end : r.finished()).toEpochMilli());
+      String tag = switch (r.status()) {
+        case FAILED, UNDO_FAILED -> "crit, ";
+        case DONE, VERIFIED, UNDONE -> "done, ";
+        default -> "";
+      };
+      sb.append("    ").append(r.id()).append(" (").append(r.status().label).append(") :").append(tag)
+          .append(from).append(", ").append(to).append('\n');
+    }
+    downtime(o, end).ifPresent(d -> {
+      long from = o.record("maintenance").get().started().toEpochMilli();
+      sb.append("    section Heroku down\n    maintenance page :active, ").append(from).append(", ")
+          .append(Math.max(from + 1, from + d.toMillis())).append('\n');
+    });
+    return sb.append("```\n").toString();
+  }
+}
