@@ -1,15 +1,29 @@
 package dev.flyover.cli;
 
 import dev.flyover.Context;
-import dev.flyover.UserError;
+import dev.flyover.cutover.Cutover;
+import dev.flyover.cutover.CutoverRun;
+import dev.flyover.cutover.Settings;
+import dev.flyover.fly.Flyctl;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
-/** {@code flyover cutover}. */
+/** {@code flyover cutover}: plan, then every step with its undo. */
 @Command(name = "cutover", mixinStandardHelpOptions = true, description = "Move the app from Heroku to Fly in one run, undoing every step on failure.")
 final class CutoverCommand extends RunCommand {
   @Mixin
   FlyOptions fly;
+
+  @Mixin
+  HerokuOptions heroku;
+
+  @Mixin
+  CutoverOptions cutover;
+
+  @Option(names = "--confirm", paramLabel = "HEROKU_APP", description = "Must equal heroku-app for the cutover to change anything.")
+  String confirm;
 
   CutoverCommand(Context ctx) {
     super(ctx);
@@ -17,6 +31,16 @@ final class CutoverCommand extends RunCommand {
 
   @Override
   protected int run() {
-    throw new UserError("flyover cutover is not built yet.");
+    Cutover c = build(ctx, fly, heroku, cutover, Optional.ofNullable(confirm).filter(s -> !s.isBlank()));
+    CutoverRun.run(c);
+    return 0;
+  }
+
+  static Cutover build(Context ctx, FlyOptions fly, HerokuOptions heroku, CutoverOptions options, Optional<String> confirm) {
+    String herokuApp = heroku.requireApp(ctx);
+    String flyApp = fly.appName(ctx.env());
+    Settings s = options.settings(ctx, herokuApp, flyApp, fly.directory(ctx.env()), confirm);
+    Flyctl flyctl = new Flyctl(ctx.env(), ctx.console(), fly.token());
+    return new Cutover(ctx, s, heroku.client(ctx), flyctl, new ComposedParts(ctx, s, flyctl));
   }
 }

@@ -1,7 +1,7 @@
 package dev.flyover.cutover;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.flyover.cutover.HerokuPlatform.Domain;
+import dev.flyover.heroku.Domain;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

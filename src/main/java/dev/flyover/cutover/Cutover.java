@@ -16,7 +16,7 @@ import java.util.Optional;
 public final class Cutover {
   final Context ctx;
   final Settings settings;
-  final HerokuPlatform heroku;
+  final dev.flyover.heroku.HerokuClient heroku;
   final Flyctl fly;
   final Parts parts;
 
@@ -26,7 +26,7 @@ public final class Cutover {
   final List<DnsRecord> dns = new ArrayList<>();
   final List<String> warnings = new ArrayList<>();
 
-  public Cutover(Context ctx, Settings settings, HerokuPlatform heroku, Flyctl fly, Parts parts) {
+  public Cutover(Context ctx, Settings settings, dev.flyover.heroku.HerokuClient heroku, Flyctl fly, Parts parts) {
     this.ctx = ctx;
     this.settings = settings;
     this.heroku = heroku;

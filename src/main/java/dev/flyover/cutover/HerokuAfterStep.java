@@ -1,6 +1,9 @@
 package dev.flyover.cutover;
 
-import dev.flyover.cutover.HerokuPlatform.Dyno;
+import static dev.flyover.cutover.HerokuFacts.*;
+
+import dev.flyover.heroku.Formation;
+import dev.flyover.heroku.FormationUpdate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -11,7 +14,7 @@ import java.util.Optional;
  */
 final class HerokuAfterStep implements Step {
   private final Cutover c;
-  private final List<Dyno> remembered = new ArrayList<>();
+  private final List<Formation> remembered = new ArrayList<>();
 
   HerokuAfterStep(Cutover c) {
     this.c = c;
@@ -55,16 +58,16 @@ final class HerokuAfterStep implements Step {
       return "Heroku stays in maintenance mode; point DNS at Fly (records below), then scale Heroku down";
     }
     if (!c.settings.confirmed()) throw PlanStep.notConfirmed(c);
-    List<Dyno> up = c.heroku.formation(c.settings.herokuApp()).stream().filter(d -> d.quantity() > 0).toList();
+    List<Formation> up = c.heroku.formation(c.settings.herokuApp()).stream().filter(d -> d.quantity() > 0).toList();
     remembered.addAll(up);
-    c.heroku.scale(c.settings.herokuApp(), up.stream().map(d -> new Dyno(d.type(), 0, d.size())).toList());
+    c.heroku.scaleFormation(c.settings.herokuApp(), up.stream().map(d -> new FormationUpdate(d.type(), 0, d.size())).toList());
     return up.isEmpty() ? "nothing was running" : "scaled to 0: " + ScaleWorkersStep.describe(up);
   }
 
   @Override
   public String undo() {
     if (remembered.isEmpty()) return "nothing to restore";
-    c.heroku.scale(c.settings.herokuApp(), remembered);
+    c.heroku.scaleFormation(c.settings.herokuApp(), restore(remembered));
     String what = ScaleWorkersStep.describe(remembered);
     remembered.clear();
     return "restored: " + what;

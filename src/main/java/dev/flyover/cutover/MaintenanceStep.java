@@ -42,7 +42,7 @@ final class MaintenanceStep implements Step {
   public String apply() {
     if (!c.settings.confirmed()) throw PlanStep.notConfirmed(c);
     turnedOn = true; // set first: if the request times out after Heroku applied it, undo still turns it off
-    c.heroku.maintenance(c.settings.herokuApp(), true);
+    c.heroku.setMaintenance(c.settings.herokuApp(), true);
     if (!c.heroku.app(c.settings.herokuApp()).maintenance()) {
       throw new dev.flyover.UserError("Heroku accepted maintenance mode for " + c.settings.herokuApp()
           + " but the app does not show it: check the app on the Heroku dashboard and re-run.");
@@ -53,7 +53,7 @@ final class MaintenanceStep implements Step {
   @Override
   public String undo() {
     if (!turnedOn) return "maintenance mode was not changed";
-    c.heroku.maintenance(c.settings.herokuApp(), false);
+    c.heroku.setMaintenance(c.settings.herokuApp(), false);
     turnedOn = false;
     return "maintenance mode off";
   }

@@ -1,11 +1,14 @@
 package dev.flyover.cutover;
 
+import static dev.flyover.cutover.HerokuFacts.*;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flyover.UserError;
 import dev.flyover.actions.JobSummary;
-import dev.flyover.cutover.HerokuPlatform.Addon;
-import dev.flyover.cutover.HerokuPlatform.Domain;
-import dev.flyover.cutover.HerokuPlatform.Dyno;
+import dev.flyover.heroku.Addon;
+import dev.flyover.heroku.Domain;
+import dev.flyover.heroku.Formation;
+import dev.flyover.heroku.FormationUpdate;
 import dev.flyover.fly.FlyToml;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,9 +27,9 @@ import java.util.TreeSet;
  * then the ordered steps and every warning.
  */
 public final class Plan {
-  HerokuPlatform.App app;
+  dev.flyover.heroku.HerokuApp app;
   List<String> configVarNames = List.of();
-  List<Dyno> formation = List.of();
+  List<Formation> formation = List.of();
   List<Addon> addons = List.of();
   List<Domain> domains = List.of();
   Map<String, String> procfile = new LinkedHashMap<>();
@@ -51,7 +54,7 @@ public final class Plan {
     return addons;
   }
 
-  public List<Dyno> formation() {
+  public List<Formation> formation() {
     return formation;
   }
 
@@ -151,14 +154,14 @@ public final class Plan {
       warnings.add("The Procfile has a release phase (" + procfile.get("release") + ") but fly.toml has no "
           + "[deploy] release_command: migrations will not run on Fly's deploy.");
     }
-    for (Dyno d : formation) {
+    for (Formation d : formation) {
       if (DynoSizes.forHeroku(d.size()).isEmpty()) {
         warnings.add("Heroku dyno size " + d.size() + " (" + d.type() + ") is not in flyover's size table: choose the Fly VM size by hand.");
       }
     }
     for (Addon a : addons) {
       if (a.postgres()) continue;
-      if (a.redis()) {
+      if (redis(a)) {
         boolean onFly = a.configVars().stream().anyMatch(v -> flySecrets.containsKey(v)) || flySecrets.containsKey("REDIS_URL");
         if (!onFly) {
           warnings.add("Heroku add-on " + a.name() + " (" + a.plan() + ") is Redis with no Fly equivalent set up: create "
@@ -209,12 +212,12 @@ public final class Plan {
     sum.facts(facts);
     if (!formation.isEmpty()) {
       List<List<String>> rows = new ArrayList<>();
-      for (Dyno d : formation) {
+      for (Formation d : formation) {
         var m = DynoSizes.forHeroku(d.size());
         rows.add(List.of(JobSummary.code(d.type()), String.valueOf(d.quantity()), JobSummary.inline(d.size()),
             m.map(x -> x.herokuMemoryMb() + " MB").orElse("?"),
             m.map(x -> JobSummary.code(x.flySize()) + ", " + x.flyMemoryMb() + " MB").orElse("choose by hand"),
-            flyToml.map(FlyToml::processes).orElse(Map.of("app", "")).containsKey(d.type()) || d.web() ? "yes" : "**no**"));
+            flyToml.map(FlyToml::processes).orElse(Map.of("app", "")).containsKey(d.type()) || web(d) ? "yes" : "**no**"));
       }
       sum.heading(3, "Formation and Fly sizes");
       sum.table(List.of("Process", "Dynos", "Heroku size", "Memory", "Fly VM (memory)", "Fly group"), rows);
@@ -223,11 +226,11 @@ public final class Plan {
       List<List<String>> rows = new ArrayList<>();
       for (Addon a : addons) {
         rows.add(List.of(JobSummary.inline(a.name()), JobSummary.inline(a.plan()),
-            a.postgres() ? "moved by the database step" : a.redis() ? "needs a Fly Redis" : "stays on Heroku",
-            a.centsPerMonth().map(Report::dollars).orElse("")));
+            a.postgres() ? "moved by the database step" : redis(a) ? "needs a Fly Redis" : "stays on Heroku",
+            JobSummary.inline(String.join(", ", a.configVars()))));
       }
       sum.heading(3, "Add-ons");
-      sum.table(List.of("Add-on", "Plan", "On Fly", "Price"), rows);
+      sum.table(List.of("Add-on", "Plan", "On Fly", "Config vars"), rows);
     }
     if (!databasePreflight.isEmpty()) {
       sum.heading(3, "Database preflight");

@@ -1,8 +1,11 @@
 package dev.flyover.cutover;
 
+import static dev.flyover.cutover.HerokuFacts.*;
+
 import dev.flyover.actions.JobSummary;
-import dev.flyover.cutover.HerokuPlatform.Addon;
-import dev.flyover.cutover.HerokuPlatform.Dyno;
+import dev.flyover.heroku.Addon;
+import dev.flyover.heroku.Formation;
+import dev.flyover.heroku.FormationUpdate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,10 +19,6 @@ import java.util.Optional;
  */
 final class Report {
   private Report() {}
-
-  static String dollars(int cents) {
-    return String.format(java.util.Locale.ROOT, "$%d.%02d/month", cents / 100, cents % 100);
-  }
 
   /** Maintenance on (this run or an earlier one being resumed) to the app healthy on Fly, or to Heroku restored. */
   static Optional<Duration> downtime(Engine.Outcome o, Instant end) {
@@ -91,7 +90,7 @@ final class Report {
   private static void stillOnHeroku(Cutover c, JobSummary sum) {
     List<List<String>> rows = new ArrayList<>();
     try {
-      for (Dyno d : c.heroku.formation(c.settings.herokuApp())) {
+      for (Formation d : c.heroku.formation(c.settings.herokuApp())) {
         if (d.quantity() > 0) rows.add(List.of("dynos", JobSummary.code(d.type()), d.quantity() + " × " + JobSummary.inline(d.size()),
             "`heroku ps:scale " + JobSummary.inline(d.type()) + "=0 -a " + JobSummary.inline(c.settings.herokuApp()) + "`"));
       }
@@ -100,8 +99,7 @@ final class Report {
     }
     List<Addon> addons = c.plan().map(Plan::addons).orElse(List.of());
     for (Addon a : addons) {
-      rows.add(List.of("add-on", JobSummary.inline(a.name()), JobSummary.inline(a.plan())
-          + a.centsPerMonth().map(p -> ", " + dollars(p)).orElse(""),
+      rows.add(List.of("add-on", JobSummary.inline(a.name()), JobSummary.inline(a.plan()),
           "`heroku addons:destroy " + JobSummary.inline(a.name()) + " -a " + JobSummary.inline(c.settings.herokuApp())
               + "` (only once Fly is proven" + (a.postgres() ? "; keep a backup" : "") + ")"));
     }

@@ -1,6 +1,9 @@
 package dev.flyover.cutover;
 
-import dev.flyover.cutover.HerokuPlatform.Dyno;
+import static dev.flyover.cutover.HerokuFacts.*;
+
+import dev.flyover.heroku.Formation;
+import dev.flyover.heroku.FormationUpdate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -13,7 +16,7 @@ import java.util.stream.Collectors;
  */
 final class ScaleWorkersStep implements Step {
   private final Cutover c;
-  private final List<Dyno> remembered = new ArrayList<>();
+  private final List<Formation> remembered = new ArrayList<>();
 
   ScaleWorkersStep(Cutover c) {
     this.c = c;
@@ -39,25 +42,25 @@ final class ScaleWorkersStep implements Step {
     return true;
   }
 
-  private List<Dyno> running() {
-    return c.heroku.formation(c.settings.herokuApp()).stream().filter(d -> !d.web() && d.quantity() > 0).toList();
+  private List<Formation> running() {
+    return c.heroku.formation(c.settings.herokuApp()).stream().filter(d -> !web(d) && d.quantity() > 0).toList();
   }
 
   @Override
   public Optional<String> alreadyDone() {
-    List<Dyno> all = c.heroku.formation(c.settings.herokuApp());
-    if (all.stream().noneMatch(d -> !d.web())) return Optional.of("Heroku runs no process but web");
+    List<Formation> all = c.heroku.formation(c.settings.herokuApp());
+    if (all.stream().noneMatch(d -> !web(d))) return Optional.of("Heroku runs no process but web");
     return running().isEmpty() ? Optional.of("every non-web process is already at 0") : Optional.empty();
   }
 
   @Override
   public String apply() {
     if (!c.settings.confirmed()) throw PlanStep.notConfirmed(c);
-    List<Dyno> now = running();
+    List<Formation> now = running();
     // Remember before asking: a request that fails after Heroku applied it must still be undone.
     remembered.addAll(now);
-    c.heroku.scale(c.settings.herokuApp(), now.stream().map(d -> new Dyno(d.type(), 0, d.size())).toList());
-    List<Dyno> still = running();
+    c.heroku.scaleFormation(c.settings.herokuApp(), now.stream().map(d -> new FormationUpdate(d.type(), 0, d.size())).toList());
+    List<Formation> still = running();
     if (!still.isEmpty()) {
       throw new dev.flyover.UserError("Heroku still shows " + describe(still) + " after scaling to 0: check the app's "
           + "formation on the Heroku dashboard and re-run.");
@@ -68,13 +71,13 @@ final class ScaleWorkersStep implements Step {
   @Override
   public String undo() {
     if (remembered.isEmpty()) return "formation was not changed";
-    c.heroku.scale(c.settings.herokuApp(), remembered);
+    c.heroku.scaleFormation(c.settings.herokuApp(), restore(remembered));
     String what = describe(remembered);
     remembered.clear();
     return "formation restored: " + what;
   }
 
-  static String describe(List<Dyno> dynos) {
+  static String describe(List<Formation> dynos) {
     return dynos.stream().map(d -> d.type() + "=" + d.quantity() + ":" + d.size()).collect(Collectors.joining(", "));
   }
 }
