@@ -9,7 +9,7 @@ import java.util.Optional;
  * Heroku dyno sizes and the Fly machine size flyover suggests for each. The rule: the Fly size of the same CPU
  * class (shared for Eco/Basic/Standard, performance for Performance/Private/Shield) with at least the dyno's
  * memory, rounded up to what Fly accepts (256 MB steps on shared CPUs, 1 GB on performance ones). Memory figures
- * are Heroku's published ones (Dev Center "Formation Types").
+ * are Heroku's published ones (Dev Center "Dyno Types").
  */
 public final class DynoSizes {
   /** A Heroku size and its suggested Fly {@code [[vm]]}. */
