@@ -1,0 +1,531 @@
+package dev.flyover.deploy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flyover.Context;
+import dev.flyover.UserError;
+import dev.flyover.actions.Console;
+import dev.flyover.fly.FlyToml;
+import dev.flyover.fly.Flyctl;
+import dev.flyover.fly.FlyctlException;
+import dev.flyover.proc.Subprocess;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One deploy, end to end, without picocli: check the inputs, {@code flyctl deploy --remote-only}, then prove it
+ * from Fly's side (a new release, complete, on the new image, running on machines; flyctl's exit code alone is
+ * not trusted), check the app over HTTP, roll back if asked, and report to GitHub Deployments.
+ *
+ * <pre>{@code
+ * DeployResult r = new Deployer(ctx).run(DeployRequest.builder(dir).app("shop").token(tok).build());
+ * if (!r.ok()) ... r.error() ...
+ * }</pre>
+ *
+ * It never throws for a failed deploy: the result carries {@code status=failure}, the one-sentence error, and
+ * everything learned before the failure. It prints progress on the context's console but writes no outputs or
+ * summary itself ({@link DeployResult#writeOutputs}, {@link DeploySummary#write}).
+ */
+public final class Deployer {
+  static final Set<String> STRATEGIES = Set.of("canary", "rolling", "bluegreen", "immediate");
+  private static final Duration DEPLOY_TIMEOUT = Duration.ofMinutes(90);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern IMAGE_LINE = Pattern.compile("^image: (\\S+)\\s*$");
+  private static final Pattern NAME_VALUE = Pattern.compile("[^=\\s]+=.*", Pattern.DOTALL);
+
+  private final Context ctx;
+  private final Console console;
+  private final HealthCheck.Sleeper sleeper;
+
+  public Deployer(Context ctx) {
+    this(ctx, d -> Thread.sleep(d.toMillis()));
+  }
+
+  Deployer(Context ctx, HealthCheck.Sleeper sleeper) {
+    this.ctx = ctx;
+    this.console = ctx.console();
+    this.sleeper = sleeper;
+  }
+
+  /** Runs the deploy; see the class comment. */
+  public DeployResult run(DeployRequest req) {
+    Run run = new Run(req);
+    try {
+      run.execute();
+    } catch (UserError e) {
+      run.error = e.getMessage();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      run.error = "flyover was cancelled during the deploy of " + run.app + "; check `fly releases -a " + run.app
+          + "` for what Fly finished.";
+    } finally {
+      run.finishGitHub();
+    }
+    return run.result();
+  }
+
+  /** A release as {@code flyctl releases --json} lists it. */
+  record Release(int version, String status, String imageRef, String error) {}
+
+  /** The mutable state of one run; {@link #result()} freezes it. */
+  private final class Run {
+    final DeployRequest req;
+    final Instant started = ctx.clock().instant();
+    String app = "";
+    String hostname;
+    Optional<FlyToml> toml = Optional.empty();
+    List<String> argv = List.of();
+    List<Release> before = List.of();
+    Integer previousVersion;
+    String previousImage;
+    Integer releaseVersion;
+    String image;
+    List<DeployResult.Machine> machines = List.of();
+    String healthCheck = "skipped";
+    String healthDetail;
+    boolean rolledBack;
+    Integer rollbackVersion;
+    Optional<GitHubDeployment> github = Optional.empty();
+    final List<String> warnings = new ArrayList<>();
+    String error;
+    Flyctl flyctl;
+
+    Run(DeployRequest req) {
+      this.req = req;
+      req.token().ifPresent(console::mask);
+      req.githubToken().ifPresent(console::mask);
+      for (String line : req.buildSecrets()) {
+        // The value only, so logs still name the secret; a line without '=' may be all value.
+        int eq = line.indexOf('=');
+        console.mask(eq >= 0 ? line.substring(eq + 1) : line);
+      }
+    }
+
+    void execute() throws InterruptedException {
+      validate();
+      toml = FlyToml.find(req.directory(), req.config());
+      app = FlyToml.appName(req.app(), toml);
+      hostname = app + ".fly.dev";
+      if (toml.isEmpty() && req.image().isEmpty()) {
+        throw new UserError("There is no fly.toml in " + req.directory() + ", so there is nothing to build: add one (`fly launch --no-deploy`"
+            + " writes it), point the " + opt("config") + " or " + opt("working-directory") + " input at it, or set "
+            + opt("image") + " to deploy a prebuilt image.");
+      }
+      argv = deployArgs(req.image(), false);
+      if (req.dryRun()) {
+        dryRun();
+        return;
+      }
+      if (req.token().isEmpty() && ctx.env().inActions()) {
+        throw new UserError("No Fly API token: set the " + opt("fly-api-token") + " input to a repository secret holding a deploy token"
+            + " (`fly tokens create deploy -a " + app + "`).");
+      }
+      flyctl = new Flyctl(ctx.env(), console, req.token());
+      before = currentReleases();
+      before.stream().max(Comparator.comparingInt(Release::version)).ifPresent(r -> previousVersion = r.version());
+      lastGood(before).ifPresent(r -> previousImage = r.imageRef());
+      github = GitHubDeployment.forRun(ctx.env(), console, req.githubToken());
+      github.ifPresent(g -> g.start(ctx.env().get("GITHUB_SHA").orElseThrow(), req.environment(), app));
+      deployAndVerify();
+      if (req.healthCheck()) healthCheck();
+    }
+
+    private String opt(String name) {
+      return ctx.optionName(name);
+    }
+
+    // ---- inputs ----
+
+    private void validate() {
+      req.strategy().ifPresent(s -> {
+        if (!STRATEGIES.contains(s.toLowerCase(Locale.ROOT))) {
+          throw new UserError("The " + opt("strategy") + " input is '" + s + "', which Fly does not have: use canary, rolling,"
+              + " bluegreen or immediate (or leave it empty for fly.toml's, else rolling).");
+        }
+      });
+      req.waitTimeout().ifPresent(t -> {
+        if (!FlyDuration.valid(t)) {
+          throw new UserError("The " + opt("wait-timeout") + " input is '" + t + "', which flyctl does not accept: use a number of"
+              + " seconds (300), a duration with a unit (5m, 90s, 1m30s) or none.");
+        }
+      });
+      checkLines("build-args", req.buildArgs(), true);
+      checkLines("build-secrets", req.buildSecrets(), false);
+      checkLines("env", req.env(), true);
+      for (String a : req.extraArgs()) {
+        String flag = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+        if (flag.equals("-t") || flag.startsWith("-t") && !flag.startsWith("--") || flag.equals("--access-token")) {
+          throw new UserError("The " + opt("extra-args") + " input sets flyctl's access token on the command line, where it"
+              + " would show in the process list: pass the token with the " + opt("fly-api-token") + " input instead.");
+        }
+        if (a.startsWith("-") && a.contains(" ") && !a.contains("=")) {
+          throw new UserError("The " + opt("extra-args") + " line '" + a + "' holds a flag and its value separated by a space:"
+              + " put one argument per line, or write it as " + a.replaceFirst(" +", "=") + ".");
+        }
+      }
+      if (req.healthCheck()) {
+        if (req.healthCheckStatus() < 100 || req.healthCheckStatus() > 599) {
+          throw new UserError("The " + opt("health-check-status") + " input is " + req.healthCheckStatus()
+              + ", which is not an HTTP status: use a number from 100 to 599 such as 200.");
+        }
+        if (req.healthCheckRetries() < 1) {
+          throw new UserError("The " + opt("health-check-retries") + " input is " + req.healthCheckRetries()
+              + ": use 1 or more (or set health-check: false to turn the check off).");
+        }
+        if (req.healthCheckTimeout().isNegative() || req.healthCheckTimeout().isZero()) {
+          throw new UserError("The " + opt("health-check-timeout") + " input must be a number of seconds above 0, such as 10.");
+        }
+        req.healthCheckUrl().ifPresent(u -> parseUrl(u, "health-check-url"));
+      }
+    }
+
+    private void checkLines(String input, List<String> lines, boolean showLine) {
+      for (int i = 0; i < lines.size(); i++) {
+        if (!NAME_VALUE.matcher(lines.get(i)).matches()) {
+          throw new UserError("Line " + (i + 1) + " of the " + opt(input) + " input"
+              + (showLine ? " ('" + lines.get(i) + "')" : "") + " is not NAME=VALUE: write one NAME=VALUE per line.");
+        }
+      }
+    }
+
+    private URI parseUrl(String u, String input) {
+      try {
+        URI uri = new URI(u);
+        if (uri.getScheme() == null || !Set.of("http", "https").contains(uri.getScheme().toLowerCase(Locale.ROOT))
+            || uri.getHost() == null) {
+          throw new URISyntaxException(u, "not an http(s) URL with a host");
+        }
+        return uri;
+      } catch (URISyntaxException e) {
+        throw new UserError("The " + opt(input) + " input '" + u + "' is not an http:// or https:// URL: write it like"
+            + " https://" + (app.isEmpty() ? "APP" : app) + ".fly.dev.");
+      }
+    }
+
+    /** {@code flyctl deploy} as an argument array: the values are plain arguments, never shell text. */
+    private List<String> deployArgs(Optional<String> image, boolean rollback) {
+      List<String> a = new ArrayList<>();
+      a.add("deploy");
+      a.add(req.directory().toAbsolutePath().toString());
+      a.add("--remote-only");
+      a.add("--app=" + app);
+      toml.ifPresent(t -> a.add("--config=" + t.path().toAbsolutePath()));
+      image.ifPresent(i -> a.add("--image=" + i));
+      if (rollback) {
+        // The failed release already migrated forward; the old image's release command has nothing to add.
+        a.add("--skip-release-command");
+      } else {
+        req.strategy().ifPresent(s -> a.add("--strategy=" + s.toLowerCase(Locale.ROOT)));
+        // flyctl offers no other route for build secrets than --build-secret NAME=VALUE (see README).
+        for (String l : req.buildArgs()) a.add("--build-arg=" + l);
+        for (String l : req.buildSecrets()) a.add("--build-secret=" + l);
+        for (String l : req.env()) a.add("--env=" + l);
+      }
+      req.waitTimeout().ifPresent(t -> a.add("--wait-timeout=" + t));
+      if (!req.ha()) a.add("--ha=false");
+      if (!rollback) a.addAll(req.extraArgs());
+      return List.copyOf(a);
+    }
+
+    private void dryRun() {
+      console.info("Dry run: nothing is changed and flyctl is not called.");
+      console.info("App: " + app + " (https://" + hostname + "/)");
+      console.info("Would run: flyctl " + String.join(" ", argv.stream()
+          .map(DeploySummary::shellQuote).toList()));
+      console.info("Then check: a release newer than the current one, complete, on the new image, running on the"
+          + " app's machines" + (req.healthCheck() ? "; GET " + healthUrl() + " answers " + req.healthCheckStatus()
+          + " within " + req.healthCheckRetries() + " tries" : "; no HTTP health check")
+          + (req.rollback() ? "; on failure, redeploy the previous image" : "") + ".");
+    }
+
+    // ---- Fly ----
+
+    private List<Release> currentReleases() {
+      try {
+        return releases();
+      } catch (FlyctlException e) {
+        String why = e.flyError().orElse("").toLowerCase(Locale.ROOT);
+        if (!why.contains("could not find app") && !why.contains("could not be found")) throw e;
+      }
+      if (!req.createApp()) {
+        throw new UserError("The Fly app " + app + " does not exist: create it with `fly apps create " + app
+            + "`, or set " + opt("create-app") + ": true with an org token (an app-scoped deploy token cannot create apps).");
+      }
+      createApp();
+      return List.of();
+    }
+
+    private void createApp() {
+      List<String> a = new ArrayList<>(List.of("apps", "create", app));
+      req.org().ifPresent(o -> a.add("--org=" + o));
+      try {
+        flyctl.call(a).stream("Creating Fly app " + app).run();
+      } catch (FlyctlException e) {
+        String why = e.flyError().orElse("");
+        String lower = why.toLowerCase(Locale.ROOT);
+        if (lower.contains("not authorized") || lower.contains("deploy token") || lower.contains("unauthorized")) {
+          throw new UserError("create-app could not create " + app + " because the " + opt("fly-api-token")
+              + " is an app-scoped deploy token, and those cannot create apps: use an org token (`fly tokens create org`)"
+              + " for the first deploy, then go back to a deploy token.");
+        }
+        if (lower.contains("org slug must be specified")) {
+          throw new UserError("create-app needs the organization to create " + app + " in: set the " + opt("org")
+              + " input to its slug (`fly orgs list`).");
+        }
+        if (lower.contains("already been taken")) {
+          throw new UserError("The app name " + app + " is taken by another Fly organization (names are global): choose"
+              + " another name in fly.toml or the " + opt("fly-app") + " input.");
+        }
+        throw e;
+      }
+      console.notice("Created the Fly app " + app + (req.org().map(o -> " in organization " + o).orElse("")) + ".");
+    }
+
+    private List<Release> releases() {
+      JsonNode arr = flyctl.json("releases", "-a", app);
+      List<Release> out = new ArrayList<>();
+      if (arr == null || !arr.isArray()) return out;
+      for (JsonNode r : arr) {
+        out.add(new Release(r.path("Version").asInt(), r.path("Status").asText(""), r.path("ImageRef").asText(""),
+            r.path("Metadata").path("post_deployment_info").path("error").asText("")));
+      }
+      return out;
+    }
+
+    private Optional<Release> lastGood(List<Release> rs) {
+      return rs.stream().filter(r -> r.status().equals("complete") && !r.imageRef().isEmpty())
+          .max(Comparator.comparingInt(Release::version));
+    }
+
+    private void readStatus() {
+      JsonNode s = flyctl.json("status", "-a", app);
+      if (s.hasNonNull("Hostname") && !s.get("Hostname").asText().isBlank()) hostname = s.get("Hostname").asText();
+      List<DeployResult.Machine> ms = new ArrayList<>();
+      for (JsonNode m : s.path("Machines")) {
+        List<DeployResult.Check> checks = new ArrayList<>();
+        for (JsonNode c : m.path("checks")) checks.add(new DeployResult.Check(c.path("name").asText(), c.path("status").asText()));
+        JsonNode meta = m.path("config").path("metadata");
+        ms.add(new DeployResult.Machine(m.path("id").asText(), meta.path("fly_process_group").asText("app"),
+            m.path("region").asText(), m.path("state").asText(), meta.path("fly_release_version").asText(""),
+            List.copyOf(checks)));
+      }
+      machines = List.copyOf(ms);
+    }
+
+    /** The flyctl deploy call; a failure is kept (not thrown) so Fly's own record can be read first. */
+    private record Attempt(Subprocess.Result result, FlyctlException failure, Optional<String> builtImage,
+        Optional<Integer> emittedVersion, Optional<String> emittedImage) {}
+
+    private Attempt deployCall(List<String> args, String title) {
+      Subprocess.Result r;
+      FlyctlException failure = null;
+      try {
+        r = flyctl.call(args).stream(title).env("FLY_EMIT_RELEASE_JSON", "1").timeout(DEPLOY_TIMEOUT).run();
+      } catch (FlyctlException e) {
+        failure = e;
+        r = e.result();
+      }
+      Optional<String> built = Optional.empty();
+      for (String line : r.stderr()) {
+        Matcher m = IMAGE_LINE.matcher(line);
+        if (m.matches()) built = Optional.of(m.group(1));
+      }
+      Optional<Integer> version = Optional.empty();
+      Optional<String> emittedImage = Optional.empty();
+      for (String line : r.stdout()) {
+        String t = line.strip();
+        if (!t.startsWith("{\"id\"")) continue;
+        try {
+          JsonNode n = JSON.readTree(t);
+          if (n.has("version")) version = Optional.of(n.get("version").asInt());
+          if (n.hasNonNull("image_ref")) emittedImage = Optional.of(n.get("image_ref").asText());
+        } catch (IOException ignored) {
+          // not the release line
+        }
+      }
+      return new Attempt(r, failure, built, version, emittedImage);
+    }
+
+    private void deployAndVerify() {
+      Attempt at = deployCall(argv, "flyctl deploy " + app);
+      Optional<String> expected = at.emittedImage().or(at::builtImage).or(req::image);
+      expected.ifPresent(i -> image = i);
+      List<Release> after;
+      try {
+        after = releases();
+        readStatus();
+      } catch (UserError e) {
+        if (at.failure() != null) throw explain(at.failure());
+        throw e;
+      }
+      int prev = previousVersion == null ? 0 : previousVersion;
+      Optional<Release> fresh = at.emittedVersion().flatMap(v -> after.stream().filter(r -> r.version() == v).findFirst())
+          .or(() -> after.stream().filter(r -> r.version() > prev).max(Comparator.comparingInt(Release::version)));
+      if (fresh.isEmpty()) {
+        if (at.failure() != null) throw explain(at.failure());
+        throw new UserError("flyctl deploy exited 0, but Fly has no release newer than v" + prev + ", so nothing was"
+            + " deployed: flyover counts this as a failure; see flyctl's output above and `fly releases -a " + app + "`.");
+      }
+      Release rel = fresh.get();
+      if (!rel.status().equals("complete")) {
+        if (at.failure() != null) throw explain(at.failure());
+        throw new UserError("flyctl deploy exited 0, but release v" + rel.version() + " is " + rel.status()
+            + (rel.error().isEmpty() ? "" : " (" + rel.error() + ")") + ": flyover counts this as a failure; see `fly releases -a "
+            + app + "` and `fly logs -a " + app + "`.");
+      }
+      if (expected.isPresent() && !sameImage(rel.imageRef(), expected.get())) {
+        if (at.failure() != null) throw explain(at.failure());
+        throw new UserError("Release v" + rel.version() + " runs " + rel.imageRef() + ", not " + expected.get()
+            + ", the image this deploy pushed: another deploy probably ran at the same time; check `fly releases -a " + app + " --image`.");
+      }
+      releaseVersion = rel.version();
+      if (!rel.imageRef().isEmpty()) image = rel.imageRef();
+      List<DeployResult.Machine> onNew = machines.stream()
+          .filter(m -> m.releaseVersion().equals(String.valueOf(rel.version())) && !m.state().equals("destroyed")).toList();
+      if (onNew.isEmpty()) {
+        if (at.failure() != null) throw explain(at.failure());
+        throw new UserError("Release v" + rel.version() + " is complete but no machine of " + app + " runs it: see `fly status -a "
+            + app + "`; `fly scale count 1 -a " + app + "` starts one.");
+      }
+      boolean critical = onNew.stream().anyMatch(m -> m.checks().stream().anyMatch(c -> c.status().equals("critical")));
+      if (at.failure() != null) {
+        if (critical) throw explain(at.failure());
+        String w = "flyctl deploy exited " + at.result().exitCode() + " (" + at.failure().flyError().orElse("no error line")
+            + "), but release v" + rel.version() + " is complete on the new image and " + onNew.size()
+            + " machine(s) run it: flyover treats the deploy as done and checks the app next.";
+        warnings.add(w);
+        console.warn(w);
+      } else if (critical) {
+        String w = "Release v" + rel.version() + " is live, but some of its machines report critical Fly health checks: see `fly status -a " + app + "`.";
+        warnings.add(w);
+        console.warn(w);
+      }
+      console.info("Fly release v" + rel.version() + " is complete on " + rel.imageRef() + " (" + onNew.size() + " of "
+          + machines.size() + " machine(s) run it).");
+    }
+
+    /** flyctl's failures, told as what the user should do next. */
+    private UserError explain(FlyctlException e) {
+      String why = e.flyError().orElse("");
+      if (why.contains("release command failed")) {
+        String cmd = toml.flatMap(FlyToml::releaseCommand).map(c -> " `" + c + "`").orElse("");
+        return new UserError("The release command" + cmd + " failed, so Fly aborted the deploy and no machine was updated (" + why
+            + "): fix the command or what it runs (see its log above), then push again.");
+      }
+      if (why.contains("timeout reached waiting for health checks")) {
+        return new UserError("The new machines never passed their Fly health checks, so the deploy failed (" + why + "): check `fly logs -a "
+            + app + "` and the checks in fly.toml, or raise " + opt("wait-timeout") + ".");
+      }
+      if (why.contains("could not find image")) {
+        return new UserError("The image to deploy was not found (" + why + "): check the " + opt("image") + " input, and that the image"
+            + " was pushed to a registry Fly can read (`fly auth docker` for registry.fly.io).");
+      }
+      return e;
+    }
+
+    private boolean sameImage(String actual, String expected) {
+      String a = normalize(actual);
+      String b = normalize(expected);
+      return a.equals(b) || a.endsWith("/" + b) || b.endsWith("/" + a);
+    }
+
+    private String normalize(String ref) {
+      String r = ref.replaceFirst("^(docker\\.io|index\\.docker\\.io)/", "").replaceFirst("^library/", "");
+      int slash = r.lastIndexOf('/');
+      return r.substring(slash + 1).contains(":") || r.contains("@") ? r : r + ":latest";
+    }
+
+    // ---- HTTP ----
+
+    private String healthUrl() {
+      String base = req.healthCheckUrl().orElse("https://" + hostname + "/");
+      String path = req.healthCheckPath().startsWith("/") ? req.healthCheckPath() : "/" + req.healthCheckPath();
+      if (path.equals("/") && req.healthCheckUrl().isPresent()) return base;
+      return base.replaceAll("/+$", "") + path;
+    }
+
+    private void healthCheck() throws InterruptedException {
+      URI url = parseUrl(healthUrl(), req.healthCheckUrl().isPresent() ? "health-check-url" : "health-check-path");
+      console.group("Health check " + url);
+      HealthCheck.Outcome o;
+      try {
+        o = new HealthCheck(console, sleeper).run(url, req.healthCheckStatus(), req.healthCheckTimeout(),
+            req.healthCheckRetries());
+      } finally {
+        console.endGroup();
+      }
+      if (o.passed()) {
+        healthCheck = "passed";
+        healthDetail = o.last() + " from " + url + " (try " + o.attempts() + ")";
+        return;
+      }
+      healthCheck = "failed";
+      healthDetail = "no " + req.healthCheckStatus() + " from " + url + " in " + o.attempts() + " tries (last: " + o.last() + ")";
+      String failed = "The health check never got " + req.healthCheckStatus() + " from " + url + " (" + o.attempts()
+          + " tries, last: " + o.last() + "), so release v" + releaseVersion + " is deployed but not serving as expected";
+      if (!req.rollback()) {
+        throw new UserError(failed + ": check `fly logs -a " + app + "`, fix " + opt("health-check-path") + " or "
+            + opt("health-check-status") + " if they are wrong, or set " + opt("rollback") + ": true to restore the previous image automatically.");
+      }
+      throw new UserError(failed + "; " + rollback() + ".");
+    }
+
+    /** Redeploys the last good release's image; says what happened, in a clause. */
+    private String rollback() {
+      Optional<Release> target = lastGood(before);
+      if (target.isEmpty()) {
+        return "rollback was asked for, but " + app + " had no earlier complete release to go back to";
+      }
+      Release t = target.get();
+      console.notice("Rolling back " + app + " to the image of release v" + t.version() + ": " + t.imageRef());
+      Attempt at = deployCall(deployArgs(Optional.of(t.imageRef()), true), "flyctl deploy " + app + " (rollback to v" + t.version() + ")");
+      try {
+        List<Release> after = releases();
+        readStatus();
+        Optional<Release> r = after.stream().filter(x -> x.version() > releaseVersion && x.status().equals("complete")
+            && sameImage(x.imageRef(), t.imageRef())).max(Comparator.comparingInt(Release::version));
+        if (r.isPresent()) {
+          rolledBack = true;
+          rollbackVersion = r.get().version();
+          String done = "flyover rolled back to release v" + t.version() + "'s image " + t.imageRef() + " as release v" + rollbackVersion;
+          console.notice(done + ".");
+          return done;
+        }
+      } catch (UserError e) {
+        // fall through: the rollback's own failure is what the user needs
+      }
+      String why = at.failure() != null ? at.failure().getMessage() : "no new complete release appeared";
+      return "the rollback to release v" + t.version() + "'s image " + t.imageRef() + " failed too (" + why
+          + "): roll back by hand with `fly deploy -a " + app + " --image " + t.imageRef() + "`";
+    }
+
+    // ---- GitHub and result ----
+
+    void finishGitHub() {
+      github.ifPresent(g -> g.finish(error == null, Optional.of("https://" + hostname + "/"),
+          error == null ? "Release v" + releaseVersion + " is live" : error));
+    }
+
+    DeployResult result() {
+      long seconds = Duration.between(started, ctx.clock().instant()).toSeconds();
+      Optional<String> host = Optional.ofNullable(hostname);
+      return new DeployResult(error == null ? "success" : "failure", Optional.ofNullable(error), app, host,
+          host.map(h -> "https://" + h + "/"), Optional.ofNullable(previousVersion), Optional.ofNullable(releaseVersion),
+          Optional.ofNullable(previousImage), Optional.ofNullable(image), machines, healthCheck,
+          Optional.ofNullable(healthDetail), rolledBack, Optional.ofNullable(rollbackVersion),
+          github.flatMap(GitHubDeployment::id), github.flatMap(GitHubDeployment::note), seconds, argv, req.dryRun(),
+          List.copyOf(warnings));
+    }
+  }
+}
