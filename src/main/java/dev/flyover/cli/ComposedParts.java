@@ -1,9 +1,14 @@
 package dev.flyover.cli;
 
 import dev.flyover.Context;
+import dev.flyover.UserError;
 import dev.flyover.cutover.Part;
 import dev.flyover.cutover.Parts;
 import dev.flyover.cutover.Settings;
+import dev.flyover.deploy.DeployRequest;
+import dev.flyover.deploy.DeployResult;
+import dev.flyover.deploy.DeploySummary;
+import dev.flyover.deploy.Deployer;
 import dev.flyover.fly.Flyctl;
 import java.util.Optional;
 
@@ -12,11 +17,13 @@ final class ComposedParts implements Parts {
   private final Context ctx;
   private final Settings settings;
   private final Flyctl fly;
+  private final DeployRequest deploy;
 
-  ComposedParts(Context ctx, Settings settings, Flyctl fly) {
+  ComposedParts(Context ctx, Settings settings, Flyctl fly, DeployRequest deploy) {
     this.ctx = ctx;
     this.settings = settings;
     this.fly = fly;
+    this.deploy = deploy;
   }
 
   @Override
@@ -29,8 +36,16 @@ final class ComposedParts implements Parts {
     return Optional.empty();
   }
 
+  /** flyctl deploy, then the deploy flow's own proof: new release on the new image, machines and HTTP checks. */
   @Override
   public Optional<Part> deploy() {
-    return Optional.empty();
+    return Optional.of(() -> {
+      DeployResult r = new Deployer(ctx).run(deploy);
+      r.writeOutputs(ctx.outputs());
+      DeploySummary.write(ctx.summary(), ctx.env(), r, deploy.directory());
+      if (!r.ok()) throw new UserError(r.error().orElse("The deploy failed."));
+      return "release " + r.releaseVersion().map(String::valueOf).orElse("?") + " healthy at "
+          + r.appUrl().orElse(settings.flyApp());
+    });
   }
 }

@@ -22,6 +22,9 @@ final class CutoverCommand extends RunCommand {
   @Mixin
   CutoverOptions cutover;
 
+  @Mixin
+  CutoverDeployOptions deploy;
+
   @Option(names = "--confirm", paramLabel = "HEROKU_APP", description = "Must equal heroku-app for the cutover to change anything.")
   String confirm;
 
@@ -31,16 +34,17 @@ final class CutoverCommand extends RunCommand {
 
   @Override
   protected int run() {
-    Cutover c = build(ctx, fly, heroku, cutover, Optional.ofNullable(confirm).filter(s -> !s.isBlank()));
+    Cutover c = build(ctx, fly, heroku, cutover, deploy, Optional.ofNullable(confirm).filter(s -> !s.isBlank()));
     CutoverRun.run(c);
     return 0;
   }
 
-  static Cutover build(Context ctx, FlyOptions fly, HerokuOptions heroku, CutoverOptions options, Optional<String> confirm) {
+  static Cutover build(Context ctx, FlyOptions fly, HerokuOptions heroku, CutoverOptions options,
+      CutoverDeployOptions deploy, Optional<String> confirm) {
     String herokuApp = heroku.requireApp(ctx);
     String flyApp = fly.appName(ctx.env());
     Settings s = options.settings(ctx, herokuApp, flyApp, fly.directory(ctx.env()), confirm);
     Flyctl flyctl = new Flyctl(ctx.env(), ctx.console(), fly.token());
-    return new Cutover(ctx, s, heroku.client(ctx), flyctl, new ComposedParts(ctx, s, flyctl));
+    return new Cutover(ctx, s, heroku.client(ctx), flyctl, new ComposedParts(ctx, s, flyctl, deploy.request(fly, s.workDir())));
   }
 }

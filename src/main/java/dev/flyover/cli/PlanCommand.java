@@ -3,7 +3,6 @@ package dev.flyover.cli;
 import dev.flyover.Context;
 import dev.flyover.cutover.Cutover;
 import dev.flyover.cutover.CutoverRun;
-import dev.flyover.fly.Flyctl;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,9 +23,10 @@ final class PlanCommand extends RunCommand {
     super(ctx);
   }
 
+  /** The plan never deploys: the deploy options are the cutover's alone. */
   @Override
   protected int run() {
-    Cutover c = CutoverCommand.build(ctx, fly, heroku, cutover, Optional.empty());
+    Cutover c = CutoverCommand.build(ctx, fly, heroku, cutover, new CutoverDeployOptions(), Optional.empty());
     CutoverRun.plan(c);
     return 0;
   }
