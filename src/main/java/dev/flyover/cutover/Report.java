@@ -3,6 +3,7 @@ package dev.flyover.cutover;
 import static dev.flyover.cutover.HerokuFacts.*;
 
 import dev.flyover.actions.JobSummary;
+import dev.flyover.deploy.CheatSheet;
 import dev.flyover.heroku.Addon;
 import dev.flyover.heroku.Formation;
 import dev.flyover.heroku.FormationUpdate;
@@ -84,7 +85,7 @@ final class Report {
       sum.markdown("Check each domain with `fly certs check HOST -a " + JobSummary.inline(s.flyApp()) + "` once DNS has moved.");
     }
     stillOnHeroku(c, sum);
-    cheatSheet(c, sum);
+    cheatSheet(c, o, sum);
   }
 
   private static void stillOnHeroku(Cutover c, JobSummary sum) {
@@ -108,24 +109,22 @@ final class Report {
     sum.table(List.of("What", "Name", "Size / plan", "To stop paying"), rows);
   }
 
-  private static void cheatSheet(Cutover c, JobSummary sum) {
-    String a = c.settings.flyApp();
+  /** The deploy's cheat sheet (written by the deploy step when it ran), plus how to go back to Heroku. */
+  private static void cheatSheet(Cutover c, Engine.Outcome o, JobSummary sum) {
     String h = c.settings.herokuApp();
-    String[][] rows = {
-        {"heroku logs --tail -a " + h, "fly logs -a " + a},
-        {"heroku ps -a " + h, "fly status -a " + a},
-        {"heroku releases -a " + h, "fly releases -a " + a},
-        {"heroku config -a " + h, "fly secrets list -a " + a},
-        {"heroku run bash -a " + h, "fly ssh console -a " + a},
-        {"heroku ps:scale web=2 -a " + h, "fly scale count 2 -a " + a},
-        {"heroku pg:psql -a " + h, "fly postgres connect -a " + c.settings.postgres().name()},
-        {"heroku domains -a " + h, "fly certs list -a " + a},
-        {"heroku maintenance:off -a " + h, "(roll back: DNS to Heroku, then this)"},
-    };
-    List<List<String>> table = new ArrayList<>();
-    for (String[] r : rows) table.add(List.of(JobSummary.code(r[0]), r[1].startsWith("(") ? JobSummary.inline(r[1]) : JobSummary.code(r[1])));
-    sum.details("Heroku → Fly cheat sheet", "| Heroku | Fly |\n| --- | --- |\n"
-        + String.join("\n", table.stream().map(r -> "| " + r.get(0) + " | " + r.get(1) + " |").toList()));
+    StringBuilder sb = new StringBuilder("| Heroku | Fly |\n| --- | --- |\n");
+    boolean deployRan = o.record("deploy").map(r -> r.status() != StepRecord.Status.NOT_RUN
+        && r.status() != StepRecord.Status.VERIFIED).orElse(false);
+    if (!deployRan) {
+      for (CheatSheet.Row r : CheatSheet.rows(c.settings.flyApp(), c.settings.workDir(), Optional.empty())) {
+        sb.append("| ").append(JobSummary.code(r.heroku())).append(" | ").append(JobSummary.code(r.fly())).append(" |\n");
+      }
+    }
+    sb.append("| ").append(JobSummary.code("heroku maintenance:off -a " + h))
+        .append(" | going back: point DNS at Heroku again, then turn maintenance off |\n");
+    sb.append("| ").append(JobSummary.code("heroku ps:scale worker=N -a " + h))
+        .append(" | going back: restore the counts in the steps table above |\n");
+    sum.details(deployRan ? "Going back to Heroku" : "Heroku → Fly cheat sheet", sb.toString());
   }
 
   static String icon(StepRecord.Status s) {
