@@ -1,8 +1,8 @@
 """fly postgres (pg) create | attach (internal/command/postgres/{create,attach}.go, flypg/launcher.go).
 
 A cluster is an app record (state["apps"][name]) with a "postgres" key holding its password, databases and
-users. attach stages the consumer's secret as state["apps"][app]["secrets"][NAME] = {"value", "status":
-"Staged"}. Test hook: when state["postgres_backend"] is a superuser URL of a real PostgreSQL, attach also creates
+users. attach stages the consumer's secret as state["apps"][app]["secrets"][NAME] = {"value", "digest",
+"status": "Staged"} (secrets.py's shape). Test hook: when state["postgres_backend"] is a superuser URL of a real PostgreSQL, attach also creates
 the database and role there (with psql, password in PGPASSWORD) and prints a URL to that server instead of the
 cluster's .flycast name, so a cutover can really transfer into the "new" cluster."""
 import os
@@ -103,6 +103,16 @@ def pg_create(ctx):
     out("Save your credentials in a secure place -- you won't be able to see them again!")
 
 
+def digest(value):
+    """The secrets module's digest, so `secrets list` shows this secret like any other."""
+    try:
+        from . import secrets as secmod
+        return secmod.digest(value)
+    except (ImportError, AttributeError):
+        import hashlib
+        return hashlib.sha256(value.encode("utf-8")).hexdigest()[:16]
+
+
 def backend_exec(url, sql):
     u = urllib.parse.urlparse(url)
     env = dict(os.environ, PGPASSWORD=urllib.parse.unquote(u.password or ""))
@@ -158,7 +168,7 @@ def pg_attach(ctx):
         url = "postgres://%s:%s@%s/%s?sslmode=disable" % (user, password, host, db)
     else:
         url = "postgres://%s:%s@%s.flycast:5432/%s?sslmode=disable" % (user, password, pg_name, db)
-    secrets[var] = {"value": url, "status": "Staged"}
+    secrets[var] = {"value": url, "digest": digest(url), "status": "Staged"}
     out("")
     out("The following secret was added to %s:" % app["name"])
     out("  %s=%s" % (var, url))
