@@ -2,6 +2,7 @@ package dev.flyover.cli;
 
 import dev.flyover.Context;
 import dev.flyover.UserError;
+import dev.flyover.cutover.DatabasePart;
 import dev.flyover.cutover.Part;
 import dev.flyover.cutover.Parts;
 import dev.flyover.cutover.Settings;
@@ -18,9 +19,14 @@ final class ComposedParts implements Parts {
   private final Settings settings;
   private final Flyctl fly;
   private final DeployRequest deploy;
+  private final CutoverOptions options;
+  private final Optional<String> token;
 
-  ComposedParts(Context ctx, Settings settings, Flyctl fly, DeployRequest deploy) {
+  ComposedParts(Context ctx, Settings settings, Flyctl fly, DeployRequest deploy, CutoverOptions options,
+      Optional<String> token) {
     this.ctx = ctx;
+    this.options = options;
+    this.token = token;
     this.settings = settings;
     this.fly = fly;
     this.deploy = deploy;
@@ -31,9 +37,16 @@ final class ComposedParts implements Parts {
     return Optional.empty();
   }
 
+  /** The database flow's transfer and verification (parallel by default), skipped when the target already equals the source. */
   @Override
   public Optional<Part> database(String sourceUrl, String targetUrl) {
-    return Optional.empty();
+    return Optional.of(new DatabasePart(ctx, sourceUrl, targetUrl, options.transferMode, options.jobs(ctx), options.verify,
+        settings.overwrite(), Optional.of(settings.flyApp()), token));
+  }
+
+  @Override
+  public Optional<java.util.List<String>> databasePreflight(String sourceUrl, String targetUrl) throws Exception {
+    return Optional.of(((DatabasePart) database(sourceUrl, targetUrl).orElseThrow()).preflight());
   }
 
   /** flyctl deploy, then the deploy flow's own proof: new release on the new image, machines and HTTP checks. */

@@ -45,6 +45,6 @@ final class CutoverCommand extends RunCommand {
     String flyApp = fly.appName(ctx.env());
     Settings s = options.settings(ctx, herokuApp, flyApp, fly.directory(ctx.env()), confirm);
     Flyctl flyctl = new Flyctl(ctx.env(), ctx.console(), fly.token());
-    return new Cutover(ctx, s, heroku.client(ctx), flyctl, new ComposedParts(ctx, s, flyctl, deploy.request(fly, s.workDir())));
+    return new Cutover(ctx, s, heroku.client(ctx), flyctl, new ComposedParts(ctx, s, flyctl, deploy.request(fly, s.workDir()), options, fly.token()));
   }
 }

@@ -3,6 +3,7 @@ package dev.flyover.cli;
 import dev.flyover.Context;
 import dev.flyover.UserError;
 import dev.flyover.cutover.Settings;
+import dev.flyover.pg.TransferRequest;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 
@@ -55,6 +56,22 @@ public final class CutoverOptions {
   @Option(names = "--postgres-volume-size", paramLabel = "GB", defaultValue = "10",
       description = "Volume size of the new Fly Postgres, in GB.")
   int postgresVolumeSize;
+
+  @Option(names = "--transfer-mode", paramLabel = "MODE", defaultValue = "parallel",
+      description = "parallel (default), stream (pg_dump | pg_restore) or remote (inside a Fly machine).")
+  TransferRequest.Mode transferMode;
+
+  @Option(names = "--jobs", paramLabel = "N", description = "Parallel workers for the transfer. Default: the number of CPUs.")
+  Integer jobs;
+
+  @Option(names = "--verify", paramLabel = "HOW", defaultValue = "counts",
+      description = "counts (exact row counts and sequences) or checksums (also an ordered hash of every table).")
+  TransferRequest.Verify verify;
+
+  int jobs(Context ctx) {
+    if (jobs != null && jobs < 1) throw new UserError("The " + ctx.optionName("jobs") + " input is " + jobs + ": give a number of workers of 1 or more.");
+    return jobs == null ? Runtime.getRuntime().availableProcessors() : jobs;
+  }
 
   private static Optional<String> opt(String s) {
     return Optional.ofNullable(s).map(String::strip).filter(v -> !v.isEmpty());

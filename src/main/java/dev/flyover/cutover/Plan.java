@@ -39,6 +39,8 @@ public final class Plan {
   List<String> flyIps = new ArrayList<>();
   boolean flyAppExists = true;
   List<String> databasePreflight = new ArrayList<>();
+  /** Why the database preflight failed (a cutover stops on it before changing anything). */
+  Optional<UserError> databaseProblem = Optional.empty();
   final List<String> warnings = new ArrayList<>();
   List<Step> steps = List.of();
 
@@ -95,10 +97,14 @@ public final class Plan {
       try {
         c.parts.databasePreflight(c.sourceUrl(), c.targetUrl()).ifPresentOrElse(p.databasePreflight::addAll,
             () -> p.databasePreflight.add("(the database preflight runs at the database step)"));
+        p.databasePreflight.stream().filter(l -> l.startsWith("WARNING: ")).forEach(l -> p.warnings.add(l.substring(9)));
       } catch (UserError e) {
+        p.databaseProblem = Optional.of(e);
         p.warnings.add("Database preflight: " + e.getMessage());
       } catch (Exception e) {
-        p.warnings.add("Database preflight failed: " + e.getClass().getSimpleName() + " " + e.getMessage());
+        p.databaseProblem = Optional.of(new UserError("The database preflight failed (" + e.getClass().getSimpleName()
+            + ": " + e.getMessage() + "): check heroku-database-url and database-url.", e));
+        p.warnings.add(p.databaseProblem.get().getMessage());
       }
     }
     p.steps = c.steps();
