@@ -11,6 +11,12 @@ import dev.flyover.deploy.DeployResult;
 import dev.flyover.deploy.DeploySummary;
 import dev.flyover.deploy.Deployer;
 import dev.flyover.fly.Flyctl;
+import dev.flyover.heroku.HerokuClient;
+import dev.flyover.secrets.PlanEntry;
+import dev.flyover.secrets.SecretsError;
+import dev.flyover.secrets.SecretsFlow;
+import dev.flyover.secrets.SecretsRequest;
+import dev.flyover.secrets.SecretsResult;
 import java.util.Optional;
 
 /** The secrets, database and deploy flows as cutover steps, built from the same options as their commands. */
@@ -20,11 +26,13 @@ final class ComposedParts implements Parts {
   private final Flyctl fly;
   private final DeployRequest deploy;
   private final CutoverOptions options;
+  private final HerokuClient heroku;
   private final Optional<String> token;
 
-  ComposedParts(Context ctx, Settings settings, Flyctl fly, DeployRequest deploy, CutoverOptions options,
-      Optional<String> token) {
+  ComposedParts(Context ctx, Settings settings, Flyctl fly, HerokuClient heroku, DeployRequest deploy,
+      CutoverOptions options, Optional<String> token) {
     this.ctx = ctx;
+    this.heroku = heroku;
     this.options = options;
     this.token = token;
     this.settings = settings;
@@ -32,9 +40,37 @@ final class ComposedParts implements Parts {
     this.deploy = deploy;
   }
 
+  /**
+   * Every config var to Fly, staged (the deploy applies them), replacing what is there. Already done when a dry
+   * run with overwrite off would set nothing: every name to move is on Fly (Fly cannot show values to compare).
+   */
   @Override
   public Optional<Part> secrets() {
-    return Optional.empty();
+    SecretsRequest req = SecretsRequest.fromHeroku(settings.herokuApp(), settings.flyApp())
+        .withFilters(options.include, options.exclude, options.rename);
+    SecretsFlow flow = new SecretsFlow(ctx, fly, Optional.of(heroku));
+    return Optional.of(new Part() {
+      @Override
+      public Optional<String> alreadyDone() {
+        SecretsResult plan = flow.run(req.withOverwrite(false).withDryRun(true));
+        long kept = plan.plan().stream().filter(e -> e.action() == PlanEntry.Action.KEEP).count();
+        if (kept == 0 || plan.plan().stream().anyMatch(PlanEntry::moves)) return Optional.empty();
+        return Optional.of("all " + kept + " config vars to move are already Fly secrets (set by an earlier run)");
+      }
+
+      @Override
+      public String apply() {
+        SecretsResult r;
+        try {
+          r = flow.run(req);
+        } catch (SecretsError e) {
+          flow.report(e.result());
+          throw e;
+        }
+        flow.report(r);
+        return r.imported().size() + " secrets staged, " + r.skipped().size() + " config vars left behind";
+      }
+    });
   }
 
   /** The database flow's transfer and verification (parallel by default), skipped when the target already equals the source. */

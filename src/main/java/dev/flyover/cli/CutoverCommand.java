@@ -5,6 +5,7 @@ import dev.flyover.cutover.Cutover;
 import dev.flyover.cutover.CutoverRun;
 import dev.flyover.cutover.Settings;
 import dev.flyover.fly.Flyctl;
+import dev.flyover.heroku.HerokuClient;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -45,6 +46,8 @@ final class CutoverCommand extends RunCommand {
     String flyApp = fly.appName(ctx.env());
     Settings s = options.settings(ctx, herokuApp, flyApp, fly.directory(ctx.env()), confirm);
     Flyctl flyctl = new Flyctl(ctx.env(), ctx.console(), fly.token());
-    return new Cutover(ctx, s, heroku.client(ctx), flyctl, new ComposedParts(ctx, s, flyctl, deploy.request(fly, s.workDir()), options, fly.token()));
+    HerokuClient client = heroku.client(ctx);
+    return new Cutover(ctx, s, client, flyctl,
+        new ComposedParts(ctx, s, flyctl, client, deploy.request(fly, s.workDir()), options, fly.token()));
   }
 }

@@ -4,6 +4,8 @@ import dev.flyover.Context;
 import dev.flyover.UserError;
 import dev.flyover.cutover.Settings;
 import dev.flyover.pg.TransferRequest;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 
@@ -56,6 +58,18 @@ public final class CutoverOptions {
   @Option(names = "--postgres-volume-size", paramLabel = "GB", defaultValue = "10",
       description = "Volume size of the new Fly Postgres, in GB.")
   int postgresVolumeSize;
+
+  @Option(names = "--include", paramLabel = "GLOB", split = "\\r?\\n",
+      description = "secrets step: only move config vars matching these globs, one per line or repeated.")
+  List<String> include = new ArrayList<>();
+
+  @Option(names = "--exclude", paramLabel = "GLOB", split = "\\r?\\n",
+      description = "secrets step: also leave out config vars matching these globs, one per line or repeated.")
+  List<String> exclude = new ArrayList<>();
+
+  @Option(names = "--rename", paramLabel = "OLD=NEW", split = "\\r?\\n",
+      description = "secrets step: rename config vars on the way, one OLD=NEW per line or repeated.")
+  List<String> rename = new ArrayList<>();
 
   @Option(names = "--transfer-mode", paramLabel = "MODE", defaultValue = "parallel",
       description = "parallel (default), stream (pg_dump | pg_restore) or remote (inside a Fly machine).")

@@ -31,6 +31,42 @@ class CutoverActionTest {
         && !c.path("cwd").asText().equals(System.getProperty("user.dir"))), "nothing changed on Fly: " + f.fly.calls());
   }
 
+  static final String ALL_STEPS = "plan,secrets,maintenance,workers,database,database-url,deploy,certificates,heroku-after";
+
+  @Test
+  void cleanCutover() {
+    ActionHarness.Result r = f.action("cutover").input("set-database-url", "true").run();
+    assertEquals(0, r.exitCode(), r.everything());
+    var out = r.outputs();
+    assertEquals("completed", out.get("cutover-status"));
+    assertEquals(ALL_STEPS, out.get("steps-completed"));
+    assertTrue(Integer.parseInt(out.get("downtime-seconds")) >= 0);
+    assertEquals("true", out.get("database-verified"));
+    assertEquals("success", out.get("status"));
+    // Heroku frozen: maintenance on, worker at 0, web untouched (heroku-after: maintenance).
+    assertTrue(f.heroku.app(CutoverFixture.HEROKU).maintenance);
+    assertEquals("web=2:Standard-1X,worker=0:Standard-2X", f.formation());
+    // The data moved, the secrets moved, DATABASE_URL points at the target.
+    assertEquals(500, f.count(f.targetDb, "orders"));
+    var secrets = f.fly.app(CutoverFixture.FLY).path("secrets");
+    assertEquals(CutoverFixture.SECRET_KEY_BASE, secrets.path("SECRET_KEY_BASE").path("value").asText());
+    assertEquals(f.url(f.targetDb), secrets.path("DATABASE_URL").path("value").asText());
+    assertTrue(f.fly.app(CutoverFixture.FLY).path("certs").has("shop.example"));
+    assertTrue(f.fly.app(CutoverFixture.FLY).path("certs").has("www.shop.example"));
+    String s = r.summary();
+    assertTrue(s.contains("Cutover completed: Heroku shop → Fly shop-fly"), s);
+    assertTrue(s.contains("| `A` | `shop.example` | `66.241.124."), "apex gets A records:\n" + s);
+    assertTrue(s.contains("| `AAAA` | `shop.example` |"), s);
+    assertTrue(s.contains("| `CNAME` | `www.shop.example` | `shop-fly.fly.dev` |"), s);
+    assertTrue(s.contains("```mermaid\ngantt"), s);
+    assertTrue(s.contains("Still on Heroku (and billed)") && s.contains("heroku-redis:mini"), s);
+    assertTrue(s.contains("Database transfer"), "the database flow's table: " + s);
+    String seen = CutoverFixture.visible(r);
+    assertFalse(seen.contains(CutoverFixture.SECRET_KEY_BASE), "no secret value anywhere");
+    assertFalse(seen.contains("redis-canary-pw"));
+    assertFalse(seen.contains("flyover:flyover@"), "no database password anywhere");
+  }
+
   @Test
   void missingConfirmChangesNothing() {
     ActionHarness.Result r = f.action("cutover").input("confirm", "").run();

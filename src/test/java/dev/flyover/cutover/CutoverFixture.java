@@ -61,7 +61,7 @@ final class CutoverFixture implements AutoCloseable {
         "INSERT INTO orders (total, note) SELECT g, 'order ' || g FROM generate_series(1, 500) g");
     heroku.app(HEROKU)
         .configVar("SECRET_KEY_BASE", SECRET_KEY_BASE)
-        .configVar("DATABASE_URL", url(sourceDb))
+        .configVar("DATABASE_URL", url(sourceDb) + "?sslmode=disable") // the local test server has no TLS
         .configVar("REDIS_URL", "redis://h:redis-canary-pw@ec2-1-2-3-4.compute.amazonaws.com:6379")
         .formation("web", 2, "Standard-1X", "bin/server")
         .formation("worker", 1, "Standard-2X", "bin/worker")
