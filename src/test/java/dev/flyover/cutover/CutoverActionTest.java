@@ -67,6 +67,51 @@ class CutoverActionTest {
     assertFalse(seen.contains("flyover:flyover@"), "no database password anywhere");
   }
 
+  /**
+   * A deploy that fails, then a re-run after the fix: what is still in place and verified (the secrets, the target
+   * equal to the source) is skipped, Heroku is frozen again. Then rows written on Heroku after an undone cutover
+   * make the target stale: the database step refuses without overwrite, and replaces it with overwrite: true.
+   */
+  @Test
+  void reRunAfterFailureSkipsWhatIsDoneAndVerified() {
+    f.fly.fault("deploy", java.util.Map.of("mode", "release-command-fails", "times", 1));
+    ActionHarness.Result first = f.action("cutover").input("set-database-url", "true").run();
+    assertEquals(1, first.exitCode(), first.everything());
+    assertEquals("plan,secrets,database,database-url", first.outputs().get("steps-completed"));
+    f.assertHerokuAsBefore();
+    assertEquals(500, f.count(f.targetDb, "orders"), "the target is kept for inspection");
+
+    ActionHarness.Result second = f.action("cutover").input("set-database-url", "true").run();
+    assertEquals(0, second.exitCode(), second.everything());
+    assertEquals(ALL_STEPS, second.outputs().get("steps-completed"));
+    assertTrue(second.summary().contains("| `secrets` | ☑️ already done |"), second.summary());
+    assertTrue(second.summary().contains("| `database` | ☑️ already done |"), second.summary());
+    assertFalse(second.summary().contains("## Database transfer"), "no second transfer");
+    assertEquals("true", second.outputs().get("database-verified"));
+    assertTrue(f.heroku.app(CutoverFixture.HEROKU).maintenance);
+    assertEquals("web=2:Standard-1X,worker=0:Standard-2X", f.formation());
+  }
+
+  @Test
+  void aStaleTargetNeedsOverwrite() {
+    f.fly.fault("certs add", java.util.Map.of("exit", 1, "stderr", "Error: rate limit exceeded", "times", 1));
+    assertEquals(1, f.action("cutover").run().exitCode());
+    f.assertHerokuAsBefore();
+    // Heroku served again and took orders meanwhile.
+    f.exec(f.sourceDb, "INSERT INTO orders (total, note) VALUES (1, 'late order')");
+
+    ActionHarness.Result stale = f.action("cutover").run();
+    assertEquals(1, stale.exitCode(), stale.everything());
+    assertTrue(errors(stale).get(0).contains("set overwrite: true to replace it"), errors(stale).get(0));
+    assertTrue(errors(stale).get(0).contains("orders has 501 rows on the source but 500 on the target"), errors(stale).get(0));
+    f.assertHerokuAsBefore();
+
+    ActionHarness.Result replaced = f.action("cutover").input("overwrite", "true").run();
+    assertEquals(0, replaced.exitCode(), replaced.everything());
+    assertEquals(501, f.count(f.targetDb, "orders"));
+    assertTrue(replaced.summary().contains("| `certificates` | ✅ done |"), replaced.summary());
+  }
+
   @Test
   void missingConfirmChangesNothing() {
     ActionHarness.Result r = f.action("cutover").input("confirm", "").run();
