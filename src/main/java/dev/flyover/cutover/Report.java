@@ -50,6 +50,12 @@ final class Report {
               : "Heroku was put back as it was found (maintenance mode and formation). The target database and "
                   + "staged Fly secrets are kept for inspection. Fix the cause and run the cutover again: steps "
                   + "already done and verified are skipped."));
+      boolean deployed = o.record("deploy").map(r -> r.status() == StepRecord.Status.DONE).orElse(false);
+      if (deployed) {
+        sum.markdown("> [!WARNING]\n> The Fly app " + JobSummary.code(s.flyApp()) + " was deployed and is running while "
+            + "Heroku serves again: keep DNS on Heroku. Anything written through the Fly app lands in the target "
+            + "database, which the next run finds different from Heroku's and replaces only with overwrite: true.");
+      }
     }
     List<List<String>> facts = new ArrayList<>();
     downtime(o, end).ifPresent(d -> facts.add(List.of("Downtime", human(d) + (o.ok() ? " (maintenance on → healthy on Fly)"

@@ -112,6 +112,50 @@ class CutoverActionTest {
     assertTrue(replaced.summary().contains("| `certificates` | ✅ done |"), replaced.summary());
   }
 
+  /**
+   * create-database: flyctl postgres create with every flag (no prompt), attach, its printed password masked at
+   * once, and the attached database (made real by the double's backend hook) used as the transfer's target.
+   */
+  @Test
+  void createDatabaseCreatesAttachesAndTransfersIntoIt() {
+    String db = "shop_fly";
+    f.exec("postgres", "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)", "DROP ROLE IF EXISTS " + db);
+    f.fly.edit(st -> st.put("postgres_backend", f.url("postgres")));
+    try {
+      ActionHarness.Result r = f.action("cutover").input("database-url", "").input("create-database", "true").run();
+      assertEquals(0, r.exitCode(), r.everything());
+      assertEquals("plan,create-database,secrets,maintenance,workers,database,deploy,certificates,heroku-after",
+          r.outputs().get("steps-completed"));
+      var create = f.fly.calls("postgres", "create").get(0).path("argv").toString();
+      for (String flag : List.of("\"--name\",\"shop-fly-db\"", "\"--org\",\"personal\"", "\"--region\",\"ams\"",
+          "\"--vm-size\",\"shared-cpu-1x\"", "\"--initial-cluster-size\",\"1\"", "\"--volume-size\",\"10\"")) {
+        assertTrue(create.contains(flag), flag + " in " + create);
+      }
+      assertEquals(1, f.fly.calls("postgres", "attach").size());
+      assertEquals(500, f.count(db, "orders"), "transferred into the attached database");
+      String pgPassword = f.fly.app("shop-fly-db").path("postgres").path("password").asText();
+      String attached = f.fly.app(CutoverFixture.FLY).path("secrets").path("DATABASE_URL").path("value").asText();
+      String attachPassword = attached.substring(attached.indexOf(':', 12) + 1, attached.indexOf('@'));
+      String seen = CutoverFixture.visible(r);
+      assertFalse(seen.contains(pgPassword), "postgres create's password is masked");
+      assertFalse(seen.contains(attachPassword), "attach's connection string is masked");
+      assertTrue(r.stdout().contains("::add-mask::" + pgPassword));
+    } finally {
+      f.exec("postgres", "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)", "DROP ROLE IF EXISTS " + db);
+    }
+  }
+
+  @Test
+  void keepHerokuPointsFlyAtHerokuPostgres() {
+    ActionHarness.Result r = f.action("cutover").input("database", "keep-heroku").input("database-url", "").run();
+    assertEquals(0, r.exitCode(), r.everything());
+    assertEquals("plan,secrets,maintenance,workers,database,deploy,certificates,heroku-after", r.outputs().get("steps-completed"));
+    assertEquals(f.url(f.sourceDb) + "?sslmode=disable",
+        f.fly.app(CutoverFixture.FLY).path("secrets").path("DATABASE_URL").path("value").asText());
+    assertTrue(r.commands().commands().stream().anyMatch(c -> c.name().equals("warning") && c.data().contains("Heroku rotates them")));
+    assertEquals(0, f.count(f.targetDb, "pg_class WHERE relname = 'orders'"), "nothing copied");
+  }
+
   @Test
   void missingConfirmChangesNothing() {
     ActionHarness.Result r = f.action("cutover").input("confirm", "").run();
