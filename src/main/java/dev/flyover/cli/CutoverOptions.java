@@ -110,6 +110,6 @@ public final class CutoverOptions {
         opt(herokuDatabaseUrl), opt(org),
         new Settings.Postgres(opt(postgresApp).orElse(flyApp + "-db"), opt(postgresRegion), postgresVmSize.strip(),
             postgresClusterSize, postgresVolumeSize),
-        workDir, ctx.env().get("GITHUB_SHA"));
+        workDir);
   }
 }

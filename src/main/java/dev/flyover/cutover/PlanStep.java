@@ -14,11 +14,11 @@ final class PlanStep implements Step {
   }
 
   static UserError notConfirmed(Cutover c) {
-    String input = c.ctx.optionName("confirm");
+    String input = c.ctx.actionMode() ? "confirm input" : "--confirm option";
     return new UserError(c.settings.confirm().isEmpty()
-        ? "The " + input + " input is missing: nothing was changed; set it to the Heroku app name ("
+        ? "The " + input + " is missing: nothing was changed; set it to the Heroku app name ("
             + c.settings.herokuApp() + ") to cut over."
-        : "The " + input + " input does not equal the Heroku app name " + c.settings.herokuApp()
+        : "The " + input + " does not equal the Heroku app name " + c.settings.herokuApp()
             + ": nothing was changed; type the app name exactly to cut over.");
   }
 

@@ -19,8 +19,7 @@ public record Settings(
     Optional<String> herokuDatabaseUrl,
     Optional<String> org,
     Postgres postgres,
-    Path workDir,
-    Optional<String> gitSha) {
+    Path workDir) {
 
   public enum DatabaseChoice {
     TRANSFER("transfer"), KEEP_HEROKU("keep-heroku"), SKIP("skip");

@@ -168,6 +168,18 @@ class CutoverActionTest {
   }
 
   @Test
+  void fromATerminalWithoutConfirmNothingChanges() {
+    dev.flyover.testing.CliHarness.Result r = new dev.flyover.testing.CliHarness().env(f.fly.env()).env(f.heroku.env())
+        .env("HEROKU_API_KEY", dev.flyover.testing.HerokuApiDouble.KEY).env("FLY_API_TOKEN", CutoverFixture.FLY_TOKEN)
+        .env("PWD", f.action("cutover").workspace().toString())
+        .run("cutover", "--heroku-app", "shop", "--fly-app", "shop-fly", "--database", "skip");
+    assertEquals(1, r.exitCode(), r.stdout() + r.stderr());
+    assertTrue(r.stderr().contains("error: The --confirm option is missing: nothing was changed"), r.stderr());
+    assertTrue(r.stdout().contains("Cutover failed: Heroku shop → Fly shop-fly"), r.stdout());
+    assertEquals(List.of(), f.herokuChanges());
+  }
+
+  @Test
   void wrongConfirmChangesNothing() {
     ActionHarness.Result r = f.action("cutover").input("confirm", "shop-staging").run();
     assertEquals(1, r.exitCode(), r.everything());
