@@ -43,7 +43,7 @@ public final class DeploySummary {
     for (String w : r.warnings()) s.markdown("> [!WARNING]\n> " + inline(w));
     if (r.dryRun()) {
       s.markdown("flyover would run:");
-      s.code("sh", String.join(" ", r.flyctlArgs().stream().map(DeploySummary::shellQuote).toList()));
+      s.code("sh", "flyctl " + String.join(" ", r.flyctlArgs().stream().map(DeploySummary::shellQuote).toList()));
     }
     if (!r.machines().isEmpty()) {
       List<List<String>> rows = new ArrayList<>();

@@ -90,6 +90,8 @@ public final class Deployer {
     Integer previousVersion;
     String previousImage;
     Integer releaseVersion;
+    /** The highest release version seen after the deploy, failed ones included. */
+    int newest;
     String image;
     List<DeployResult.Machine> machines = List.of();
     String healthCheck = "skipped";
@@ -113,13 +115,13 @@ public final class Deployer {
     }
 
     void execute() throws InterruptedException {
-      validate();
       toml = FlyToml.find(req.directory(), req.config());
       app = FlyToml.appName(req.app(), toml);
       hostname = app + ".fly.dev";
+      validate();
       if (toml.isEmpty() && req.image().isEmpty()) {
         throw new UserError("There is no fly.toml in " + req.directory() + ", so there is nothing to build: add one (`fly launch --no-deploy`"
-            + " writes it), point the " + opt("config") + " or " + opt("working-directory") + " input at it, or set "
+            + " writes it), point " + opt("config") + " or " + opt("working-directory") + " at it, or set "
             + opt("image") + " to deploy a prebuilt image.");
       }
       argv = deployArgs(req.image(), false);
@@ -128,7 +130,7 @@ public final class Deployer {
         return;
       }
       if (req.token().isEmpty() && ctx.env().inActions()) {
-        throw new UserError("No Fly API token: set the " + opt("fly-api-token") + " input to a repository secret holding a deploy token"
+        throw new UserError("No Fly API token: set the " + named("fly-api-token") + " to a repository secret holding a deploy token"
             + " (`fly tokens create deploy -a " + app + "`).");
       }
       flyctl = new Flyctl(ctx.env(), console, req.token());
@@ -145,18 +147,23 @@ public final class Deployer {
       return ctx.optionName(name);
     }
 
+    /** "strategy input" in Actions, "--strategy option" in a terminal. */
+    private String named(String name) {
+      return ctx.actionMode() ? name + " input" : "--" + name + " option";
+    }
+
     // ---- inputs ----
 
     private void validate() {
       req.strategy().ifPresent(s -> {
         if (!STRATEGIES.contains(s.toLowerCase(Locale.ROOT))) {
-          throw new UserError("The " + opt("strategy") + " input is '" + s + "', which Fly does not have: use canary, rolling,"
+          throw new UserError("The " + named("strategy") + " is '" + s + "', which Fly does not have: use canary, rolling,"
               + " bluegreen or immediate (or leave it empty for fly.toml's, else rolling).");
         }
       });
       req.waitTimeout().ifPresent(t -> {
         if (!FlyDuration.valid(t)) {
-          throw new UserError("The " + opt("wait-timeout") + " input is '" + t + "', which flyctl does not accept: use a number of"
+          throw new UserError("The " + named("wait-timeout") + " is '" + t + "', which flyctl does not accept: use a number of"
               + " seconds (300), a duration with a unit (5m, 90s, 1m30s) or none.");
         }
       });
@@ -166,25 +173,25 @@ public final class Deployer {
       for (String a : req.extraArgs()) {
         String flag = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
         if (flag.equals("-t") || flag.startsWith("-t") && !flag.startsWith("--") || flag.equals("--access-token")) {
-          throw new UserError("The " + opt("extra-args") + " input sets flyctl's access token on the command line, where it"
-              + " would show in the process list: pass the token with the " + opt("fly-api-token") + " input instead.");
+          throw new UserError("The " + named("extra-args") + " sets flyctl's access token on the command line, where it"
+              + " would show in the process list: pass the token with the " + named("fly-api-token") + " instead.");
         }
         if (a.startsWith("-") && a.contains(" ") && !a.contains("=")) {
-          throw new UserError("The " + opt("extra-args") + " line '" + a + "' holds a flag and its value separated by a space:"
+          throw new UserError("The " + named("extra-args") + " line '" + a + "' holds a flag and its value separated by a space:"
               + " put one argument per line, or write it as " + a.replaceFirst(" +", "=") + ".");
         }
       }
       if (req.healthCheck()) {
         if (req.healthCheckStatus() < 100 || req.healthCheckStatus() > 599) {
-          throw new UserError("The " + opt("health-check-status") + " input is " + req.healthCheckStatus()
+          throw new UserError("The " + named("health-check-status") + " is " + req.healthCheckStatus()
               + ", which is not an HTTP status: use a number from 100 to 599 such as 200.");
         }
         if (req.healthCheckRetries() < 1) {
-          throw new UserError("The " + opt("health-check-retries") + " input is " + req.healthCheckRetries()
+          throw new UserError("The " + named("health-check-retries") + " is " + req.healthCheckRetries()
               + ": use 1 or more (or set health-check: false to turn the check off).");
         }
         if (req.healthCheckTimeout().isNegative() || req.healthCheckTimeout().isZero()) {
-          throw new UserError("The " + opt("health-check-timeout") + " input must be a number of seconds above 0, such as 10.");
+          throw new UserError("The " + named("health-check-timeout") + " must be a number of seconds above 0, such as 10.");
         }
         req.healthCheckUrl().ifPresent(u -> parseUrl(u, "health-check-url"));
       }
@@ -193,7 +200,7 @@ public final class Deployer {
     private void checkLines(String input, List<String> lines, boolean showLine) {
       for (int i = 0; i < lines.size(); i++) {
         if (!NAME_VALUE.matcher(lines.get(i)).matches()) {
-          throw new UserError("Line " + (i + 1) + " of the " + opt(input) + " input"
+          throw new UserError("Line " + (i + 1) + " of the " + named(input)
               + (showLine ? " ('" + lines.get(i) + "')" : "") + " is not NAME=VALUE: write one NAME=VALUE per line.");
         }
       }
@@ -208,7 +215,7 @@ public final class Deployer {
         }
         return uri;
       } catch (URISyntaxException e) {
-        throw new UserError("The " + opt(input) + " input '" + u + "' is not an http:// or https:// URL: write it like"
+        throw new UserError("The " + named(input) + " '" + u + "' is not an http:// or https:// URL: write it like"
             + " https://" + (app.isEmpty() ? "APP" : app) + ".fly.dev.");
       }
     }
@@ -275,17 +282,17 @@ public final class Deployer {
         String why = e.flyError().orElse("");
         String lower = why.toLowerCase(Locale.ROOT);
         if (lower.contains("not authorized") || lower.contains("deploy token") || lower.contains("unauthorized")) {
-          throw new UserError("create-app could not create " + app + " because the " + opt("fly-api-token")
+          throw new UserError("create-app could not create " + app + " because the " + named("fly-api-token")
               + " is an app-scoped deploy token, and those cannot create apps: use an org token (`fly tokens create org`)"
               + " for the first deploy, then go back to a deploy token.");
         }
         if (lower.contains("org slug must be specified")) {
-          throw new UserError("create-app needs the organization to create " + app + " in: set the " + opt("org")
-              + " input to its slug (`fly orgs list`).");
+          throw new UserError("create-app needs the organization to create " + app + " in: set the " + named("org")
+              + " to its slug (`fly orgs list`).");
         }
         if (lower.contains("already been taken")) {
           throw new UserError("The app name " + app + " is taken by another Fly organization (names are global): choose"
-              + " another name in fly.toml or the " + opt("fly-app") + " input.");
+              + " another name in fly.toml or the " + named("fly-app") + ".");
         }
         throw e;
       }
@@ -370,6 +377,7 @@ public final class Deployer {
         throw e;
       }
       int prev = previousVersion == null ? 0 : previousVersion;
+      newest = Math.max(prev, after.stream().mapToInt(Release::version).max().orElse(0));
       Optional<Release> fresh = at.emittedVersion().flatMap(v -> after.stream().filter(r -> r.version() == v).findFirst())
           .or(() -> after.stream().filter(r -> r.version() > prev).max(Comparator.comparingInt(Release::version)));
       if (fresh.isEmpty()) {
@@ -424,11 +432,14 @@ public final class Deployer {
             + "): fix the command or what it runs (see its log above), then push again.");
       }
       if (why.contains("timeout reached waiting for health checks")) {
-        return new UserError("The new machines never passed their Fly health checks, so the deploy failed (" + why + "): check `fly logs -a "
-            + app + "` and the checks in fly.toml, or raise " + opt("wait-timeout") + ".");
+        String failed = "The new machines never passed their Fly health checks, so the deploy failed (" + why + ")";
+        // Unlike a failed release command, this leaves machines on the new image: worth rolling back.
+        if (req.rollback()) return new UserError(failed + "; " + rollback() + ".");
+        return new UserError(failed + ": check `fly logs -a " + app + "` and the checks in fly.toml, raise "
+            + opt("wait-timeout") + ", or set " + opt("rollback") + ": true to restore the previous image automatically.");
       }
       if (why.contains("could not find image")) {
-        return new UserError("The image to deploy was not found (" + why + "): check the " + opt("image") + " input, and that the image"
+        return new UserError("The image to deploy was not found (" + why + "): check the " + named("image") + ", and that the image"
             + " was pushed to a registry Fly can read (`fly auth docker` for registry.fly.io).");
       }
       return e;
@@ -493,7 +504,7 @@ public final class Deployer {
       try {
         List<Release> after = releases();
         readStatus();
-        Optional<Release> r = after.stream().filter(x -> x.version() > releaseVersion && x.status().equals("complete")
+        Optional<Release> r = after.stream().filter(x -> x.version() > newest && x.status().equals("complete")
             && sameImage(x.imageRef(), t.imageRef())).max(Comparator.comparingInt(Release::version));
         if (r.isPresent()) {
           rolledBack = true;
@@ -513,18 +524,26 @@ public final class Deployer {
     // ---- GitHub and result ----
 
     void finishGitHub() {
-      github.ifPresent(g -> g.finish(error == null, Optional.of("https://" + hostname + "/"),
-          error == null ? "Release v" + releaseVersion + " is live" : error));
+      if (github.isEmpty()) return;
+      github.get().finish(error == null, Optional.of("https://" + hostname + "/"),
+          error == null ? "Release v" + releaseVersion + " is live" : error);
     }
 
     DeployResult result() {
       long seconds = Duration.between(started, ctx.clock().instant()).toSeconds();
       Optional<String> host = Optional.ofNullable(hostname);
+      // Plain calls rather than method references: a dry run then never loads the GitHub classes.
+      Optional<Long> deploymentId = Optional.empty();
+      Optional<String> deploymentNote = Optional.empty();
+      if (github.isPresent()) {
+        deploymentId = github.get().id();
+        deploymentNote = github.get().note();
+      }
       return new DeployResult(error == null ? "success" : "failure", Optional.ofNullable(error), app, host,
           host.map(h -> "https://" + h + "/"), Optional.ofNullable(previousVersion), Optional.ofNullable(releaseVersion),
           Optional.ofNullable(previousImage), Optional.ofNullable(image), machines, healthCheck,
           Optional.ofNullable(healthDetail), rolledBack, Optional.ofNullable(rollbackVersion),
-          github.flatMap(GitHubDeployment::id), github.flatMap(GitHubDeployment::note), seconds, argv, req.dryRun(),
+          deploymentId, deploymentNote, seconds, argv, req.dryRun(),
           List.copyOf(warnings));
     }
   }

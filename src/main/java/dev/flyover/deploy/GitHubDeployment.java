@@ -123,6 +123,7 @@ final class GitHubDeployment {
   /** The final status: success with the app's URL, or failure. */
   void finish(boolean success, Optional<String> environmentUrl, String description) {
     if (deployment == null) return;
+    description = console.redact(description);
     try {
       var b = deployment.createStatus(success ? GHDeploymentState.SUCCESS : GHDeploymentState.FAILURE)
           .description(description.length() > 140 ? description.substring(0, 139) + "…" : description);

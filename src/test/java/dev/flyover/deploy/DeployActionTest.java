@@ -141,7 +141,9 @@ class DeployActionTest {
 
   @Test
   void tokensNeverReachArgvOrOutput() {
-    ActionHarness.Result r = action().input("build-secrets", "NPM_TOKEN=npm_s3cret_build_value\n").run();
+    // with step debug on, so every debug line (flyctl argv, quiet stderr) is scanned too
+    ActionHarness.Result r = action().input("build-secrets", "NPM_TOKEN=npm_s3cret_build_value\n")
+        .env("RUNNER_DEBUG", "1").run();
     assertEquals(0, r.exitCode(), r.everything());
     for (JsonNode c : fly.calls()) {
       String argv = c.path("argv").toString();
@@ -155,5 +157,295 @@ class DeployActionTest {
     assertFalse(all.contains("npm_s3cret_build_value"));
     assertTrue(r.stdout().contains("::add-mask::" + TOKEN), "masked before anything else");
     assertTrue(r.stdout().contains("::add-mask::npm_s3cret_build_value"));
+  }
+
+  int deployCalls() {
+    return fly.calls("deploy").size();
+  }
+
+  @Test
+  void missingTokenFailsBeforeFlyctl() {
+    ActionHarness.Result r = action().input("fly-api-token", "").run();
+    assertFailedCleanly(r, "fly-api-token", "fly tokens create deploy");
+    assertEquals(0, deployCalls());
+    assertEquals("shop", r.outputs().get("app-name"));
+  }
+
+  @Test
+  void rejectedToken() {
+    ActionHarness.Result r = action().input("fly-api-token", "fo1_not_a_known_token").run();
+    assertFailedCleanly(r, "Fly rejected the API token", "fly-api-token");
+    assertFalse(withoutMaskCommands(r.everything()).contains("fo1_not_a_known_token"));
+  }
+
+  @Test
+  void unknownApp() {
+    ActionHarness.Result r = action().input("fly-app", "no-such-app").run();
+    assertFailedCleanly(r, "no-such-app does not exist", "create-app");
+    assertEquals(0, deployCalls());
+    assertTrue(github.deployments().isEmpty(), "no deployment for a deploy that never started");
+  }
+
+  @Test
+  void missingFlyToml() {
+    ActionHarness h = new ActionHarness().env(fly.env()).env("GITHUB_API_URL", github.url())
+        .input("fly-api-token", TOKEN).input("fly-app", "shop").file("Dockerfile", "FROM scratch\n");
+    assertFailedCleanly(h.run(), "no fly.toml", "fly launch --no-deploy");
+    assertEquals(0, deployCalls());
+  }
+
+  @Test
+  void invalidStrategy() {
+    ActionHarness.Result r = action().input("strategy", "fast").run();
+    assertFailedCleanly(r, "strategy input is 'fast'", "canary, rolling, bluegreen or immediate");
+    assertEquals("shop", r.outputs().get("app-name"), "what is known is still written");
+    assertEquals(1, fly.calls().size(), "only the setup's apps create: flyctl was never run");
+  }
+
+  @Test
+  void invalidWaitTimeout() {
+    ActionHarness.Result r = action().input("wait-timeout", "5 minutes").run();
+    assertFailedCleanly(r, "wait-timeout input is '5 minutes'", "5m", "none");
+    assertEquals(0, deployCalls());
+  }
+
+  @Test
+  void validWaitTimeoutsPassThrough() {
+    ActionHarness.Result r = action().input("wait-timeout", "90").input("strategy", "bluegreen").input("ha", "false")
+        .input("health-check", "false").run();
+    assertEquals(0, r.exitCode(), r.everything());
+    String argv = fly.calls("deploy").get(0).path("argv").toString();
+    assertTrue(argv.contains("\"--wait-timeout=90\""), argv);
+    assertTrue(argv.contains("\"--strategy=bluegreen\""), argv);
+    assertTrue(argv.contains("\"--ha=false\""), argv);
+    assertEquals("skipped", r.outputs().get("health-check"));
+  }
+
+  @Test
+  void badBuildArgLineNamesTheInput() {
+    ActionHarness.Result r = action().input("build-args", "NODE_ENV=production\nVERBOSE\n").run();
+    assertFailedCleanly(r, "Line 2 of the build-args input", "NAME=VALUE");
+    assertEquals(0, deployCalls());
+  }
+
+  @Test
+  void badBuildSecretLineDoesNotEchoIt() {
+    ActionHarness.Result r = action().input("build-secrets", "justthesecretvalue").run();
+    assertFailedCleanly(r, "Line 1 of the build-secrets input");
+    assertFalse(withoutMaskCommands(r.everything()).contains("justthesecretvalue"));
+  }
+
+  @Test
+  void buildArgsSecretsEnvAndExtraArgsReachFlyctl() {
+    ActionHarness.Result r = action().input("build-args", "NODE_ENV=production\n\nA=b=c\n")
+        .input("env", "PHX_HOST=shop.example.com").input("extra-args", "--vm-size=shared-cpu-2x\n--no-cache")
+        .input("build-secrets", "NPM_TOKEN=npm_abc").run();
+    assertEquals(0, r.exitCode(), r.everything());
+    List<String> argv = new java.util.ArrayList<>();
+    fly.calls("deploy").get(0).path("argv").forEach(a -> argv.add(a.asText()));
+    assertTrue(argv.containsAll(List.of("--build-arg=NODE_ENV=production", "--build-arg=A=b=c",
+        "--env=PHX_HOST=shop.example.com", "--vm-size=shared-cpu-2x", "--no-cache", "--build-secret=NPM_TOKEN=npm_abc")), argv.toString());
+    assertFalse(withoutMaskCommands(r.everything()).contains("npm_abc"));
+  }
+
+  @Test
+  void extraArgsWithASpaceAreRefused() {
+    ActionHarness.Result r = action().input("extra-args", "--vm-size shared-cpu-2x").run();
+    assertFailedCleanly(r, "extra-args", "--vm-size=shared-cpu-2x");
+  }
+
+  @Test
+  void failingReleaseCommand() {
+    firstRelease();
+    fly.fault("deploy", Map.of("mode", "release-command-fails", "exit_code", 1));
+    ActionHarness.Result r = action().run();
+    assertFailedCleanly(r, "release command `/app/bin/migrate` failed", "no machine was updated",
+        "exited with non-zero status of 1");
+    assertEquals("1", r.outputs().get("previous-release-version"));
+    assertFalse(r.outputs().containsKey("release-version"), "a failed release is not reported as deployed");
+    assertEquals("skipped", r.outputs().get("health-check"));
+    assertEquals(List.of("in_progress", "failure"), github.states());
+    assertTrue(app.paths().isEmpty(), "no health check after a failed deploy");
+    assertTrue(r.summary().contains("Deploy failed: shop"), r.summary());
+  }
+
+  @Test
+  void flyHealthChecksNeverPass() {
+    fly.fault("deploy", Map.of("mode", "health-checks-timeout"));
+    ActionHarness.Result r = action().run();
+    assertFailedCleanly(r, "never passed their Fly health checks", "wait-timeout");
+  }
+
+  @Test
+  void flyHealthChecksNeverPassWithRollback() {
+    String first = firstRelease();
+    fly.fault("deploy", Map.of("mode", "health-checks-timeout", "times", 1));
+    ActionHarness.Result r = action().input("rollback", "true").run();
+    assertFailedCleanly(r, "never passed their Fly health checks", "rolled back to release v1's image " + first, "as release v3");
+    assertEquals("true", r.outputs().get("rolled-back"));
+    assertTrue(app.paths().isEmpty(), "no HTTP check of a failed deploy");
+  }
+
+  @Test
+  void healthCheckNeverGreen() {
+    firstRelease();
+    app.status(503);
+    ActionHarness.Result r = action().input("health-check-retries", "2").run();
+    assertFailedCleanly(r, "never got 200", "503", "rollback: true");
+    assertEquals("failed", r.outputs().get("health-check"));
+    assertEquals("2", r.outputs().get("release-version"));
+    assertEquals("false", r.outputs().get("rolled-back"));
+    assertEquals(List.of("/up", "/up"), app.paths());
+    assertEquals(List.of("in_progress", "failure"), github.states());
+  }
+
+  @Test
+  void rollbackRedeploysThePreviousImage() {
+    String first = firstRelease();
+    app.status(500);
+    ActionHarness.Result r = action().input("health-check-retries", "1").input("rollback", "true").run();
+    assertFailedCleanly(r, "rolled back to release v1's image " + first, "as release v3");
+    assertEquals("true", r.outputs().get("rolled-back"));
+    List<JsonNode> deploys = fly.calls("deploy");
+    String rollback = deploys.get(deploys.size() - 1).path("argv").toString();
+    assertTrue(rollback.contains("\"--image=" + first + "\""), rollback);
+    JsonNode releases = fly.app("shop").path("releases");
+    JsonNode v3 = releases.get(releases.size() - 1);
+    assertEquals(3, v3.path("Version").asInt());
+    assertEquals(first, v3.path("ImageRef").asText());
+    assertTrue(r.commands().commands().stream().anyMatch(c -> c.name().equals("notice") && c.data().contains("Rolling back")));
+    assertTrue(r.summary().contains("Rollback"), r.summary());
+  }
+
+  @Test
+  void rollbackWithNothingToGoBackTo() {
+    app.status(500);
+    ActionHarness.Result r = action().input("health-check-retries", "1").input("rollback", "true").run();
+    assertFailedCleanly(r, "no earlier complete release");
+    assertEquals("false", r.outputs().get("rolled-back"));
+  }
+
+  @Test
+  void createAppWithAnOrgToken() {
+    ActionHarness.Result r = action().input("fly-app", "shop-staging").input("create-app", "true").input("org", "personal")
+        .input("health-check", "false").run();
+    assertEquals(0, r.exitCode(), r.everything());
+    assertEquals(1, fly.calls("apps", "create", "shop-staging").size());
+    assertEquals("personal", fly.app("shop-staging").path("org").asText());
+    assertEquals("1", r.outputs().get("release-version"));
+  }
+
+  @Test
+  void createAppWithADeployTokenExplainsTheOrgToken() {
+    ActionHarness.Result r = action().input("fly-api-token", DEPLOY_TOKEN).input("fly-app", "shop-staging")
+        .input("create-app", "true").run();
+    assertFailedCleanly(r, "app-scoped deploy token", "org token");
+    assertTrue(fly.app("shop-staging").isMissingNode());
+  }
+
+  @Test
+  void deployTokenDeploysItsOwnApp() {
+    ActionHarness.Result r = action().input("fly-api-token", DEPLOY_TOKEN).run();
+    assertEquals(0, r.exitCode(), r.everything());
+  }
+
+  @Test
+  void exitZeroWithoutANewReleaseFails() {
+    firstRelease();
+    fly.fault("deploy", Map.of("mode", "exit0-no-release"));
+    ActionHarness.Result r = action().run();
+    assertFailedCleanly(r, "exited 0", "no release newer than v1");
+  }
+
+  @Test
+  void exitOneWithAGoodReleaseIsReportedAndChecked() {
+    fly.fault("deploy", Map.of("mode", "exit1-good-release", "error", "failed to update machine status: unexpected EOF"));
+    ActionHarness.Result r = action().run();
+    assertEquals(0, r.exitCode(), r.everything());
+    assertEquals("success", r.outputs().get("status"));
+    assertEquals("passed", r.outputs().get("health-check"));
+    assertTrue(r.commands().commands().stream().anyMatch(c -> c.name().equals("warning")
+        && c.data().contains("exited 1") && c.data().contains("unexpected EOF")), r.stdout());
+    assertTrue(r.summary().contains("exited 1"), r.summary());
+  }
+
+  @Test
+  void imageNotFound() {
+    ActionHarness.Result r = action().input("image", "registry.fly.io/shop:nope").run();
+    assertFailedCleanly(r, "image to deploy was not found", "registry.fly.io/shop:nope", "image input");
+  }
+
+  @Test
+  void prebuiltImage() {
+    ActionHarness.Result r = action().input("image", "ghcr.io/acme/shop:1.2.3").run();
+    assertEquals(0, r.exitCode(), r.everything());
+    assertEquals("ghcr.io/acme/shop:1.2.3", r.outputs().get("image"));
+  }
+
+  @Test
+  void githubApiDownIsAWarning() {
+    ActionHarness.Result r = action().env("GITHUB_API_URL", GitHubApiDouble.deadUrl()).run();
+    assertEquals(0, r.exitCode(), r.everything());
+    assertEquals("success", r.outputs().get("status"));
+    assertFalse(r.outputs().containsKey("deployment-id"));
+    assertTrue(r.commands().commands().stream().anyMatch(c -> c.name().equals("warning")
+        && c.data().contains("did not answer") && c.data().contains("not affected")), r.stdout());
+  }
+
+  @Test
+  void githubServerErrorIsAWarning() {
+    github.down(502);
+    ActionHarness.Result r = action().run();
+    assertEquals(0, r.exitCode(), r.everything());
+    assertTrue(r.commands().commands().stream().anyMatch(c -> c.name().equals("warning") && c.data().contains("502")), r.stdout());
+  }
+
+  @Test
+  void missingDeploymentsPermissionIsAWarning() {
+    github.forbidDeployments();
+    ActionHarness.Result r = action().run();
+    assertEquals(0, r.exitCode(), r.everything());
+    assertEquals("success", r.outputs().get("status"));
+    assertTrue(r.commands().commands().stream().anyMatch(c -> c.name().equals("warning")
+        && c.data().contains("deployments: write") && c.data().contains("Resource not accessible by integration")), r.stdout());
+    assertTrue(r.summary().contains("deployments: write"), r.summary());
+  }
+
+  @Test
+  void noGithubTokenMeansNoDeployment() {
+    ActionHarness.Result r = action().input("github-token", "").run();
+    assertEquals(0, r.exitCode(), r.everything());
+    assertTrue(github.requests().isEmpty());
+  }
+
+  @Test
+  void phoenixCheatSheetUsesTheReleaseName() {
+    ActionHarness.Result r = action().file("mix.exs", "defmodule Shop.MixProject do\n  def project do\n    [app: :shop_web, version: \"0.1.0\"]\n  end\nend\n").run();
+    assertTrue(r.summary().contains("fly ssh console --pty -C \"/app/bin/shop_web remote\" -a shop"), r.summary());
+  }
+
+  @Test
+  void workingDirectoryAndConfig() {
+    ActionHarness h = new ActionHarness().env(fly.env()).input("fly-api-token", TOKEN)
+        .input("working-directory", "apps/web").input("config", "deploy/fly.production.toml").input("health-check", "false")
+        .file("apps/web/deploy/fly.production.toml", FLY_TOML).file("apps/web/Dockerfile", "FROM scratch\n");
+    ActionHarness.Result r = h.run();
+    assertEquals(0, r.exitCode(), r.everything());
+    String argv = fly.calls("deploy").get(0).path("argv").toString();
+    assertTrue(argv.contains("apps/web/deploy/fly.production.toml"), argv);
+  }
+
+  @Test
+  void badHealthCheckUrl() {
+    ActionHarness.Result r = action().input("health-check-url", "ftp://shop.example.com").run();
+    assertFailedCleanly(r, "health-check-url input 'ftp://shop.example.com' is not an http:// or https:// URL");
+    assertEquals(0, deployCalls());
+  }
+
+  @Test
+  void requestNeverPrintsItsSecrets() {
+    DeployRequest req = DeployRequest.builder(java.nio.file.Path.of(".")).token(TOKEN).githubToken(GH_TOKEN)
+        .buildSecrets(List.of("A=buildsecretvalue")).build();
+    assertFalse(req.toString().contains(TOKEN) || req.toString().contains(GH_TOKEN) || req.toString().contains("buildsecretvalue"));
   }
 }
