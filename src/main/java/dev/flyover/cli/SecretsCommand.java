@@ -28,15 +28,15 @@ final class SecretsCommand extends RunCommand {
       description = "Read config vars from this file (`heroku config -s` or `heroku config --json` output, or a dotenv file) instead of the Heroku API; relative to the working directory.")
   String fromFile;
 
-  @Option(names = "--include", paramLabel = "GLOB", split = "\\r?\\n",
+  @Option(names = "--include", paramLabel = "GLOB", split = "\\r?\\n", splitSynopsisLabel = "\\n",
       description = "Only move config vars matching these globs (* and ?), one per line or repeated. A name without wildcards also moves a var left out by default.")
   List<String> include = new ArrayList<>();
 
-  @Option(names = "--exclude", paramLabel = "GLOB", split = "\\r?\\n",
+  @Option(names = "--exclude", paramLabel = "GLOB", split = "\\r?\\n", splitSynopsisLabel = "\\n",
       description = "Also leave out config vars matching these globs, one per line or repeated.")
   List<String> exclude = new ArrayList<>();
 
-  @Option(names = "--rename", paramLabel = "OLD=NEW", split = "\\r?\\n",
+  @Option(names = "--rename", paramLabel = "OLD=NEW", split = "\\r?\\n", splitSynopsisLabel = "\\n",
       description = "Rename config vars on the way, one OLD=NEW per line or repeated.")
   List<String> rename = new ArrayList<>();
 

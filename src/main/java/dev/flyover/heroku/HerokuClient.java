@@ -58,7 +58,8 @@ public final class HerokuClient {
   public record Options(int maxAttempts, Duration baseDelay, Duration requestTimeout, Duration connectTimeout,
       String userAgent) {
     public static Options from(Env env) {
-      long backoff = env.get("FLYOVER_HTTP_BACKOFF_MS").map(Long::parseLong).orElse(1000L);
+      long backoff = env.get("FLYOVER_HTTP_BACKOFF_MS").map(String::strip).filter(v -> v.matches("\\d{1,7}"))
+          .map(Long::parseLong).orElse(1000L);
       String version = Optional.ofNullable(HerokuClient.class.getPackage().getImplementationVersion()).orElse("dev");
       return new Options(5, Duration.ofMillis(backoff), Duration.ofSeconds(60), Duration.ofSeconds(15),
           "flyover/" + version + " (Heroku to Fly.io; Java " + Runtime.version().feature() + ")");

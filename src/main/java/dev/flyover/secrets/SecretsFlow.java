@@ -33,7 +33,8 @@ public final class SecretsFlow {
    * every later line of the job log and hide nothing. */
   static final int MIN_MASK_LENGTH = 3;
   private static final Pattern VALID_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-  private static final Duration FLYCTL_TIMEOUT = Duration.ofMinutes(15);
+  /** A non-staged call restarts every machine. */
+  private static final Duration FLYCTL_TIMEOUT = Duration.ofMinutes(30);
 
   private final Context ctx;
   private final Flyctl flyctl;
@@ -54,7 +55,7 @@ public final class SecretsFlow {
     Source src = load(req);
     // Masks first: nothing below may print before every value is registered.
     src.vars().forEach((k, v) -> maskVar(con, k, v));
-    con.info("Read " + src.vars().size() + " config vars from " + src.label() + ".");
+    con.info("Read " + count(src.vars().size(), "config var") + " from " + src.label() + ".");
 
     con.info("Listing the secrets already on Fly app " + req.flyApp() + ".");
     Set<String> onFly = flyNames(req.flyApp());
@@ -65,8 +66,8 @@ public final class SecretsFlow {
     List<PlanEntry> refused = planned.refused();
     if (req.dryRun()) {
       for (PlanEntry e : refused) con.warn(e.name() + " cannot be moved exactly: " + e.reason() + ".");
-      con.notice("Dry run: nothing was changed on Fly. " + plan.stream().filter(PlanEntry::moves).count()
-          + " secrets would be set on " + req.flyApp() + ".");
+      con.notice("Dry run: nothing was changed on Fly. " + count(plan.stream().filter(PlanEntry::moves).count(), "secret")
+          + " would be set on " + req.flyApp() + ".");
       return planned;
     }
     if (!refused.isEmpty()) {
@@ -87,7 +88,7 @@ public final class SecretsFlow {
     transfer(req, src, moving, planned);
     verify(req, moving, planned);
     SecretsResult done = new SecretsResult(src.label(), req.flyApp(), plan, false, req.stage(), true);
-    con.notice(moving.size() + " secrets " + (req.stage() ? "staged" : "set") + " on Fly app " + req.flyApp()
+    con.notice(count(moving.size(), "secret") + " " + (req.stage() ? "staged" : "set") + " on Fly app " + req.flyApp()
         + (req.stage() ? "; they take effect at the next deploy." : "."));
     return done;
   }
@@ -108,6 +109,15 @@ public final class SecretsFlow {
       if (value.strip().length() >= MIN_MASK_LENGTH) {
         con.mask(value);
         con.mask(value.strip());
+        // A child may print a URL's password alone, or percent-decoded.
+        String password = urlPassword(value.strip());
+        if (password.length() >= MIN_MASK_LENGTH) con.mask(password);
+        try {
+          String decoded = java.net.URLDecoder.decode(password.replace("+", "%2B"), StandardCharsets.UTF_8);
+          if (decoded.strip().length() >= MIN_MASK_LENGTH) con.mask(decoded);
+        } catch (IllegalArgumentException notPercentEncoded) {
+          // the raw form is masked
+        }
       }
       return;
     }
@@ -117,6 +127,16 @@ public final class SecretsFlow {
         if (!line.equals(line.strip())) con.mask(line);
       }
     }
+  }
+
+  /** The password in {@code scheme://user:password@host…}, or "" (a child may print it alone or decoded). */
+  static String urlPassword(String url) {
+    int scheme = url.indexOf("://");
+    int at = url.lastIndexOf('@');
+    if (scheme < 0 || at < scheme) return "";
+    String userInfo = url.substring(scheme + 3, at);
+    int colon = userInfo.indexOf(':');
+    return colon < 0 ? "" : userInfo.substring(colon + 1);
   }
 
   // ---------------------------------------------------------------- source
@@ -256,7 +276,14 @@ public final class SecretsFlow {
     }
     Set<String> untouched = new HashSet<>(onFly);
     plan.forEach(p -> untouched.remove(p.flyName()));
-    if (!untouched.isEmpty()) con.info("  (" + untouched.size() + " other secrets on Fly are left as they are)");
+    if (!untouched.isEmpty()) {
+      con.info("  (" + count(untouched.size(), "other secret") + " on Fly " + (untouched.size() == 1 ? "is" : "are")
+          + " left as " + (untouched.size() == 1 ? "it is)" : "they are)"));
+    }
+  }
+
+  static String count(long n, String noun) {
+    return n + " " + noun + (n == 1 ? "" : "s");
   }
 
   private static String pad(String s, int width) {
@@ -290,7 +317,7 @@ public final class SecretsFlow {
     if (!forms.isEmpty()) {
       done++;
       List<String> args = args(req, "import", done == calls);
-      run(args, SecretEncoder.stream(forms), "Setting " + forms.size() + " secrets on Fly app " + req.flyApp()
+      run(args, SecretEncoder.stream(forms), "Setting " + count(forms.size(), "secret") + " on Fly app " + req.flyApp()
           + " (" + mode + ")", set, moving, planned, src);
       set.addAll(forms.keySet());
     }
@@ -316,12 +343,14 @@ public final class SecretsFlow {
     try {
       flyctl.call(args).stdin(stdin).timeout(FLYCTL_TIMEOUT).stream(title).run();
     } catch (UserError e) {
+      // flyctl's message may quote a line it was given: keep it scrubbed, and drop the exception itself (no cause)
+      // so a debug stack trace cannot carry it either.
       String why = scrub(e.getMessage(), src.vars().values());
       List<String> notSet = moving.stream().map(PlanEntry::flyName).filter(n -> !alreadySet.contains(n)).toList();
       String state = alreadySet.isEmpty() ? "nothing was set" : String.join(", ", alreadySet) + " were set, "
           + String.join(", ", notSet) + " were not";
       throw new SecretsError("Setting secrets on Fly app " + args.get(3) + " failed (" + stripDot(why) + "); " + state
-          + ": fix the cause and re-run (secrets already set are replaced, not duplicated).", planned, e);
+          + ": fix the cause and re-run (secrets already set are replaced, not duplicated).", planned, null);
     }
   }
 
@@ -367,7 +396,8 @@ public final class SecretsFlow {
     long moving = r.plan().stream().filter(PlanEntry::moves).count();
     String verb = r.dryRun() ? "would be set" : r.completed() ? (r.staged() ? "staged for the next deploy" : "set and deployed")
         : "not set (the run stopped)";
-    s.markdown("**" + moving + "** secrets " + verb + ", **" + skipped.size() + "** config vars left behind.");
+    s.markdown("**" + moving + "** " + (moving == 1 ? "secret " : "secrets ") + verb + ", **" + skipped.size() + "** config "
+        + (skipped.size() == 1 ? "var" : "vars") + " left behind.");
     List<List<String>> rows = new ArrayList<>();
     for (PlanEntry p : r.plan()) {
       rows.add(List.of(JobSummary.code(p.name()), p.flyName().equals(p.name()) ? "" : JobSummary.code(p.flyName()),

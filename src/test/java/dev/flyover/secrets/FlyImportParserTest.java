@@ -44,6 +44,27 @@ class FlyImportParserTest {
     assertEquals(Map.of(), parse(" # not a comment\n".replace("#", "")));
   }
 
+  /** The README's table: what {@code heroku config -s | fly secrets import} stores. */
+  @Test
+  void theReadmePipeTable() {
+    Map<String, String> heroku = new LinkedHashMap<>();
+    heroku.put("A", "s3cr#t");
+    heroku.put("B", "https://x.io/p#frag");
+    heroku.put("C", "-----BEGIN KEY-----\nMIIB\n-----END KEY-----");
+    heroku.put("D", "it's $5!");
+    heroku.put("E", "O'Reilly \"x\"");
+    heroku.put("F", "x".repeat(70_000));
+    heroku.put("G", "after the long line");
+    Map<String, String> fly = parse(SecretsCommandTest.herokuShell(heroku, false));
+    assertEquals("'s3cr", fly.get("A"));
+    assertEquals("'https://x.io/p", fly.get("B"));
+    assertEquals("-----BEGIN KEY-----\\nMIIB\\n-----END KEY-----", fly.get("C"));
+    assertEquals("it's \\$5\\!", fly.get("D"));
+    assertEquals("O'Reilly \\\"x\\\"", fly.get("E"));
+    assertEquals(List.of("A", "B", "C", "D", "E"), List.copyOf(fly.keySet()));
+    assertEquals("a\\\\b c", parse(SecretsCommandTest.herokuShell(Map.of("L", "a\\b c"), true)).get("L"));
+  }
+
   @Test
   void quirksEndTheInputOrCrash() {
     assertTrue(FlyImportParser.parse("A=\"\n".getBytes()).panics());

@@ -224,14 +224,38 @@ class SecretsCommandTest {
   }
 
   @Test
+  void noSourceAndNoKeyEachSaySoInOneSentence() {
+    ActionHarness.Result noApp = run(action().input("heroku-app", ""));
+    assertEquals(List.of("No Heroku app: set heroku-app (or HEROKU_APP) to the name of the app on Heroku."),
+        noApp.commands().errors());
+    ActionHarness.Result noKey = run(action().input("heroku-api-key", ""));
+    assertEquals(List.of("No Heroku API key: set heroku-api-key (or HEROKU_API_KEY) to a key from `heroku authorizations:create`."),
+        noKey.commands().errors());
+    assertEquals(List.of(), fly.calls());
+  }
+
+  @Test
   void flyctlFailureIsScrubbedAndSaysWhatWasSet() {
     fly.fault("secrets import", Map.of("mode", "echo-first-line"));
-    ActionHarness.Result r = run(action().input("exclude", "HUGE_LINE\nCRLF_TRAILING"));
+    // With step debug on, so stack traces and flyctl's own output are printed (and scanned) too.
+    ActionHarness.Result r = run(action().input("exclude", "HUGE_LINE\nCRLF_TRAILING").env("RUNNER_DEBUG", "1"));
     assertEquals(1, r.exitCode());
     String error = r.commands().errors().get(0);
     assertTrue(error.startsWith("Setting secrets on Fly app shop-fly failed (flyctl secrets import failed (exit 1): Failed to parse"), error);
     assertTrue(error.contains("nothing was set"), error);
     assertEquals(Map.of(), storedOnFly());
+  }
+
+  @Test
+  void aFailedSetAfterTheImportSaysWhatWasSetAndWhatWasNot() {
+    fly.fault("secrets set", Map.of("exit", 1, "stderr", "Error: update secrets: failed to update app secrets: 500 boom"));
+    ActionHarness.Result r = run(action().input("include", "PEM_KEY\nCRLF_INSIDE"));
+    assertEquals(1, r.exitCode());
+    assertEquals(List.of("Setting secrets on Fly app shop-fly failed (flyctl secrets set failed (exit 1): update secrets:"
+        + " failed to update app secrets: 500 boom); PEM_KEY were set, CRLF_INSIDE were not: fix the cause and re-run"
+        + " (secrets already set are replaced, not duplicated)."), r.commands().errors());
+    assertEquals(Map.of("PEM_KEY", Corpus.PEM), storedOnFly());
+    assertEquals("", r.outputs().get("secrets-imported"));
   }
 
   @Test
@@ -270,6 +294,21 @@ class SecretsCommandTest {
     Map<String, String> stored = storedOnFly();
     vars.forEach((k, v) -> assertEquals(v, stored.get(k), k));
     assertEquals(vars.keySet(), stored.keySet());
+  }
+
+  @Test
+  void fromFileWithTheApiUsesTheAddonList() {
+    Map<String, String> vars = new LinkedHashMap<>();
+    vars.put("REDIS_URL", "redis://:canaryredis@h:6379");
+    vars.put("MEMCACHIER_SERVERS", "canary-memcachier.example:11211");
+    ActionHarness h = action().input("from-file", "config.json")
+        .file("config.json", "{\"REDIS_URL\": \"redis://:canaryredis@h:6379\", \"MEMCACHIER_SERVERS\": \"canary-memcachier.example:11211\"}");
+    ActionHarness.Result r = run(h);
+    assertEquals(0, r.exitCode(), r.stdout());
+    // The add-on list says REDIS is a Heroku add-on of this app; MEMCACHIER is not attached, so it moves.
+    assertEquals(Map.of("MEMCACHIER_SERVERS", "canary-memcachier.example:11211"), storedOnFly());
+    assertTrue(r.summary().contains("| `REDIS_URL` |  | excluded | set by the Heroku add-on redis-curved"), r.summary());
+    assertTrue(r.summary().contains("heroku config --json file config.json"), r.summary());
   }
 
   @Test
@@ -316,6 +355,14 @@ class SecretsCommandTest {
     written.add(r.stdout() + r.stderr());
     assertEquals(0, r.exitCode(), r.stderr());
     assertEquals(Map.of("PEM_KEY", Corpus.PEM, "UNICODE", Corpus.movable().get("UNICODE")), storedOnFly());
+
+    // Boolean flags as a terminal user writes them.
+    CliHarness.Result dry = cli.run("secrets", "--heroku-app", "shop", "--fly-app", "shop-fly", "--include", "PEM_KEY",
+        "--overwrite=false", "--stage=false", "--dry-run");
+    written.add(dry.stdout() + dry.stderr());
+    assertEquals(0, dry.exitCode(), dry.stderr());
+    assertTrue(dry.stderr().matches("(?s).*PEM_KEY +keep: already on Fly; kept because --overwrite is false.*"), dry.stderr());
+    assertEquals(1, fly.calls("secrets", "import").size());
   }
 
   // ------------------------------------------------------------ leak scanning
@@ -348,7 +395,7 @@ class SecretsCommandTest {
       for (Path p : (Iterable<Path>) files::iterator) {
         try {
           // The doubles' state is Fly's and Heroku's storage, and the input files are the user's.
-          if (!Files.isRegularFile(p) || p.toString().contains("flyctl-double") || p.getFileName().toString().equals("config.txt")
+          if (!Files.isRegularFile(p) || p.toString().contains("flyctl-double") || p.getFileName().toString().startsWith("config.")
               || p.getFileName().toString().equals(".env")) continue;
           if (Files.getLastModifiedTime(p).toInstant().isBefore(since) || Files.size(p) > 4_000_000) continue;
           sb.append(new String(Files.readAllBytes(p), StandardCharsets.UTF_8)).append('\n');
