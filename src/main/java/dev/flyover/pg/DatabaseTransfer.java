@@ -50,7 +50,7 @@ import org.postgresql.copy.CopyOut;
 public final class DatabaseTransfer {
   static final String SOURCE_INPUT = "heroku-database-url";
   static final String TARGET_INPUT = "database-url";
-  private static final long MIN_CHUNK_BYTES = 64L << 20;
+  private long minChunkBytes = 64L << 20;
 
   private final Env env;
   private final Console console;
@@ -60,6 +60,12 @@ public final class DatabaseTransfer {
   public DatabaseTransfer(Env env, Console console) {
     this.env = env;
     this.console = console;
+  }
+
+  /** Smallest piece a big table is split into (tests lower it to exercise splitting on small tables). */
+  DatabaseTransfer minChunkBytes(long bytes) {
+    this.minChunkBytes = bytes;
+    return this;
   }
 
   /** Runs the transfer and its verification; throws a {@link UserError} (one sentence) on any failure. */
@@ -258,7 +264,12 @@ public final class DatabaseTransfer {
       console.info("overwrite: dropping schemas " + String.join(", ", schemas) + " and large objects on the target");
       try (Statement st = targetAdmin.createStatement()) {
         for (String s : schemas) st.execute("DROP SCHEMA " + PgSession.ident(s) + " CASCADE");
+        // As initdb leaves it, so the target's schema reads exactly like the source's.
         st.execute("CREATE SCHEMA public");
+        st.execute("COMMENT ON SCHEMA public IS 'standard public schema'");
+        if (Catalog.serverVersionNum(targetAdmin) >= 140000) st.execute("ALTER SCHEMA public OWNER TO pg_database_owner");
+        st.execute("GRANT USAGE ON SCHEMA public TO PUBLIC");
+        if (Catalog.serverVersionNum(targetAdmin) < 150000) st.execute("GRANT CREATE ON SCHEMA public TO PUBLIC");
         st.execute("SELECT pg_catalog.lo_unlink(oid) FROM pg_catalog.pg_largeobject_metadata");
         st.execute("ALTER DATABASE " + PgSession.ident(Catalog.currentDatabase(targetAdmin)) + " RESET ALL");
       }
@@ -286,11 +297,43 @@ public final class DatabaseTransfer {
           indexes.close();
         }
         restore(schemaFile, "post-data", req.jobs(), listFile);
+        refreshMaterializedViews();
       } finally {
         Files.deleteIfExists(schemaFile);
         Files.deleteIfExists(sqlFile);
         Files.deleteIfExists(listFile);
       }
+    }
+
+    /**
+     * A schema-only archive has no REFRESH entries: populate the materialized views the source has populated,
+     * retrying those that read another one not yet refreshed.
+     */
+    void refreshMaterializedViews() throws SQLException {
+      List<String> pending = new ArrayList<>(Catalog.strings(coordinator, "SELECT pg_catalog.quote_ident(n.nspname) || '.'"
+          + " || pg_catalog.quote_ident(c.relname) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+          + " WHERE c.relkind = 'm' AND c.relispopulated ORDER BY c.oid"));
+      int total = pending.size();
+      SQLException last = null;
+      for (int pass = 0; pass <= total && !pending.isEmpty(); pass++) {
+        List<String> failed = new ArrayList<>();
+        for (String mv : pending) {
+          stopper.check();
+          try (Statement st = targetAdmin.createStatement()) {
+            st.execute("REFRESH MATERIALIZED VIEW " + mv);
+          } catch (SQLException e) {
+            last = e;
+            failed.add(mv);
+          }
+        }
+        if (failed.size() == pending.size()) break;
+        pending = failed;
+      }
+      if (!pending.isEmpty()) {
+        throw new TransferFailure("refreshing materialized view " + pending.get(0) + " failed ("
+            + (last == null ? "unknown" : firstLine(last)) + ")", last);
+      }
+      if (total > 0) console.info("refreshed " + total + " materialized views");
     }
 
     /** pg_dump's post-data SQL, split into per-table index builds and a TOC list for the rest. */
@@ -474,10 +517,10 @@ public final class DatabaseTransfer {
 
     List<Chunk> plan() {
       long total = tables.stream().mapToLong(Table::bytes).sum();
-      long chunkBytes = Math.max(MIN_CHUNK_BYTES, total / (req.jobs() * 4L));
+      long chunkBytes = Math.max(minChunkBytes, total / (req.jobs() * 4L));
       // Whole tables load with COPY FREEZE (no hint-bit rewrite of every page later); only a table bigger than a
       // fair share of the work is split, so no worker idles behind it.
-      long fairShare = Math.max(MIN_CHUNK_BYTES, total / req.jobs());
+      long fairShare = Math.max(minChunkBytes, total / req.jobs());
       // TID range scans (PG14+) read only the pages asked for; before that a ctid filter scans the whole table.
       boolean canSplit = sourceNum >= 140000 && req.jobs() > 1;
       List<Chunk> chunks = new ArrayList<>();
@@ -890,8 +933,8 @@ public final class DatabaseTransfer {
             "--no-acl", "--no-subscriptions", "--snapshot=" + snapshot);
         List<String> restore = new ArrayList<>(List.of(tools.pgRestore().toString(), "--no-owner", "--no-acl",
             "--dbname=" + target.database()));
-        // overwrite already emptied the target; --clean --if-exists is kept as the guide's route made safe.
-        if (req.overwrite()) restore.addAll(List.of("--clean", "--if-exists"));
+        // No --clean: the target is empty (overwrite emptied it first, down to initdb's public schema), and
+        // --clean on an empty target only produces errors, or with --if-exists rewrites public's comment.
         ProcessBuilder d = Tools.builder(dump, Tools.childEnv(env, source, Map.of()));
         ProcessBuilder r = Tools.builder(restore, Tools.childEnv(env, target, Map.of("PGOPTIONS", pgOptions())))
             .redirectOutput(ProcessBuilder.Redirect.DISCARD);
