@@ -96,6 +96,9 @@ public final class DatabaseTransfer {
     } catch (Stopper.Stopped e) {
       throw incomplete(e.getMessage(), touched, e);
     } catch (TransferFailure e) {
+      if (proxy != null && !proxy.alive()) {
+        throw incomplete("flyctl proxy exited (" + proxy.lastError() + ") while " + e.getMessage(), true, e);
+      }
       throw incomplete(e.getMessage(), touched || e.touched, e);
     } catch (UserError e) {
       if (stopper.reason() != null) throw incomplete(stopper.reason(), touched, e);
@@ -960,6 +963,10 @@ public final class DatabaseTransfer {
           stopper.untrack(pr);
         }
         stopper.check();
+        // A dead pg_restore makes pg_dump die of SIGPIPE: name the one that failed first.
+        if (restoreExit > 128 || (dumpExit != 0 && restoreExit != 0 && dumpExit == 128 + 13)) {
+          throw new TransferFailure("pg_restore " + Tools.exitText(restoreExit) + " (" + Tools.lastError(restoreErr) + ")", null);
+        }
         if (dumpExit != 0) {
           throw new TransferFailure("pg_dump " + Tools.exitText(dumpExit) + " (" + Tools.lastError(dumpErr) + ")", null);
         }
