@@ -1,0 +1,411 @@
+package dev.flyover.secrets;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.flyover.Context;
+import dev.flyover.UserError;
+import dev.flyover.actions.Console;
+import dev.flyover.actions.JobSummary;
+import dev.flyover.fly.Flyctl;
+import dev.flyover.heroku.HerokuClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Moves config vars to Fly secrets: read them (Heroku API or a file), mask every value before anything else
+ * prints, plan (exclusions, include/exclude, rename, what Fly already has), refuse up front any value no route
+ * carries exactly, then send the values on flyctl's stdin only, in one {@code secrets import} stream checked
+ * against a model of flyctl's parser, plus one {@code secrets set NAME=-} per value the stream cannot carry.
+ * Used by {@code flyover secrets} and by the cutover; {@link #report} writes the outputs and summary.
+ */
+public final class SecretsFlow {
+  /** Shorter values (and lines) are not registered as masks: masking "-" or "}" would blank that character in
+   * every later line of the job log and hide nothing. */
+  static final int MIN_MASK_LENGTH = 3;
+  private static final Pattern VALID_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  /** A non-staged call restarts every machine. */
+  private static final Duration FLYCTL_TIMEOUT = Duration.ofMinutes(30);
+
+  private final Context ctx;
+  private final Flyctl flyctl;
+  private final Optional<HerokuClient> heroku;
+
+  /** @param heroku the client; needed when the request reads Heroku, optional with a file (then add-ons are read) */
+  public SecretsFlow(Context ctx, Flyctl flyctl, Optional<HerokuClient> heroku) {
+    this.ctx = ctx;
+    this.flyctl = flyctl;
+    this.heroku = heroku;
+  }
+
+  private record Source(String label, Map<String, String> vars, Exclusions exclusions, Map<String, String> refused) {}
+
+  /** Runs the request; throws {@link SecretsError} (with the plan so far) when it stops. */
+  public SecretsResult run(SecretsRequest req) {
+    Console con = ctx.console();
+    Source src = load(req);
+    // Masks first: nothing below may print before every value is registered.
+    src.vars().forEach((k, v) -> maskVar(con, k, v));
+    con.info("Read " + count(src.vars().size(), "config var") + " from " + src.label() + ".");
+
+    con.info("Listing the secrets already on Fly app " + req.flyApp() + ".");
+    Set<String> onFly = flyNames(req.flyApp());
+    List<PlanEntry> plan = plan(req, src, onFly);
+    printPlan(plan, req, onFly);
+    SecretsResult planned = new SecretsResult(src.label(), req.flyApp(), plan, req.dryRun(), req.stage(), false);
+
+    List<PlanEntry> refused = planned.refused();
+    if (req.dryRun()) {
+      for (PlanEntry e : refused) con.warn(e.name() + " cannot be moved exactly: " + e.reason() + ".");
+      con.notice("Dry run: nothing was changed on Fly. " + count(plan.stream().filter(PlanEntry::moves).count(), "secret")
+          + " would be set on " + req.flyApp() + ".");
+      return planned;
+    }
+    if (!refused.isEmpty()) {
+      List<String> names = refused.stream().map(PlanEntry::name).toList();
+      throw new SecretsError((names.size() == 1 ? "The config var " + names.get(0) + " cannot"
+          : names.size() + " config vars cannot") + " be moved to Fly exactly (" + refused.get(0).name() + ": "
+          + refused.get(0).reason() + (names.size() > 1 ? "; also " + String.join(", ", names.subList(1, names.size())) : "")
+          + "), so nothing was changed: leave " + (names.size() == 1 ? "it" : "them") + " out with "
+          + ctx.optionName("exclude") + " and set " + (names.size() == 1 ? "it" : "them") + " on Fly by hand.",
+          planned, null);
+    }
+
+    List<PlanEntry> moving = plan.stream().filter(PlanEntry::moves).toList();
+    if (moving.isEmpty()) {
+      con.notice("No config var to move to Fly app " + req.flyApp() + ".");
+      return new SecretsResult(src.label(), req.flyApp(), plan, false, req.stage(), true);
+    }
+    transfer(req, src, moving, planned);
+    verify(req, moving, planned);
+    SecretsResult done = new SecretsResult(src.label(), req.flyApp(), plan, false, req.stage(), true);
+    con.notice(count(moving.size(), "secret") + " " + (req.stage() ? "staged" : "set") + " on Fly app " + req.flyApp()
+        + (req.stage() ? "; they take effect at the next deploy." : "."));
+    return done;
+  }
+
+  /**
+   * Masks a config var's value, except Heroku's own dyno metadata and PORT/DYNO: they are platform facts (the
+   * app's name, the release number, the commit), not secrets, and masking the app name would blank it everywhere.
+   */
+  static void maskVar(Console con, String name, String value) {
+    if (Exclusions.DYNO_METADATA.contains(name) || name.equals("PORT") || name.equals("DYNO")) return;
+    mask(con, value);
+  }
+
+  /** Registers a value (or each line of a multi-line one) with the masker. */
+  static void mask(Console con, String value) {
+    if (value == null) return;
+    if (value.indexOf('\n') < 0 && value.indexOf('\r') < 0) {
+      if (value.strip().length() >= MIN_MASK_LENGTH) {
+        con.mask(value);
+        con.mask(value.strip());
+        // A child may print a URL's password alone, or percent-decoded.
+        String password = urlPassword(value.strip());
+        if (password.length() >= MIN_MASK_LENGTH) con.mask(password);
+        try {
+          String decoded = java.net.URLDecoder.decode(password.replace("+", "%2B"), StandardCharsets.UTF_8);
+          if (decoded.strip().length() >= MIN_MASK_LENGTH) con.mask(decoded);
+        } catch (IllegalArgumentException notPercentEncoded) {
+          // the raw form is masked
+        }
+      }
+      return;
+    }
+    for (String line : value.split("\r\n|\r|\n")) {
+      if (line.strip().length() >= MIN_MASK_LENGTH) {
+        con.mask(line.strip());
+        if (!line.equals(line.strip())) con.mask(line);
+      }
+    }
+  }
+
+  /** The password in {@code scheme://user:password@host…}, or "" (a child may print it alone or decoded). */
+  static String urlPassword(String url) {
+    int scheme = url.indexOf("://");
+    int at = url.lastIndexOf('@');
+    if (scheme < 0 || at < scheme) return "";
+    String userInfo = url.substring(scheme + 3, at);
+    int colon = userInfo.indexOf(':');
+    return colon < 0 ? "" : userInfo.substring(colon + 1);
+  }
+
+  // ---------------------------------------------------------------- source
+
+  private Source load(SecretsRequest req) {
+    if (req.fromFile().isPresent()) {
+      Path file = req.fromFile().get();
+      String input = ctx.optionName("from-file");
+      if (!Files.isRegularFile(file)) {
+        throw new UserError("The file " + file + " named by " + input + " does not exist: check the path (relative"
+            + " paths start at the working directory).");
+      }
+      ConfigFile.Parsed parsed = ConfigFile.read(file, input);
+      Exclusions ex = Exclusions.byName();
+      if (heroku.isPresent() && req.herokuApp().isPresent()) {
+        String app = req.herokuApp().get();
+        ex = Exclusions.fromAddons(heroku.get().addons(app), heroku.get().addonAttachments(app));
+      }
+      return new Source(parsed.format().label() + " file " + file.getFileName(), parsed.vars(), ex, parsed.refused());
+    }
+    String app = req.herokuApp().orElseThrow();
+    HerokuClient client = heroku.orElseThrow(() -> new UserError("No Heroku API key: set "
+        + ctx.optionName("heroku-api-key") + " (or HEROKU_API_KEY), or give the config vars in a file with "
+        + ctx.optionName("from-file") + "."));
+    ctx.console().info("Reading the config vars of Heroku app " + app + ".");
+    Map<String, String> vars = client.configVars(app);
+    vars.forEach((k, v) -> maskVar(ctx.console(), k, v));
+    Exclusions ex = Exclusions.fromAddons(client.addons(app), client.addonAttachments(app));
+    return new Source("Heroku app " + app, vars, ex, Map.of());
+  }
+
+  private Set<String> flyNames(String app) {
+    JsonNode list = flyctl.json("secrets", "list", "-a", app);
+    Set<String> names = new HashSet<>();
+    list.forEach(n -> names.add(n.path("name").asText()));
+    return names;
+  }
+
+  // ---------------------------------------------------------------- plan
+
+  private List<PlanEntry> plan(SecretsRequest req, Source src, Set<String> onFly) {
+    List<Glob> include = globs(req.include());
+    List<Glob> exclude = globs(req.exclude());
+    Map<String, String> rename = renames(req.rename(), src.vars().keySet());
+    Set<String> named = new HashSet<>(rename.keySet());
+    include.stream().filter(Glob::literal).forEach(g -> named.add(g.text()));
+
+    List<PlanEntry> plan = new ArrayList<>();
+    for (Map.Entry<String, String> e : src.vars().entrySet()) {
+      String name = e.getKey();
+      String value = e.getValue();
+      String fly = rename.getOrDefault(name, name);
+      Optional<Glob> ex = exclude.stream().filter(g -> g.matches(name)).findFirst();
+      Optional<String> byDefault = src.exclusions().reason(name);
+      PlanEntry p;
+      if (value == null) {
+        p = skip(name, fly, PlanEntry.Action.EXCLUDED, "null on Heroku (being deleted)");
+      } else if (ex.isPresent()) {
+        p = skip(name, fly, PlanEntry.Action.EXCLUDED, "matches exclude pattern " + ex.get().text());
+      } else if (!include.isEmpty() && include.stream().noneMatch(g -> g.matches(name))) {
+        p = skip(name, fly, PlanEntry.Action.EXCLUDED, "not matched by include");
+      } else if (byDefault.isPresent() && !named.contains(name)) {
+        p = skip(name, fly, PlanEntry.Action.EXCLUDED, byDefault.get());
+      } else if (!VALID_NAME.matcher(fly).matches()) {
+        p = skip(name, fly, PlanEntry.Action.INVALID, "Fly secrets are environment variables, whose names are letters,"
+            + " digits and _ and do not start with a digit");
+      } else if (src.refused().containsKey(name)) {
+        p = skip(name, fly, PlanEntry.Action.REFUSED, src.refused().get(name));
+      } else {
+        SecretEncoder.Encoding enc = SecretEncoder.encode(fly, value);
+        if (enc.route() == SecretEncoder.Route.NONE) {
+          p = new PlanEntry(name, fly, PlanEntry.Action.REFUSED, "no exact route: " + enc.why(), enc.route());
+        } else if (onFly.contains(fly) && !req.overwrite()) {
+          p = new PlanEntry(name, fly, PlanEntry.Action.KEEP, "already on Fly; kept because "
+              + ctx.optionName("overwrite") + " is false (Fly cannot show its value to compare)", enc.route());
+        } else if (onFly.contains(fly)) {
+          p = new PlanEntry(name, fly, PlanEntry.Action.REPLACE, "already on Fly; Fly cannot show its value to compare,"
+              + " so it is replaced (" + ctx.optionName("overwrite") + ": false keeps it)", enc.route());
+        } else {
+          p = new PlanEntry(name, fly, PlanEntry.Action.NEW, enc.route() == SecretEncoder.Route.IMPORT ? "" :
+              "sent alone by flyctl secrets set NAME=- (the import format cannot carry it)", enc.route());
+        }
+      }
+      plan.add(p);
+    }
+    Map<String, String> targets = new LinkedHashMap<>();
+    for (PlanEntry p : plan) {
+      if (!p.moves() && p.action() != PlanEntry.Action.KEEP && p.action() != PlanEntry.Action.REFUSED) continue;
+      String before = targets.put(p.flyName(), p.name());
+      if (before != null) {
+        throw new UserError("Both " + before + " and " + p.name() + " would become the Fly secret " + p.flyName()
+            + ": fix " + ctx.optionName("rename") + " or leave one out with " + ctx.optionName("exclude") + ".");
+      }
+    }
+    return plan;
+  }
+
+  private static PlanEntry skip(String name, String fly, PlanEntry.Action a, String reason) {
+    return new PlanEntry(name, fly, a, reason, SecretEncoder.Route.NONE);
+  }
+
+  private static List<Glob> globs(List<String> lines) {
+    return lines.stream().map(String::strip).filter(s -> !s.isEmpty()).map(Glob::of).toList();
+  }
+
+  private Map<String, String> renames(List<String> lines, Collection<String> names) {
+    Map<String, String> out = new LinkedHashMap<>();
+    String input = ctx.optionName("rename");
+    for (String raw : lines) {
+      String line = raw.strip();
+      if (line.isEmpty()) continue;
+      int eq = line.indexOf('=');
+      String from = eq < 0 ? "" : line.substring(0, eq).strip();
+      String to = eq < 0 ? "" : line.substring(eq + 1).strip();
+      if (from.isEmpty() || to.isEmpty()) {
+        throw new UserError("The " + input + " line '" + line + "' is not OLD=NEW: write one OLD_NAME=NEW_NAME per line.");
+      }
+      if (!names.contains(from)) {
+        throw new UserError(input + " renames " + from + ", which is not among the config vars read: fix or remove that line.");
+      }
+      if (!VALID_NAME.matcher(to).matches()) {
+        throw new UserError(input + " renames " + from + " to '" + to + "', which cannot be an environment variable"
+            + " name: use letters, digits and _, not starting with a digit.");
+      }
+      out.put(from, to);
+    }
+    return out;
+  }
+
+  private void printPlan(List<PlanEntry> plan, SecretsRequest req, Set<String> onFly) {
+    Console con = ctx.console();
+    con.info("Plan for Fly app " + req.flyApp() + ":");
+    int width = plan.stream().mapToInt(p -> p.name().length()).max().orElse(0);
+    for (PlanEntry p : plan) {
+      String name = p.name() + (p.flyName().equals(p.name()) ? "" : " -> " + p.flyName());
+      con.info("  " + pad(name, width) + "  " + p.action().label() + (p.reason().isEmpty() ? "" : ": " + p.reason()));
+    }
+    Set<String> untouched = new HashSet<>(onFly);
+    plan.forEach(p -> untouched.remove(p.flyName()));
+    if (!untouched.isEmpty()) {
+      con.info("  (" + count(untouched.size(), "other secret") + " on Fly " + (untouched.size() == 1 ? "is" : "are")
+          + " left as " + (untouched.size() == 1 ? "it is)" : "they are)"));
+    }
+  }
+
+  static String count(long n, String noun) {
+    return n + " " + noun + (n == 1 ? "" : "s");
+  }
+
+  private static String pad(String s, int width) {
+    return s.length() >= width ? s : s + " ".repeat(width - s.length());
+  }
+
+  // ---------------------------------------------------------------- transfer
+
+  private void transfer(SecretsRequest req, Source src, List<PlanEntry> moving, SecretsResult planned) {
+    Map<String, String> forms = new LinkedHashMap<>();
+    Map<String, String> expected = new LinkedHashMap<>();
+    List<PlanEntry> alone = new ArrayList<>();
+    for (PlanEntry p : moving) {
+      String value = src.vars().get(p.name());
+      if (p.route() == SecretEncoder.Route.IMPORT) {
+        forms.put(p.flyName(), SecretEncoder.encode(p.flyName(), value).importValue());
+        expected.put(p.flyName(), value);
+      } else {
+        alone.add(p);
+      }
+    }
+    // The whole stream, checked once more as flyctl will read it.
+    if (!forms.isEmpty() && !SecretEncoder.roundTrips(expected, forms)) {
+      throw new SecretsError("flyover's check of the import stream for " + req.flyApp() + " failed, so nothing was sent;"
+          + " this is a flyover bug: please report it.", planned, null);
+    }
+    int calls = (forms.isEmpty() ? 0 : 1) + alone.size();
+    int done = 0;
+    List<String> set = new ArrayList<>();
+    String mode = req.stage() ? "staged" : "deployed";
+    if (!forms.isEmpty()) {
+      done++;
+      List<String> args = args(req, "import", done == calls);
+      run(args, SecretEncoder.stream(forms), "Setting " + count(forms.size(), "secret") + " on Fly app " + req.flyApp()
+          + " (" + mode + ")", set, moving, planned, src);
+      set.addAll(forms.keySet());
+    }
+    for (PlanEntry p : alone) {
+      done++;
+      List<String> args = args(req, "set", done == calls);
+      args.add(p.flyName() + "=-");
+      run(args, src.vars().get(p.name()).getBytes(StandardCharsets.UTF_8), "Setting " + p.flyName() + " on Fly app "
+          + req.flyApp() + " (" + mode + ")", set, moving, planned, src);
+      set.add(p.flyName());
+    }
+  }
+
+  /** {@code --stage} on every call but, when the user wants a deploy now, the last one (which restarts once). */
+  private static List<String> args(SecretsRequest req, String verb, boolean last) {
+    List<String> a = new ArrayList<>(List.of("secrets", verb, "-a", req.flyApp()));
+    if (req.stage() || !last) a.add("--stage");
+    return a;
+  }
+
+  private void run(List<String> args, byte[] stdin, String title, List<String> alreadySet, List<PlanEntry> moving,
+      SecretsResult planned, Source src) {
+    try {
+      flyctl.call(args).stdin(stdin).timeout(FLYCTL_TIMEOUT).stream(title).run();
+    } catch (UserError e) {
+      // flyctl's message may quote a line it was given: keep it scrubbed, and drop the exception itself (no cause)
+      // so a debug stack trace cannot carry it either.
+      String why = scrub(e.getMessage(), src.vars().values());
+      List<String> notSet = moving.stream().map(PlanEntry::flyName).filter(n -> !alreadySet.contains(n)).toList();
+      String state = alreadySet.isEmpty() ? "nothing was set" : String.join(", ", alreadySet) + " were set, "
+          + String.join(", ", notSet) + " were not";
+      throw new SecretsError("Setting secrets on Fly app " + args.get(3) + " failed (" + stripDot(why) + "); " + state
+          + ": fix the cause and re-run (secrets already set are replaced, not duplicated).", planned, null);
+    }
+  }
+
+  private void verify(SecretsRequest req, List<PlanEntry> moving, SecretsResult planned) {
+    Set<String> now = flyNames(req.flyApp());
+    List<String> missing = moving.stream().map(PlanEntry::flyName).filter(n -> !now.contains(n)).toList();
+    if (!missing.isEmpty()) {
+      throw new SecretsError("flyctl reported success but Fly app " + req.flyApp() + " does not list "
+          + String.join(", ", missing) + ": check with `fly secrets list -a " + req.flyApp() + "` and re-run.", planned, null);
+    }
+  }
+
+  /** flyctl's own message may quote what it was given: no value goes into our error, however short. */
+  static String scrub(String message, Collection<String> values) {
+    String out = message;
+    List<String> sorted = new ArrayList<>();
+    for (String v : values) {
+      if (v == null) continue;
+      for (String part : v.split("\r\n|\r|\n")) if (part.strip().length() >= MIN_MASK_LENGTH) sorted.add(part.strip());
+    }
+    sorted.sort((a, b) -> b.length() - a.length());
+    for (String v : sorted) out = out.replace(v, "***");
+    return out;
+  }
+
+  private static String stripDot(String s) {
+    return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
+  }
+
+  // ---------------------------------------------------------------- report
+
+  /** Step outputs and the job-summary section (names, actions and reasons; never values). */
+  public void report(SecretsResult r) {
+    List<String> imported = r.imported();
+    List<String> skipped = r.skipped();
+    ctx.outputs().set("secrets-imported", String.join(",", imported));
+    ctx.outputs().set("secrets-skipped", String.join(",", skipped));
+    ctx.outputs().set("secrets-imported-count", imported.size());
+    ctx.outputs().set("secrets-skipped-count", skipped.size());
+
+    JobSummary s = ctx.summary();
+    s.heading(2, (r.dryRun() ? "Secrets plan (dry run): " : "Secrets: ") + r.source() + " → Fly app " + r.flyApp());
+    long moving = r.plan().stream().filter(PlanEntry::moves).count();
+    String verb = r.dryRun() ? "would be set" : r.completed() ? (r.staged() ? "staged for the next deploy" : "set and deployed")
+        : "not set (the run stopped)";
+    s.markdown("**" + moving + "** " + (moving == 1 ? "secret " : "secrets ") + verb + ", **" + skipped.size() + "** config "
+        + (skipped.size() == 1 ? "var" : "vars") + " left behind.");
+    List<List<String>> rows = new ArrayList<>();
+    for (PlanEntry p : r.plan()) {
+      rows.add(List.of(JobSummary.code(p.name()), p.flyName().equals(p.name()) ? "" : JobSummary.code(p.flyName()),
+          p.action().label(), JobSummary.inline(p.reason())));
+    }
+    if (!rows.isEmpty()) s.table(List.of("Config var", "Fly name", "Action", "Why"), rows);
+    s.markdown("Check on Fly: `fly secrets list -a " + r.flyApp() + "`"
+        + (r.completed() && r.staged() && moving > 0 ? " (staged secrets are marked; `fly deploy` or `fly secrets deploy -a "
+            + r.flyApp() + "` applies them)" : ""));
+  }
+}
