@@ -6,8 +6,8 @@ captured output, as the real one does); `Connecting to <addr>...` goes to stderr
 WITHOUT a shell, split into words (shlex here), so `sh -c '...'` is how a pipeline runs; remote stdout/stderr pass
 through; a non-zero remote exit becomes `Error: ssh shell: Process exited with status N` and exit 1 whatever N was.
 
-The machine's environment is PATH, the app's state["apps"][app]["machine_env"], and its secrets (values as the
-secrets verbs store them). Its working directory is state["apps"][app]["machines"][i]["dir"], else a directory
+The machine's environment is PATH, the app's state["apps"][app]["machine_env"], and its deployed secrets (values
+as the secrets verbs store them; staged ones are not on running machines). Its working directory is state["apps"][app]["machines"][i]["dir"], else a directory
 under the state dir named after the machine id."""
 import os
 import shlex
@@ -19,10 +19,11 @@ from .cli import command
 
 
 def _secret_values(app):
+    """Secrets a running machine has: deployed ones only (a staged secret reaches machines on the next deploy)."""
     out = {}
     for name, v in (app.get("secrets") or {}).items():
         if isinstance(v, dict):
-            if v.get("value") is not None:
+            if v.get("value") is not None and v.get("status", "Deployed") != "Staged":
                 out[name] = v["value"]
         elif isinstance(v, str):
             out[name] = v

@@ -81,13 +81,19 @@ public final class DatabaseTransfer {
     boolean touched = false;
     try {
       PgUrl target = req.target();
+      TransferResult remote = null;
       if (req.mode() == Mode.REMOTE) {
-        return new RemoteTransfer(env, console, stopper).run(req, started);
+        remote = new RemoteTransfer(env, console, stopper).run(req, started);
+        touched = true;
       }
       if (target.isFlyPrivate()) {
         proxy = FlyProxy.start(env, console, req.flyApp(), req.flyToken(), target.host(), target.port());
         stopper.track(proxy);
         target = target.via("127.0.0.1", proxy.localPort());
+      }
+      if (remote != null) {
+        // The copy ran inside Fly; the proof is made from here, reading both sides.
+        return new Run(req, req.source(), target, started).verifyOnly(remote);
       }
       Run run = new Run(req, req.source(), target, started);
       run.preflight();
@@ -204,6 +210,30 @@ public final class DatabaseTransfer {
       if (Catalog.schemaExists(coordinator, "heroku_ext")) {
         console.info("source has the heroku_ext schema: it, its extensions and the database search_path are carried over");
       }
+    }
+
+    /** After a remote copy: connect to both sides, read the source on a snapshot, compare. */
+    TransferResult verifyOnly(TransferResult remote) throws SQLException, InterruptedException {
+      coordinator = stopper.track(PgSession.open(source, Side.SOURCE, SOURCE_INPUT));
+      targetAdmin = stopper.track(PgSession.open(target, Side.TARGET, TARGET_INPUT));
+      sourceNum = Catalog.serverVersionNum(coordinator);
+      sourceVersion = Catalog.serverVersion(coordinator);
+      targetVersion = Catalog.serverVersion(targetAdmin);
+      coordinator.setAutoCommit(false);
+      coordinator.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+      snapshot = Catalog.scalar(coordinator, "SELECT pg_catalog.pg_export_snapshot()");
+      tables = Catalog.tables(coordinator);
+      copySettings();
+      analyze();
+      long verifyStart = System.nanoTime();
+      console.info("verifying the remote copy (" + req.verify().label() + ")");
+      Verification v = verify();
+      long bytes = tables.stream().mapToLong(Table::bytes).sum();
+      TransferResult result = new TransferResult(sourceVersion, targetVersion, 0, Mode.REMOTE, 1, req.verify(), v.tables,
+          sequenceCount, largeObjectCount, settingsApplied, bytes, remote.copyTime(),
+          Duration.ofNanos(System.nanoTime() - verifyStart), Duration.ofNanos(System.nanoTime() - started), v.ok);
+      if (!v.ok) throw new VerificationFailed(result, v.problems);
+      return result;
     }
 
     void checkExtensions() throws SQLException {
