@@ -18,6 +18,9 @@ final class DatabaseCommand extends RunCommand {
   @Mixin
   FlyOptions fly;
 
+  @Mixin
+  HerokuOptions heroku;
+
   @Option(names = "--heroku-database-url", paramLabel = "URL",
       description = "Source database URL (postgres://…). Default: $HEROKU_DATABASE_URL.")
   String herokuDatabaseUrl;
@@ -47,9 +50,22 @@ final class DatabaseCommand extends RunCommand {
 
   @Override
   protected int run() {
+    // Nothing is proven until the transfer says so; a success overwrites this.
+    TransferReport.failed(ctx);
+    if ((herokuDatabaseUrl == null || herokuDatabaseUrl.isBlank()) && heroku.app().isPresent()) {
+      // Fetched right before the run: Heroku rotates credentials on some maintenance events.
+      String app = heroku.requireApp(ctx);
+      herokuDatabaseUrl = heroku.client(ctx).configVars(app).get("DATABASE_URL");
+      if (herokuDatabaseUrl == null || herokuDatabaseUrl.isBlank()) {
+        throw new UserError("The Heroku app " + app + " has no DATABASE_URL config var: attach Heroku Postgres, or set "
+            + ctx.optionName("heroku-database-url") + " to the database's URL.");
+      }
+      ctx.console().maskUrl(herokuDatabaseUrl);
+      ctx.console().info("source: DATABASE_URL of Heroku app " + app);
+    }
     if (herokuDatabaseUrl == null || herokuDatabaseUrl.isBlank()) {
       throw new UserError("No source database: set " + ctx.optionName("heroku-database-url")
-          + " to the Heroku DATABASE_URL (heroku config:get DATABASE_URL -a APP).");
+          + " to the Heroku DATABASE_URL, or set heroku-app and heroku-api-key to read it from Heroku.");
     }
     if (databaseUrl == null || databaseUrl.isBlank()) {
       throw new UserError("No target database: set " + ctx.optionName("database-url")
@@ -79,9 +95,6 @@ final class DatabaseCommand extends RunCommand {
     } catch (DatabaseTransfer.VerificationFailed e) {
       TransferReport.outputs(ctx, e.result());
       TransferReport.summary(ctx, req, e.result());
-      throw e;
-    } catch (UserError e) {
-      TransferReport.failed(ctx);
       throw e;
     }
   }

@@ -50,7 +50,7 @@ import org.postgresql.copy.CopyOut;
 public final class DatabaseTransfer {
   static final String SOURCE_INPUT = "heroku-database-url";
   static final String TARGET_INPUT = "database-url";
-  private static final long MIN_CHUNK_BYTES = 64L << 20;
+  private long minChunkBytes = 64L << 20;
 
   private final Env env;
   private final Console console;
@@ -60,6 +60,12 @@ public final class DatabaseTransfer {
   public DatabaseTransfer(Env env, Console console) {
     this.env = env;
     this.console = console;
+  }
+
+  /** Smallest piece a big table is split into (tests lower it to exercise splitting on small tables). */
+  DatabaseTransfer minChunkBytes(long bytes) {
+    this.minChunkBytes = bytes;
+    return this;
   }
 
   /** Runs the transfer and its verification; throws a {@link UserError} (one sentence) on any failure. */
@@ -75,13 +81,19 @@ public final class DatabaseTransfer {
     boolean touched = false;
     try {
       PgUrl target = req.target();
+      TransferResult remote = null;
       if (req.mode() == Mode.REMOTE) {
-        return new RemoteTransfer(env, console, stopper).run(req, started);
+        remote = new RemoteTransfer(env, console, stopper).run(req, started);
+        touched = true;
       }
       if (target.isFlyPrivate()) {
         proxy = FlyProxy.start(env, console, req.flyApp(), req.flyToken(), target.host(), target.port());
         stopper.track(proxy);
         target = target.via("127.0.0.1", proxy.localPort());
+      }
+      if (remote != null) {
+        // The copy ran inside Fly; the proof is made from here, reading both sides.
+        return new Run(req, req.source(), target, started).verifyOnly(remote);
       }
       Run run = new Run(req, req.source(), target, started);
       run.preflight();
@@ -90,6 +102,9 @@ public final class DatabaseTransfer {
     } catch (Stopper.Stopped e) {
       throw incomplete(e.getMessage(), touched, e);
     } catch (TransferFailure e) {
+      if (proxy != null && !proxy.alive()) {
+        throw incomplete("flyctl proxy exited (" + proxy.lastError() + ") while " + e.getMessage(), true, e);
+      }
       throw incomplete(e.getMessage(), touched || e.touched, e);
     } catch (UserError e) {
       if (stopper.reason() != null) throw incomplete(stopper.reason(), touched, e);
@@ -197,6 +212,30 @@ public final class DatabaseTransfer {
       }
     }
 
+    /** After a remote copy: connect to both sides, read the source on a snapshot, compare. */
+    TransferResult verifyOnly(TransferResult remote) throws SQLException, InterruptedException {
+      coordinator = stopper.track(PgSession.open(source, Side.SOURCE, SOURCE_INPUT));
+      targetAdmin = stopper.track(PgSession.open(target, Side.TARGET, TARGET_INPUT));
+      sourceNum = Catalog.serverVersionNum(coordinator);
+      sourceVersion = Catalog.serverVersion(coordinator);
+      targetVersion = Catalog.serverVersion(targetAdmin);
+      coordinator.setAutoCommit(false);
+      coordinator.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+      snapshot = Catalog.scalar(coordinator, "SELECT pg_catalog.pg_export_snapshot()");
+      tables = Catalog.tables(coordinator);
+      copySettings();
+      analyze();
+      long verifyStart = System.nanoTime();
+      console.info("verifying the remote copy (" + req.verify().label() + ")");
+      Verification v = verify();
+      long bytes = tables.stream().mapToLong(Table::bytes).sum();
+      TransferResult result = new TransferResult(sourceVersion, targetVersion, 0, Mode.REMOTE, 1, req.verify(), v.tables,
+          sequenceCount, largeObjectCount, settingsApplied, bytes, remote.copyTime(),
+          Duration.ofNanos(System.nanoTime() - verifyStart), Duration.ofNanos(System.nanoTime() - started), v.ok);
+      if (!v.ok) throw new VerificationFailed(result, v.problems);
+      return result;
+    }
+
     void checkExtensions() throws SQLException {
       List<Catalog.Extension> used = Catalog.extensions(coordinator);
       List<String> available = Catalog.availableExtensions(targetAdmin);
@@ -258,7 +297,12 @@ public final class DatabaseTransfer {
       console.info("overwrite: dropping schemas " + String.join(", ", schemas) + " and large objects on the target");
       try (Statement st = targetAdmin.createStatement()) {
         for (String s : schemas) st.execute("DROP SCHEMA " + PgSession.ident(s) + " CASCADE");
+        // As initdb leaves it, so the target's schema reads exactly like the source's.
         st.execute("CREATE SCHEMA public");
+        st.execute("COMMENT ON SCHEMA public IS 'standard public schema'");
+        if (Catalog.serverVersionNum(targetAdmin) >= 140000) st.execute("ALTER SCHEMA public OWNER TO pg_database_owner");
+        st.execute("GRANT USAGE ON SCHEMA public TO PUBLIC");
+        if (Catalog.serverVersionNum(targetAdmin) < 150000) st.execute("GRANT CREATE ON SCHEMA public TO PUBLIC");
         st.execute("SELECT pg_catalog.lo_unlink(oid) FROM pg_catalog.pg_largeobject_metadata");
         st.execute("ALTER DATABASE " + PgSession.ident(Catalog.currentDatabase(targetAdmin)) + " RESET ALL");
       }
@@ -286,11 +330,43 @@ public final class DatabaseTransfer {
           indexes.close();
         }
         restore(schemaFile, "post-data", req.jobs(), listFile);
+        refreshMaterializedViews();
       } finally {
         Files.deleteIfExists(schemaFile);
         Files.deleteIfExists(sqlFile);
         Files.deleteIfExists(listFile);
       }
+    }
+
+    /**
+     * A schema-only archive has no REFRESH entries: populate the materialized views the source has populated,
+     * retrying those that read another one not yet refreshed.
+     */
+    void refreshMaterializedViews() throws SQLException {
+      List<String> pending = new ArrayList<>(Catalog.strings(coordinator, "SELECT pg_catalog.quote_ident(n.nspname) || '.'"
+          + " || pg_catalog.quote_ident(c.relname) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+          + " WHERE c.relkind = 'm' AND c.relispopulated ORDER BY c.oid"));
+      int total = pending.size();
+      SQLException last = null;
+      for (int pass = 0; pass <= total && !pending.isEmpty(); pass++) {
+        List<String> failed = new ArrayList<>();
+        for (String mv : pending) {
+          stopper.check();
+          try (Statement st = targetAdmin.createStatement()) {
+            st.execute("REFRESH MATERIALIZED VIEW " + mv);
+          } catch (SQLException e) {
+            last = e;
+            failed.add(mv);
+          }
+        }
+        if (failed.size() == pending.size()) break;
+        pending = failed;
+      }
+      if (!pending.isEmpty()) {
+        throw new TransferFailure("refreshing materialized view " + pending.get(0) + " failed ("
+            + (last == null ? "unknown" : firstLine(last)) + ")", last);
+      }
+      if (total > 0) console.info("refreshed " + total + " materialized views");
     }
 
     /** pg_dump's post-data SQL, split into per-table index builds and a TOC list for the rest. */
@@ -474,10 +550,10 @@ public final class DatabaseTransfer {
 
     List<Chunk> plan() {
       long total = tables.stream().mapToLong(Table::bytes).sum();
-      long chunkBytes = Math.max(MIN_CHUNK_BYTES, total / (req.jobs() * 4L));
+      long chunkBytes = Math.max(minChunkBytes, total / (req.jobs() * 4L));
       // Whole tables load with COPY FREEZE (no hint-bit rewrite of every page later); only a table bigger than a
       // fair share of the work is split, so no worker idles behind it.
-      long fairShare = Math.max(MIN_CHUNK_BYTES, total / req.jobs());
+      long fairShare = Math.max(minChunkBytes, total / req.jobs());
       // TID range scans (PG14+) read only the pages asked for; before that a ctid filter scans the whole table.
       boolean canSplit = sourceNum >= 140000 && req.jobs() > 1;
       List<Chunk> chunks = new ArrayList<>();
@@ -890,8 +966,8 @@ public final class DatabaseTransfer {
             "--no-acl", "--no-subscriptions", "--snapshot=" + snapshot);
         List<String> restore = new ArrayList<>(List.of(tools.pgRestore().toString(), "--no-owner", "--no-acl",
             "--dbname=" + target.database()));
-        // overwrite already emptied the target; --clean --if-exists is kept as the guide's route made safe.
-        if (req.overwrite()) restore.addAll(List.of("--clean", "--if-exists"));
+        // No --clean: the target is empty (overwrite emptied it first, down to initdb's public schema), and
+        // --clean on an empty target only produces errors, or with --if-exists rewrites public's comment.
         ProcessBuilder d = Tools.builder(dump, Tools.childEnv(env, source, Map.of()));
         ProcessBuilder r = Tools.builder(restore, Tools.childEnv(env, target, Map.of("PGOPTIONS", pgOptions())))
             .redirectOutput(ProcessBuilder.Redirect.DISCARD);
@@ -917,6 +993,10 @@ public final class DatabaseTransfer {
           stopper.untrack(pr);
         }
         stopper.check();
+        // A dead pg_restore makes pg_dump die of SIGPIPE: name the one that failed first.
+        if (restoreExit > 128 || (dumpExit != 0 && restoreExit != 0 && dumpExit == 128 + 13)) {
+          throw new TransferFailure("pg_restore " + Tools.exitText(restoreExit) + " (" + Tools.lastError(restoreErr) + ")", null);
+        }
         if (dumpExit != 0) {
           throw new TransferFailure("pg_dump " + Tools.exitText(dumpExit) + " (" + Tools.lastError(dumpErr) + ")", null);
         }

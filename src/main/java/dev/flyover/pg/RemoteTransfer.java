@@ -14,8 +14,9 @@ import java.util.regex.Pattern;
 
 /**
  * The guide's own route, for databases the runner cannot reach or should not carry: the source URL is staged as
- * the Fly secret {@code HEROKU_DATABASE_URL} (value on flyctl's stdin), {@code pg_dump | pg_restore} runs inside one
- * of the app's machines through {@code flyctl ssh console -C}, and the secret is unset whatever happened.
+ * the Fly secret {@code HEROKU_DATABASE_URL} (value on flyctl's stdin) and deployed (a staged secret never reaches
+ * running machines), {@code pg_dump | pg_restore} runs inside one of the app's machines through
+ * {@code flyctl ssh console -C}, and the secret is unset (and that deployed) whatever happened.
  *
  * <p>flyctl runs {@code -C} without a shell and turns every remote failure into exit 1, so the remote command is
  * {@code sh -c '<fixed script>'} that only references environment variables (no user value is ever put into it)
@@ -61,12 +62,15 @@ final class RemoteTransfer {
     long t0 = System.nanoTime();
     Subprocess.Result r;
     try {
+      // A staged secret is not on the running machines; deploying it restarts them with it in their environment.
+      flyctl.call("secrets", "deploy", "--app", app).stream("flyctl secrets deploy (" + SECRET + ")").run();
       stopper.check();
       r = flyctl.call("ssh", "console", "--app", app, "--command", remoteCommand(req.overwrite()))
           .stream("pg_dump | pg_restore on a machine of " + app).timeout(Duration.ofHours(12)).noCheck().run();
     } finally {
       try {
-        flyctl.call("secrets", "unset", "--stage", SECRET, "--app", app).quiet().run();
+        // Not staged: the machines restart without it, so the value does not linger in their environment.
+        flyctl.call("secrets", "unset", SECRET, "--app", app).stream("flyctl secrets unset " + SECRET).run();
         console.info("unset the " + SECRET + " secret");
       } catch (UserError e) {
         console.warn("Could not unset the " + SECRET + " secret on " + app + " (" + e.getMessage()
