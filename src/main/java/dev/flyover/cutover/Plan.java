@@ -39,6 +39,8 @@ public final class Plan {
   List<String> flyIps = new ArrayList<>();
   boolean flyAppExists = true;
   List<String> databasePreflight = new ArrayList<>();
+  /** The first Fly read that failed (bad token, missing app): a cutover stops on it before changing anything. */
+  Optional<UserError> flyProblem = Optional.empty();
   /** Why the database preflight failed (a cutover stops on it before changing anything). */
   Optional<UserError> databaseProblem = Optional.empty();
   final List<String> warnings = new ArrayList<>();
@@ -79,12 +81,14 @@ public final class Plan {
       for (JsonNode n : c.fly.json("secrets", "list", "-a", app)) p.flySecrets.put(n.path("name").asText(), n.path("status").asText(""));
     } catch (UserError e) {
       if (e.getMessage().contains("does not exist")) p.flyAppExists = false;
+      p.flyProblem = Optional.of(e);
       p.warnings.add("Could not read the Fly app's secrets (" + e.getMessage() + ")");
     }
     if (p.flyAppExists) {
       try {
         for (JsonNode n : c.fly.json("certs", "list", "-a", app)) p.flyCerts.add(n.path("hostname").asText());
       } catch (UserError e) {
+        if (p.flyProblem.isEmpty()) p.flyProblem = Optional.of(e);
         p.warnings.add("Could not read the Fly app's certificates (" + e.getMessage() + ")");
       }
       try {
@@ -167,6 +171,12 @@ public final class Plan {
     }
     for (Addon a : addons) {
       if (a.postgres()) continue;
+      if (a.service() != null && a.service().contains("scheduler")) {
+        warnings.add("Heroku Scheduler (" + a.name() + ") keeps running its jobs in maintenance mode and they may "
+            + "write to the database during the transfer: disable its jobs before the cutover, and schedule them on Fly "
+            + "(a [processes] cron group or scheduled machines).");
+        continue;
+      }
       if (redis(a)) {
         boolean onFly = a.configVars().stream().anyMatch(v -> flySecrets.containsKey(v)) || flySecrets.containsKey("REDIS_URL");
         if (!onFly) {

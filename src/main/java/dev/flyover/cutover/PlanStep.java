@@ -41,6 +41,7 @@ final class PlanStep implements Step {
       c.targetUrl(); // throws the clear sentence
     }
     if (c.settings.database() == Settings.DatabaseChoice.TRANSFER) c.sourceUrl();
+    if (p.flyProblem.isPresent()) throw p.flyProblem.get();
     if (p.databaseProblem.isPresent()) throw p.databaseProblem.get();
     if (!c.settings.confirmed()) throw notConfirmed(c);
     return p.steps().size() + " steps, " + p.warnings().size() + " warning(s)";

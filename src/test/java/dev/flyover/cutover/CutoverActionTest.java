@@ -180,6 +180,15 @@ class CutoverActionTest {
   }
 
   @Test
+  void aMissingFlyAppStopsBeforeHerokuIsTouched() {
+    ActionHarness.Result r = f.action("cutover").input("fly-app", "shop-missing").run();
+    assertEquals(1, r.exitCode(), r.everything());
+    assertTrue(errors(r).get(0).contains("The Fly app does not exist"), errors(r).get(0));
+    assertEquals(List.of(), f.herokuChanges());
+    f.assertHerokuAsBefore();
+  }
+
+  @Test
   void wrongConfirmChangesNothing() {
     ActionHarness.Result r = f.action("cutover").input("confirm", "shop-staging").run();
     assertEquals(1, r.exitCode(), r.everything());

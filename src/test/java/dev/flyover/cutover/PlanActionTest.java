@@ -61,6 +61,14 @@ class PlanActionTest {
   }
 
   @Test
+  void warnsAboutHerokuScheduler() {
+    f.heroku.app("shop").addon("scheduler", "standard", "SCHEDULER");
+    ActionHarness.Result r = f.action("plan").run();
+    assertEquals(0, r.exitCode(), r.everything());
+    assertTrue(warnings(r).stream().anyMatch(x -> x.contains("keeps running its jobs in maintenance mode")), warnings(r).toString());
+  }
+
+  @Test
   void keepHerokuWarnsAboutCredentialRotation() {
     ActionHarness.Result r = f.action("plan").input("database", "keep-heroku").run();
     assertEquals(0, r.exitCode(), r.everything());
