@@ -190,6 +190,10 @@ public final class Plan {
           + ": replace it or keep paying for it.");
     }
     if (s.database() == Settings.DatabaseChoice.KEEP_HEROKU) warnings.add(KeepHerokuDatabaseStep.ROTATION_WARNING);
+    if (s.database() == Settings.DatabaseChoice.TRANSFER && !s.createDatabase() && !c.hasTarget()) {
+      warnings.add("No target database: set database-url to the Fly Postgres connection string, or create-database: "
+          + "true, or database: skip; the cutover stops here until one is set.");
+    }
     if (s.database() == Settings.DatabaseChoice.TRANSFER && !s.setDatabaseUrl() && !s.createDatabase()
         && !flySecrets.containsKey("DATABASE_URL")) {
       warnings.add("Fly has no DATABASE_URL secret and set-database-url is false: the app on Fly will not find the "
