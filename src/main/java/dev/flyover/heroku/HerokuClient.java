@@ -360,6 +360,9 @@ public final class HerokuClient {
         && (message.isEmpty() || message.toLowerCase().contains("app"))) {
       text = "The Heroku app '" + app + "' was not found " + heroku + ": check " + appInput
           + ", and that the account of " + key + " can see that app.";
+    } else if (status == 403 && id.equals("suspended")) {
+      text = "The Heroku account of " + key + " is suspended " + heroku + ": sort it out with Heroku support, or use"
+          + " the key of another collaborator on '" + app + "'.";
     } else if (status == 403) {
       text = "The account of " + key + " has no access to the Heroku app '" + app + "' " + heroku
           + ": use a key of a user who is a collaborator or team member with access, or fix " + appInput + ".";

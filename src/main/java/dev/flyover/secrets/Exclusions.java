@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
 public final class Exclusions {
   static final Set<String> DYNO_METADATA = Set.of("HEROKU_APP_ID", "HEROKU_APP_NAME", "HEROKU_DYNO_ID",
       "HEROKU_RELEASE_CREATED_AT", "HEROKU_RELEASE_VERSION", "HEROKU_SLUG_COMMIT", "HEROKU_SLUG_DESCRIPTION",
-      "HEROKU_BRANCH", "HEROKU_PR_NUMBER", "HEROKU_PARENT_APP_NAME");
+      "HEROKU_BRANCH", "HEROKU_PR_NUMBER", "HEROKU_PARENT_APP_NAME", "HEROKU_APP_DEFAULT_DOMAIN_NAME");
   /** Add-on variables seen on Heroku apps, for when the add-on list cannot be read (from-file). */
   static final List<String> USUAL_ADDON_VARS = List.of("REDIS_URL", "REDIS_TLS_URL", "REDISCLOUD_URL", "REDISTOGO_URL",
       "OPENREDIS_URL", "MEMCACHIER_*", "PAPERTRAIL_*", "CLOUDAMQP_*", "BONSAI_URL", "SEARCHBOX_*", "LOGDNA_*",
@@ -73,7 +73,9 @@ public final class Exclusions {
         }
       }
     }
-    if (name.startsWith("HEROKU_")) return Optional.of("Heroku's own variable (HEROKU_*)");
+    if (name.startsWith("HEROKU_")) {
+      return Optional.of("a HEROKU_* variable, usually Heroku's own (name it in include to move it)");
+    }
     return Optional.empty();
   }
 }

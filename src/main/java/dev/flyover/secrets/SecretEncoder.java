@@ -3,10 +3,8 @@ package dev.flyover.secrets;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Chooses how each value reaches flyctl exactly. First choice: a line (or {@code """} block) of the
@@ -85,10 +83,5 @@ public final class SecretEncoder {
       if (got == null || !Arrays.equals(got, e.getValue().getBytes(StandardCharsets.UTF_8))) return false;
     }
     return true;
-  }
-
-  /** Ordered map helper for callers building a batch. */
-  static <K, V> Map<K, V> ordered() {
-    return new LinkedHashMap<>();
   }
 }
