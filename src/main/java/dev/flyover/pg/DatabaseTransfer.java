@@ -157,6 +157,7 @@ public final class DatabaseTransfer {
     String sourceVersion;
     String targetVersion;
     int sourceNum;
+    int targetNum;
     PgTools tools;
     List<Table> tables;
     final List<Worker> workers = new ArrayList<>();
@@ -165,6 +166,7 @@ public final class DatabaseTransfer {
     List<String> settingsApplied = List.of();
     int sequenceCount;
     int largeObjectCount;
+    boolean analyzedAlongside;
 
     Run(TransferRequest req, PgUrl source, PgUrl target, long started) {
       this.req = req;
@@ -177,7 +179,7 @@ public final class DatabaseTransfer {
       coordinator = stopper.track(PgSession.open(source, Side.SOURCE, SOURCE_INPUT));
       targetAdmin = stopper.track(PgSession.open(target, Side.TARGET, TARGET_INPUT));
       sourceNum = Catalog.serverVersionNum(coordinator);
-      int targetNum = Catalog.serverVersionNum(targetAdmin);
+      targetNum = Catalog.serverVersionNum(targetAdmin);
       sourceVersion = Catalog.serverVersion(coordinator);
       targetVersion = Catalog.serverVersion(targetAdmin);
       int sMajor = Catalog.major(sourceNum);
@@ -395,6 +397,8 @@ public final class DatabaseTransfer {
       private final List<Thread> threads = new ArrayList<>();
       private final List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
       private final AtomicInteger built = new AtomicInteger();
+      private final AtomicInteger analyzed = new AtomicInteger();
+      private final Map<String, String> qualified = new ConcurrentHashMap<>();
       private static final String END = "";
 
       IndexBuilder(PostData post) throws SQLException {
@@ -425,7 +429,8 @@ public final class DatabaseTransfer {
           while (true) {
             String table = queue.take();
             if (table.equals(END)) return;
-            for (PostData.Entry e : post.perTable.getOrDefault(table, List.of())) {
+            List<PostData.Entry> entries = post.perTable.getOrDefault(table, List.of());
+            for (PostData.Entry e : entries) {
               stopper.check();
               long t0 = System.nanoTime();
               try (Statement st = c.createStatement()) {
@@ -437,6 +442,13 @@ public final class DatabaseTransfer {
               built.incrementAndGet();
               console.debug(String.format(Locale.ROOT, "built %s %s in %.1fs", e.type(), e.name(), (System.nanoTime() - t0) / 1e9));
             }
+            // Statistics right away too (after the indexes: expression indexes get theirs from this ANALYZE).
+            try (Statement st = c.createStatement()) {
+              st.execute("ANALYZE " + qualified.get(table));
+            } catch (SQLException ex) {
+              throw new TransferFailure("ANALYZE of " + table + " failed on the target (" + firstLine(ex) + ")", ex);
+            }
+            analyzed.incrementAndGet();
           }
         } catch (Throwable e) {
           failures.add(e);
@@ -444,8 +456,9 @@ public final class DatabaseTransfer {
         }
       }
 
-      void tableDone(String table) {
-        if (post.perTable.containsKey(table)) queue.add(table);
+      void tableDone(Table table) {
+        qualified.put(table.display(), table.qualified());
+        queue.add(table.display());
       }
 
       void finish() throws InterruptedException {
@@ -458,8 +471,9 @@ public final class DatabaseTransfer {
           throw new TransferFailure(describe(f), f);
         }
         stopper.check();
-        console.info(String.format(Locale.ROOT, "%d indexes and key constraints built alongside the copy (%.1fs after it)",
-            built.get(), (System.nanoTime() - t0) / 1e9));
+        analyzedAlongside = true;
+        console.info(String.format(Locale.ROOT, "%d indexes and key constraints built and %d tables analyzed alongside the copy (%.1fs after it)",
+            built.get(), analyzed.get(), (System.nanoTime() - t0) / 1e9));
       }
 
       @Override
@@ -594,7 +608,7 @@ public final class DatabaseTransfer {
           copiedRows.merge(c.table().display(), done[0], Long::sum);
           copiedBytes.merge(c.table().display(), done[1], Long::sum);
           boolean tableDone = remaining.get(c.table()).decrementAndGet() == 0;
-          if (tableDone) indexes.tableDone(c.table().display());
+          if (tableDone) indexes.tableDone(c.table());
           if (tableDone && (perTable || c.table().bytes() > (16L << 20))) {
             double s = (System.nanoTime() - tableStart.get(c.table())) / 1e9;
             console.info(String.format(Locale.ROOT, "copied %s: %,d rows, %s in %.1fs", c.table().display(),
@@ -613,14 +627,22 @@ public final class DatabaseTransfer {
       String out;
       String in;
       boolean noColumns = t.copyColumns().isEmpty();
+      // Binary COPY skips text formatting and parsing on both servers; its format is only promised between
+      // servers of one major version, and needs binary I/O for every column type.
+      boolean binary = t.binaryIo() && Catalog.major(sourceNum) == Catalog.major(targetNum);
+      List<String> outOptions = binary ? List.of("FORMAT binary") : List.of();
+      List<String> inOptions = new ArrayList<>(outOptions);
+      if (c.whole()) inOptions.add("FREEZE");
+      String outWith = outOptions.isEmpty() ? "" : " WITH (" + String.join(", ", outOptions) + ")";
+      String inWith = inOptions.isEmpty() ? "" : " WITH (" + String.join(", ", inOptions) + ")";
       if (c.whole()) {
-        out = "COPY " + t.qualified() + (noColumns ? "" : " (" + cols + ")") + " TO STDOUT";
+        out = "COPY " + t.qualified() + (noColumns ? "" : " (" + cols + ")") + " TO STDOUT" + outWith;
       } else {
         String where = " WHERE ctid >= '(" + c.fromPage() + ",0)'::tid"
             + (c.toPage() == Long.MAX_VALUE ? "" : " AND ctid < '(" + c.toPage() + ",0)'::tid");
-        out = "COPY (SELECT " + cols + " FROM ONLY " + t.qualified() + where + ") TO STDOUT";
+        out = "COPY (SELECT " + cols + " FROM ONLY " + t.qualified() + where + ") TO STDOUT" + outWith;
       }
-      in = "COPY " + t.qualified() + (noColumns ? "" : " (" + cols + ")") + " FROM STDIN" + (c.whole() ? " (FREEZE)" : "");
+      in = "COPY " + t.qualified() + (noColumns ? "" : " (" + cols + ")") + " FROM STDIN" + inWith;
       CopyOut co = null;
       CopyIn ci = null;
       long bytes = 0;
@@ -645,6 +667,7 @@ public final class DatabaseTransfer {
         }
         long pendingBytes = 0;
         long pendingRows = 0;
+        long messages = 0;
         while (true) {
           byte[] row;
           try {
@@ -659,9 +682,9 @@ public final class DatabaseTransfer {
             throw new TransferFailure("writing " + t.display() + " to the target failed (" + firstLine(e) + ")", e);
           }
           bytes += row.length;
-          rows++;
           pendingBytes += row.length;
           pendingRows++;
+          messages++;
           if (pendingBytes >= (4 << 20)) {
             progress.add(pendingBytes, pendingRows);
             pendingBytes = 0;
@@ -674,6 +697,8 @@ public final class DatabaseTransfer {
         } catch (SQLException e) {
           throw new TransferFailure("writing " + t.display() + " to the target failed (" + firstLine(e) + ")", e);
         }
+        // Rows as the server counted them (binary COPY frames a header and trailer in the stream).
+        rows = co.getHandledRowCount();
         ci = null;
         co = null;
         if (c.whole()) {
@@ -684,7 +709,7 @@ public final class DatabaseTransfer {
             throw new TransferFailure("writing " + t.display() + " to the target failed (" + firstLine(e) + ")", e);
           }
         }
-        progress.add(pendingBytes, pendingRows);
+        progress.add(pendingBytes, pendingRows + rows - messages);
         if (loaded != rows) {
           throw new TransferFailure("the target took " + loaded + " rows of " + t.display() + " but the source sent " + rows, null);
         }
@@ -785,7 +810,7 @@ public final class DatabaseTransfer {
 
     void analyze() throws SQLException, InterruptedException {
       long t0 = System.nanoTime();
-      List<Table> all = Catalog.tables(targetAdmin);
+      List<Table> all = analyzedAlongside ? List.of() : Catalog.tables(targetAdmin);
       ConcurrentLinkedQueue<Table> queue = new ConcurrentLinkedQueue<>(all);
       if (workers.isEmpty()) openWorkersForVerify();
       runOnWorkers(w -> {
