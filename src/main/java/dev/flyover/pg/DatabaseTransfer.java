@@ -564,27 +564,43 @@ public final class DatabaseTransfer {
 
     List<Chunk> plan() {
       long total = tables.stream().mapToLong(Table::bytes).sum();
-      long chunkBytes = Math.max(minChunkBytes, total / (req.jobs() * 4L));
       // Whole tables load with COPY FREEZE (no hint-bit rewrite of every page later); only a table bigger than a
       // fair share of the work is split, so no worker idles behind it.
       long fairShare = Math.max(minChunkBytes, total / req.jobs());
       // TID range scans (PG14+) read only the pages asked for; before that a ctid filter scans the whole table.
       boolean canSplit = sourceNum >= 140000 && req.jobs() > 1;
-      List<Chunk> chunks = new ArrayList<>();
+      List<Chunk> first = new ArrayList<>();
+      List<Chunk> rest = new ArrayList<>();
       for (Table t : tables) {
-        if (canSplit && t.bytes() > fairShare * 3 / 2 && t.pages() > 1) {
-          int n = (int) Math.min(64, (t.bytes() + chunkBytes - 1) / chunkBytes);
+        // A table with slow indexes goes first, spread over every worker, so its index builds start as early as
+        // possible and run while the other tables copy, instead of after them.
+        boolean slow = t.slowIndexes() > 0;
+        int n = 1;
+        if (canSplit && t.pages() > 1) {
+          if (slow && t.bytes() > minChunkBytes) {
+            n = req.jobs();
+          } else if (t.bytes() > fairShare * 3 / 2) {
+            long piece = Math.max(minChunkBytes, total / (req.jobs() * 4L));
+            n = (int) Math.max(2, Math.min(64, (t.bytes() + piece - 1) / piece));
+          }
+        }
+        List<Chunk> target = slow ? first : rest;
+        if (n == 1) {
+          target.add(new Chunk(t, -1, -1, t.bytes()));
+        } else {
           long per = (t.pages() + n - 1) / n;
           for (int i = 0; i < n; i++) {
             long from = i * per;
             long to = i == n - 1 ? Long.MAX_VALUE : (i + 1) * per;
-            chunks.add(new Chunk(t, from, to, t.bytes() / n));
+            target.add(new Chunk(t, from, to, t.bytes() / n));
           }
-        } else {
-          chunks.add(new Chunk(t, -1, -1, t.bytes()));
         }
       }
-      chunks.sort((a, b) -> Long.compare(b.bytes(), a.bytes()));
+      // Within each group biggest first (a stable sort keeps a table's pieces together when sizes tie).
+      first.sort((a, b) -> Long.compare(b.table().bytes(), a.table().bytes()));
+      rest.sort((a, b) -> Long.compare(b.bytes(), a.bytes()));
+      List<Chunk> chunks = new ArrayList<>(first);
+      chunks.addAll(rest);
       return chunks;
     }
 
