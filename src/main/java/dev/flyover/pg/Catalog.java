@@ -14,7 +14,7 @@ public final class Catalog {
 
   /** A table whose rows are copied: a plain table or a leaf partition (partitioned parents hold no rows). */
   public record Table(String schema, String name, long bytes, long pages, long estimatedRows, List<String> copyColumns,
-      List<String> allColumns) {
+      List<String> allColumns, boolean binaryIo, int slowIndexes) {
     public String qualified() {
       return PgSession.ident(schema) + "." + PgSession.ident(name);
     }
@@ -85,7 +85,16 @@ public final class Catalog {
         + " ARRAY(SELECT a.attname FROM pg_catalog.pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0"
         + "   AND NOT a.attisdropped" + notGenerated + " ORDER BY a.attnum),"
         + " ARRAY(SELECT a.attname FROM pg_catalog.pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0"
-        + "   AND NOT a.attisdropped ORDER BY a.attnum)"
+        + "   AND NOT a.attisdropped ORDER BY a.attnum),"
+        // Binary COPY needs send/receive functions for every copied column's type (domains: their base type's).
+        + " NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid = a.atttypid"
+        + "   WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND (t.typsend = 0 OR t.typreceive = 0)),"
+        // Indexes that take far longer to build than a B-tree (GiST, SP-GiST, GIN over jsonb or tsvector, which
+        // cannot be built in parallel before PG18): their tables go first, so the builds start early.
+        + " (SELECT count(*) FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid"
+        + "   JOIN pg_catalog.pg_am am ON am.oid = ic.relam WHERE i.indrelid = c.oid AND (am.amname IN ('gist', 'spgist')"
+        + "   OR (am.amname = 'gin' AND EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a WHERE a.attrelid = c.oid"
+        + "     AND a.attnum = ANY (i.indkey) AND a.atttypid IN ('pg_catalog.jsonb'::pg_catalog.regtype, 'pg_catalog.tsvector'::pg_catalog.regtype)))))::int"
         + " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
         + " WHERE c.relkind = 'r' AND " + USER_NAMESPACE + " AND " + NOT_EXTENSION_MEMBER
         + " ORDER BY pg_catalog.pg_relation_size(c.oid) DESC, n.nspname, c.relname";
@@ -93,7 +102,7 @@ public final class Catalog {
     try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
       while (rs.next()) {
         out.add(new Table(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
-            List.of((String[]) rs.getArray(6).getArray()), List.of((String[]) rs.getArray(7).getArray())));
+            List.of((String[]) rs.getArray(6).getArray()), List.of((String[]) rs.getArray(7).getArray()), rs.getBoolean(8), rs.getInt(9)));
       }
     }
     return out;

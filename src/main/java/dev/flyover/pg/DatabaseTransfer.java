@@ -157,6 +157,7 @@ public final class DatabaseTransfer {
     String sourceVersion;
     String targetVersion;
     int sourceNum;
+    int targetNum;
     PgTools tools;
     List<Table> tables;
     final List<Worker> workers = new ArrayList<>();
@@ -165,6 +166,7 @@ public final class DatabaseTransfer {
     List<String> settingsApplied = List.of();
     int sequenceCount;
     int largeObjectCount;
+    boolean analyzedAlongside;
 
     Run(TransferRequest req, PgUrl source, PgUrl target, long started) {
       this.req = req;
@@ -177,7 +179,7 @@ public final class DatabaseTransfer {
       coordinator = stopper.track(PgSession.open(source, Side.SOURCE, SOURCE_INPUT));
       targetAdmin = stopper.track(PgSession.open(target, Side.TARGET, TARGET_INPUT));
       sourceNum = Catalog.serverVersionNum(coordinator);
-      int targetNum = Catalog.serverVersionNum(targetAdmin);
+      targetNum = Catalog.serverVersionNum(targetAdmin);
       sourceVersion = Catalog.serverVersion(coordinator);
       targetVersion = Catalog.serverVersion(targetAdmin);
       int sMajor = Catalog.major(sourceNum);
@@ -395,6 +397,8 @@ public final class DatabaseTransfer {
       private final List<Thread> threads = new ArrayList<>();
       private final List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
       private final AtomicInteger built = new AtomicInteger();
+      private final AtomicInteger analyzed = new AtomicInteger();
+      private final Map<String, String> qualified = new ConcurrentHashMap<>();
       private static final String END = "";
 
       IndexBuilder(PostData post) throws SQLException {
@@ -425,7 +429,8 @@ public final class DatabaseTransfer {
           while (true) {
             String table = queue.take();
             if (table.equals(END)) return;
-            for (PostData.Entry e : post.perTable.getOrDefault(table, List.of())) {
+            List<PostData.Entry> entries = post.perTable.getOrDefault(table, List.of());
+            for (PostData.Entry e : entries) {
               stopper.check();
               long t0 = System.nanoTime();
               try (Statement st = c.createStatement()) {
@@ -437,6 +442,13 @@ public final class DatabaseTransfer {
               built.incrementAndGet();
               console.debug(String.format(Locale.ROOT, "built %s %s in %.1fs", e.type(), e.name(), (System.nanoTime() - t0) / 1e9));
             }
+            // Statistics right away too (after the indexes: expression indexes get theirs from this ANALYZE).
+            try (Statement st = c.createStatement()) {
+              st.execute("ANALYZE " + qualified.get(table));
+            } catch (SQLException ex) {
+              throw new TransferFailure("ANALYZE of " + table + " failed on the target (" + firstLine(ex) + ")", ex);
+            }
+            analyzed.incrementAndGet();
           }
         } catch (Throwable e) {
           failures.add(e);
@@ -444,8 +456,9 @@ public final class DatabaseTransfer {
         }
       }
 
-      void tableDone(String table) {
-        if (post.perTable.containsKey(table)) queue.add(table);
+      void tableDone(Table table) {
+        qualified.put(table.display(), table.qualified());
+        queue.add(table.display());
       }
 
       void finish() throws InterruptedException {
@@ -458,8 +471,9 @@ public final class DatabaseTransfer {
           throw new TransferFailure(describe(f), f);
         }
         stopper.check();
-        console.info(String.format(Locale.ROOT, "%d indexes and key constraints built alongside the copy (%.1fs after it)",
-            built.get(), (System.nanoTime() - t0) / 1e9));
+        analyzedAlongside = true;
+        console.info(String.format(Locale.ROOT, "%d indexes and key constraints built and %d tables analyzed alongside the copy (%.1fs after it)",
+            built.get(), analyzed.get(), (System.nanoTime() - t0) / 1e9));
       }
 
       @Override
@@ -550,27 +564,43 @@ public final class DatabaseTransfer {
 
     List<Chunk> plan() {
       long total = tables.stream().mapToLong(Table::bytes).sum();
-      long chunkBytes = Math.max(minChunkBytes, total / (req.jobs() * 4L));
       // Whole tables load with COPY FREEZE (no hint-bit rewrite of every page later); only a table bigger than a
       // fair share of the work is split, so no worker idles behind it.
       long fairShare = Math.max(minChunkBytes, total / req.jobs());
       // TID range scans (PG14+) read only the pages asked for; before that a ctid filter scans the whole table.
       boolean canSplit = sourceNum >= 140000 && req.jobs() > 1;
-      List<Chunk> chunks = new ArrayList<>();
+      List<Chunk> first = new ArrayList<>();
+      List<Chunk> rest = new ArrayList<>();
       for (Table t : tables) {
-        if (canSplit && t.bytes() > fairShare * 3 / 2 && t.pages() > 1) {
-          int n = (int) Math.min(64, (t.bytes() + chunkBytes - 1) / chunkBytes);
+        // A table with slow indexes goes first, spread over every worker, so its index builds start as early as
+        // possible and run while the other tables copy, instead of after them.
+        boolean slow = t.slowIndexes() > 0;
+        int n = 1;
+        if (canSplit && t.pages() > 1) {
+          if (slow && t.bytes() > minChunkBytes) {
+            n = req.jobs();
+          } else if (t.bytes() > fairShare * 3 / 2) {
+            long piece = Math.max(minChunkBytes, total / (req.jobs() * 4L));
+            n = (int) Math.max(2, Math.min(64, (t.bytes() + piece - 1) / piece));
+          }
+        }
+        List<Chunk> target = slow ? first : rest;
+        if (n == 1) {
+          target.add(new Chunk(t, -1, -1, t.bytes()));
+        } else {
           long per = (t.pages() + n - 1) / n;
           for (int i = 0; i < n; i++) {
             long from = i * per;
             long to = i == n - 1 ? Long.MAX_VALUE : (i + 1) * per;
-            chunks.add(new Chunk(t, from, to, t.bytes() / n));
+            target.add(new Chunk(t, from, to, t.bytes() / n));
           }
-        } else {
-          chunks.add(new Chunk(t, -1, -1, t.bytes()));
         }
       }
-      chunks.sort((a, b) -> Long.compare(b.bytes(), a.bytes()));
+      // Within each group biggest first (a stable sort keeps a table's pieces together when sizes tie).
+      first.sort((a, b) -> Long.compare(b.table().bytes(), a.table().bytes()));
+      rest.sort((a, b) -> Long.compare(b.bytes(), a.bytes()));
+      List<Chunk> chunks = new ArrayList<>(first);
+      chunks.addAll(rest);
       return chunks;
     }
 
@@ -594,7 +624,7 @@ public final class DatabaseTransfer {
           copiedRows.merge(c.table().display(), done[0], Long::sum);
           copiedBytes.merge(c.table().display(), done[1], Long::sum);
           boolean tableDone = remaining.get(c.table()).decrementAndGet() == 0;
-          if (tableDone) indexes.tableDone(c.table().display());
+          if (tableDone) indexes.tableDone(c.table());
           if (tableDone && (perTable || c.table().bytes() > (16L << 20))) {
             double s = (System.nanoTime() - tableStart.get(c.table())) / 1e9;
             console.info(String.format(Locale.ROOT, "copied %s: %,d rows, %s in %.1fs", c.table().display(),
@@ -613,14 +643,22 @@ public final class DatabaseTransfer {
       String out;
       String in;
       boolean noColumns = t.copyColumns().isEmpty();
+      // Binary COPY skips text formatting and parsing on both servers; its format is only promised between
+      // servers of one major version, and needs binary I/O for every column type.
+      boolean binary = t.binaryIo() && Catalog.major(sourceNum) == Catalog.major(targetNum);
+      List<String> outOptions = binary ? List.of("FORMAT binary") : List.of();
+      List<String> inOptions = new ArrayList<>(outOptions);
+      if (c.whole()) inOptions.add("FREEZE");
+      String outWith = outOptions.isEmpty() ? "" : " WITH (" + String.join(", ", outOptions) + ")";
+      String inWith = inOptions.isEmpty() ? "" : " WITH (" + String.join(", ", inOptions) + ")";
       if (c.whole()) {
-        out = "COPY " + t.qualified() + (noColumns ? "" : " (" + cols + ")") + " TO STDOUT";
+        out = "COPY " + t.qualified() + (noColumns ? "" : " (" + cols + ")") + " TO STDOUT" + outWith;
       } else {
         String where = " WHERE ctid >= '(" + c.fromPage() + ",0)'::tid"
             + (c.toPage() == Long.MAX_VALUE ? "" : " AND ctid < '(" + c.toPage() + ",0)'::tid");
-        out = "COPY (SELECT " + cols + " FROM ONLY " + t.qualified() + where + ") TO STDOUT";
+        out = "COPY (SELECT " + cols + " FROM ONLY " + t.qualified() + where + ") TO STDOUT" + outWith;
       }
-      in = "COPY " + t.qualified() + (noColumns ? "" : " (" + cols + ")") + " FROM STDIN" + (c.whole() ? " (FREEZE)" : "");
+      in = "COPY " + t.qualified() + (noColumns ? "" : " (" + cols + ")") + " FROM STDIN" + inWith;
       CopyOut co = null;
       CopyIn ci = null;
       long bytes = 0;
@@ -645,6 +683,7 @@ public final class DatabaseTransfer {
         }
         long pendingBytes = 0;
         long pendingRows = 0;
+        long messages = 0;
         while (true) {
           byte[] row;
           try {
@@ -659,9 +698,9 @@ public final class DatabaseTransfer {
             throw new TransferFailure("writing " + t.display() + " to the target failed (" + firstLine(e) + ")", e);
           }
           bytes += row.length;
-          rows++;
           pendingBytes += row.length;
           pendingRows++;
+          messages++;
           if (pendingBytes >= (4 << 20)) {
             progress.add(pendingBytes, pendingRows);
             pendingBytes = 0;
@@ -674,6 +713,8 @@ public final class DatabaseTransfer {
         } catch (SQLException e) {
           throw new TransferFailure("writing " + t.display() + " to the target failed (" + firstLine(e) + ")", e);
         }
+        // Rows as the server counted them (binary COPY frames a header and trailer in the stream).
+        rows = co.getHandledRowCount();
         ci = null;
         co = null;
         if (c.whole()) {
@@ -684,7 +725,7 @@ public final class DatabaseTransfer {
             throw new TransferFailure("writing " + t.display() + " to the target failed (" + firstLine(e) + ")", e);
           }
         }
-        progress.add(pendingBytes, pendingRows);
+        progress.add(pendingBytes, pendingRows + rows - messages);
         if (loaded != rows) {
           throw new TransferFailure("the target took " + loaded + " rows of " + t.display() + " but the source sent " + rows, null);
         }
@@ -785,7 +826,7 @@ public final class DatabaseTransfer {
 
     void analyze() throws SQLException, InterruptedException {
       long t0 = System.nanoTime();
-      List<Table> all = Catalog.tables(targetAdmin);
+      List<Table> all = analyzedAlongside ? List.of() : Catalog.tables(targetAdmin);
       ConcurrentLinkedQueue<Table> queue = new ConcurrentLinkedQueue<>(all);
       if (workers.isEmpty()) openWorkersForVerify();
       runOnWorkers(w -> {

@@ -31,6 +31,8 @@ public final class PgSession {
     m.put("lock_timeout", "0");
     m.put("idle_in_transaction_session_timeout", "0");
     m.put("search_path", "pg_catalog");
+    // As pg_dump does: a row-level security policy that would hide rows makes COPY fail instead of copying less.
+    m.put("row_security", "off");
     SETTINGS = java.util.Collections.unmodifiableMap(m);
   }
 

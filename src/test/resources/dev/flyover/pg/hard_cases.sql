@@ -21,6 +21,7 @@ INSERT INTO users (email, f8, f4, n, ts, t, iv, b, j, arr, m) VALUES
   ('bob@example.COM', 'NaN', '-Infinity', 'NaN', 'infinity', '00:00', '-178000000 years', '', 'null', '{}', NULL),
   ('tab	and
 newline@x.io', 1e-300, 3.4e38, -0.000000000000000000001, '1999-12-31 23:59:59+00', NULL, NULL, NULL, '[]', NULL, 'sad');
+CREATE INDEX users_j_idx ON users USING gin (j);
 INSERT INTO users (email, f8, ts, j) SELECT 'user' || g || '@Bulk.example', g / 7.0, '2020-01-01'::timestamptz + g * interval '1 minute', jsonb_build_object('g', g) FROM generate_series(1, 3000) g;
 
 CREATE TABLE "Weird ""Name"" Table" (
