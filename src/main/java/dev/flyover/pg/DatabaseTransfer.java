@@ -571,6 +571,10 @@ public final class DatabaseTransfer {
       boolean canSplit = sourceNum >= 140000 && req.jobs() > 1;
       List<Chunk> first = new ArrayList<>();
       List<Chunk> rest = new ArrayList<>();
+      // What the workers share once the slow-index tables are done: a table bigger than a worker's part of it
+      // would leave the others idle at the end, so it is split too.
+      long restTotal = tables.stream().filter(t -> t.slowIndexes() == 0).mapToLong(Table::bytes).sum();
+      long restShare = Math.max(minChunkBytes, restTotal / req.jobs());
       for (Table t : tables) {
         // A table with slow indexes goes first, spread over every worker, so its index builds start as early as
         // possible and run while the other tables copy, instead of after them.
@@ -579,7 +583,7 @@ public final class DatabaseTransfer {
         if (canSplit && t.pages() > 1) {
           if (slow && t.bytes() > minChunkBytes) {
             n = req.jobs();
-          } else if (t.bytes() > fairShare * 3 / 2) {
+          } else if (t.bytes() > Math.min(fairShare * 3 / 2, restShare * 6 / 5)) {
             long piece = Math.max(minChunkBytes, total / (req.jobs() * 4L));
             n = (int) Math.max(2, Math.min(64, (t.bytes() + piece - 1) / piece));
           }

@@ -160,7 +160,7 @@ class DatabaseFaultsTest {
   @Test
   void theSourceConnectionDropping() throws Exception {
     String target = dbs.create("fsrcdrop");
-    terminateWhen(source, "COPY %big% TO STDOUT");
+    terminateWhen(source, "COPY %big% TO STDOUT%");
     UserError e = failure(start(target, Mode.PARALLEL));
     assertTrue(e.getMessage().contains("reading public.big from the source failed"), e.getMessage());
     assertCleanFailure(e, target);
