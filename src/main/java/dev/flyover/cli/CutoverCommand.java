@@ -1,15 +1,33 @@
 package dev.flyover.cli;
 
 import dev.flyover.Context;
-import dev.flyover.UserError;
+import dev.flyover.cutover.Cutover;
+import dev.flyover.cutover.CutoverRun;
+import dev.flyover.cutover.Settings;
+import dev.flyover.fly.Flyctl;
+import dev.flyover.heroku.HerokuClient;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
-/** {@code flyover cutover}. */
+/** {@code flyover cutover}: plan, then every step with its undo. */
 @Command(name = "cutover", mixinStandardHelpOptions = true, description = "Move the app from Heroku to Fly in one run, undoing every step on failure.")
 final class CutoverCommand extends RunCommand {
   @Mixin
   FlyOptions fly;
+
+  @Mixin
+  HerokuOptions heroku;
+
+  @Mixin
+  CutoverOptions cutover;
+
+  @Mixin
+  CutoverDeployOptions deploy;
+
+  @Option(names = "--confirm", paramLabel = "HEROKU_APP", description = "Must equal heroku-app for the cutover to change anything.")
+  String confirm;
 
   CutoverCommand(Context ctx) {
     super(ctx);
@@ -17,6 +35,19 @@ final class CutoverCommand extends RunCommand {
 
   @Override
   protected int run() {
-    throw new UserError("flyover cutover is not built yet.");
+    Cutover c = build(ctx, fly, heroku, cutover, deploy, Optional.ofNullable(confirm).filter(s -> !s.isBlank()));
+    CutoverRun.run(c);
+    return 0;
+  }
+
+  static Cutover build(Context ctx, FlyOptions fly, HerokuOptions heroku, CutoverOptions options,
+      CutoverDeployOptions deploy, Optional<String> confirm) {
+    String herokuApp = heroku.requireApp(ctx);
+    String flyApp = fly.appName(ctx.env());
+    Settings s = options.settings(ctx, herokuApp, flyApp, fly.directory(ctx.env()), confirm);
+    Flyctl flyctl = new Flyctl(ctx.env(), ctx.console(), fly.token());
+    HerokuClient client = heroku.client(ctx);
+    return new Cutover(ctx, s, client, flyctl,
+        new ComposedParts(ctx, s, flyctl, client, deploy.request(fly, s.workDir()), options, fly.token()));
   }
 }

@@ -1,22 +1,33 @@
 package dev.flyover.cli;
 
 import dev.flyover.Context;
-import dev.flyover.UserError;
+import dev.flyover.cutover.Cutover;
+import dev.flyover.cutover.CutoverRun;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-/** {@code flyover plan}. */
+/** {@code flyover plan}: the first phase of every cutover, on its own. */
 @Command(name = "plan", mixinStandardHelpOptions = true, description = "Read Heroku and Fly and print what a cutover would do; change nothing.")
 final class PlanCommand extends RunCommand {
   @Mixin
   FlyOptions fly;
 
+  @Mixin
+  HerokuOptions heroku;
+
+  @Mixin
+  CutoverOptions cutover;
+
   PlanCommand(Context ctx) {
     super(ctx);
   }
 
+  /** The plan never deploys: the deploy options are the cutover's alone. */
   @Override
   protected int run() {
-    throw new UserError("flyover plan is not built yet.");
+    Cutover c = CutoverCommand.build(ctx, fly, heroku, cutover, new CutoverDeployOptions(), Optional.empty());
+    CutoverRun.plan(c);
+    return 0;
   }
 }

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# flyover's main job, locally: builds flyover, makes a Heroku-shaped source database (a small Phoenix app plus the
+# hard cases: heroku_ext and its search_path, enums, identity and generated columns, partitions, a materialized
+# view, a large object, unicode names) and an empty target, transfers it in parallel, proves it equal with
+# checksums and prints the summary.
+#
+#   bash scripts/demo.sh            (ROWS=20000 by default; KEEP=1 keeps the two databases afterwards)
+#
+# Needs Java 17, Maven and PostgreSQL. It uses DEMO_PG_URL (a superuser URL) when set, else
+# postgres://flyover:flyover@127.0.0.1:5432/postgres, creating that role and starting the Debian cluster first
+# when it can (as root, or with sudo), as .ci/run does.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+ROWS=${ROWS:-20000}
+ADMIN_URL=${DEMO_PG_URL:-${FLYOVER_TEST_PG_URL:-postgres://flyover:flyover@127.0.0.1:5432/postgres}}
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else return 1; fi; }
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+psql_bin=${pg_bin:+$pg_bin/psql}
+psql_bin=${psql_bin:-psql}
+admin() { "$psql_bin" -X -q -v ON_ERROR_STOP=1 "$ADMIN_URL" "$@"; }
+
+for tool in java mvn; do
+  command -v "$tool" >/dev/null || { echo "demo: $tool is not installed (needs Java 17, Maven and PostgreSQL; bash .ci/run installs them on Debian)" >&2; exit 1; }
+done
+
+# A running cluster and a superuser to set the demo up with.
+if ! admin -c 'SELECT 1' >/dev/null 2>&1; then
+  if [ -z "${DEMO_PG_URL:-}" ] && command -v pg_lsclusters >/dev/null; then
+    echo "==> starting PostgreSQL and creating the flyover role"
+    if ! pg_lsclusters -h | grep -q .; then as_root pg_createcluster 15 main >/dev/null; fi
+    read -r ver name _ < <(pg_lsclusters -h | head -n 1)
+    as_root pg_ctlcluster "$ver" "$name" start 2>/dev/null || true
+    for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 && break; sleep 1; done
+    as_root runuser -u postgres -- "$psql_bin" -X -q -v ON_ERROR_STOP=1 -d postgres -c \
+      "DO \$\$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'flyover') THEN CREATE ROLE flyover LOGIN SUPERUSER PASSWORD 'flyover'; END IF; END \$\$;" \
+      || true
+  fi
+  admin -c 'SELECT 1' >/dev/null 2>&1 || {
+    echo "demo: cannot connect to PostgreSQL as $(echo "$ADMIN_URL" | sed -E 's#//([^:@]*):[^@]*@#//\1:***@#'); start a cluster or set DEMO_PG_URL to a superuser URL" >&2
+    exit 1
+  }
+fi
+
+echo "==> building flyover"
+mvn -B -ntp -q package -DskipTests
+
+# The app's role, like Heroku's: owns its databases, not a superuser. A fresh random password each run.
+pw=$(head -c 18 /dev/urandom | base64 | tr -d '/+=' | cut -c1-20)
+host=$(echo "$ADMIN_URL" | sed -E 's#^[a-z]+://([^@]*@)?([^:/?]+).*#\2#')
+port=$(echo "$ADMIN_URL" | sed -nE 's#^[a-z]+://([^@]*@)?[^:/?]+:([0-9]+).*#\2#p'); port=${port:-5432}
+src=flyover_demo_src
+dst=flyover_demo_dst
+admin -c "DROP DATABASE IF EXISTS $src WITH (FORCE)" -c "DROP DATABASE IF EXISTS $dst WITH (FORCE)"
+admin -c "DO \$\$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'flyover_demo') THEN CREATE ROLE flyover_demo LOGIN; END IF; END \$\$;" \
+      -c "ALTER ROLE flyover_demo PASSWORD '$pw'" \
+      -c "CREATE DATABASE $src OWNER flyover_demo" -c "CREATE DATABASE $dst OWNER flyover_demo"
+src_url="postgres://flyover_demo:$pw@$host:$port/$src?sslmode=disable"
+dst_url="postgres://flyover_demo:$pw@$host:$port/$dst?sslmode=disable"
+
+dataset=${PHOENIX_SQL:-$root/../shared/bench/phoenix_like.sql}
+if [ ! -f "$dataset" ] && main=$(git worktree list 2>/dev/null | awk 'NR == 1 {print $1}') && [ -f "$main/../shared/bench/phoenix_like.sql" ]; then
+  dataset=$main/../shared/bench/phoenix_like.sql
+fi
+echo "==> source database: a Phoenix app with rows=$ROWS, plus the hard cases"
+if [ -f "$dataset" ]; then
+  # The dataset ends with a database-wide ANALYZE: keep the non-superuser warnings about shared catalogs quiet.
+  PGOPTIONS="-c client_min_messages=error" "$psql_bin" -X -q -v ON_ERROR_STOP=1 -v rows="$ROWS" "$src_url" -f "$dataset" >/dev/null
+else
+  echo "    ($dataset not found: hard cases only)"
+fi
+"$psql_bin" -X -q -v ON_ERROR_STOP=1 "$src_url" -f scripts/demo_hard_cases.sql >/dev/null
+
+echo "==> flyover database (parallel, checksums)"
+# The URLs travel in the environment, not the command line.
+status=0
+HEROKU_DATABASE_URL=$src_url FLY_DATABASE_URL=$dst_url java -jar target/flyover.jar database --verify checksums || status=$?
+
+if [ "${KEEP:-0}" = 1 ]; then
+  echo "==> kept: $src and $dst (user flyover_demo)"
+else
+  admin -c "DROP DATABASE IF EXISTS $src WITH (FORCE)" -c "DROP DATABASE IF EXISTS $dst WITH (FORCE)"
+fi
+exit "$status"

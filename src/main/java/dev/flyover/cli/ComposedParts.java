@@ -1,0 +1,100 @@
+package dev.flyover.cli;
+
+import dev.flyover.Context;
+import dev.flyover.UserError;
+import dev.flyover.cutover.DatabasePart;
+import dev.flyover.cutover.Part;
+import dev.flyover.cutover.Parts;
+import dev.flyover.cutover.Settings;
+import dev.flyover.deploy.DeployRequest;
+import dev.flyover.deploy.DeployResult;
+import dev.flyover.deploy.DeploySummary;
+import dev.flyover.deploy.Deployer;
+import dev.flyover.fly.Flyctl;
+import dev.flyover.heroku.HerokuClient;
+import dev.flyover.secrets.PlanEntry;
+import dev.flyover.secrets.SecretsError;
+import dev.flyover.secrets.SecretsFlow;
+import dev.flyover.secrets.SecretsRequest;
+import dev.flyover.secrets.SecretsResult;
+import java.util.Optional;
+
+/** The secrets, database and deploy flows as cutover steps, built from the same options as their commands. */
+final class ComposedParts implements Parts {
+  private final Context ctx;
+  private final Settings settings;
+  private final Flyctl fly;
+  private final DeployRequest deploy;
+  private final CutoverOptions options;
+  private final HerokuClient heroku;
+  private final Optional<String> token;
+
+  ComposedParts(Context ctx, Settings settings, Flyctl fly, HerokuClient heroku, DeployRequest deploy,
+      CutoverOptions options, Optional<String> token) {
+    this.ctx = ctx;
+    this.heroku = heroku;
+    this.options = options;
+    this.token = token;
+    this.settings = settings;
+    this.fly = fly;
+    this.deploy = deploy;
+  }
+
+  /**
+   * Every config var to Fly, staged (the deploy applies them), replacing what is there. Already done when a dry
+   * run with overwrite off would set nothing: every name to move is on Fly (Fly cannot show values to compare).
+   */
+  @Override
+  public Optional<Part> secrets() {
+    SecretsRequest req = SecretsRequest.fromHeroku(settings.herokuApp(), settings.flyApp())
+        .withFilters(options.include, options.exclude, options.rename);
+    SecretsFlow flow = new SecretsFlow(ctx, fly, Optional.of(heroku));
+    return Optional.of(new Part() {
+      @Override
+      public Optional<String> alreadyDone() {
+        SecretsResult plan = flow.run(req.withOverwrite(false).withDryRun(true));
+        long kept = plan.plan().stream().filter(e -> e.action() == PlanEntry.Action.KEEP).count();
+        if (kept == 0 || plan.plan().stream().anyMatch(PlanEntry::moves)) return Optional.empty();
+        return Optional.of("all " + kept + " config vars to move are already Fly secrets (set by an earlier run)");
+      }
+
+      @Override
+      public String apply() {
+        SecretsResult r;
+        try {
+          r = flow.run(req);
+        } catch (SecretsError e) {
+          flow.report(e.result());
+          throw e;
+        }
+        flow.report(r);
+        return r.imported().size() + " secrets staged, " + r.skipped().size() + " config vars left behind";
+      }
+    });
+  }
+
+  /** The database flow's transfer and verification (parallel by default), skipped when the target already equals the source. */
+  @Override
+  public Optional<Part> database(String sourceUrl, String targetUrl) {
+    return Optional.of(new DatabasePart(ctx, sourceUrl, targetUrl, options.transferMode, options.jobs(ctx), options.verify,
+        settings.overwrite(), Optional.of(settings.flyApp()), token));
+  }
+
+  @Override
+  public Optional<java.util.List<String>> databasePreflight(String sourceUrl, String targetUrl) throws Exception {
+    return Optional.of(((DatabasePart) database(sourceUrl, targetUrl).orElseThrow()).preflight());
+  }
+
+  /** flyctl deploy, then the deploy flow's own proof: new release on the new image, machines and HTTP checks. */
+  @Override
+  public Optional<Part> deploy() {
+    return Optional.of(() -> {
+      DeployResult r = new Deployer(ctx).run(deploy);
+      r.writeOutputs(ctx.outputs());
+      DeploySummary.write(ctx.summary(), ctx.env(), r, deploy.directory());
+      if (!r.ok()) throw new UserError(r.error().orElse("The deploy failed."));
+      return "release " + r.releaseVersion().map(String::valueOf).orElse("?") + " healthy at "
+          + r.appUrl().orElse(settings.flyApp());
+    });
+  }
+}

@@ -1,0 +1,115 @@
+package dev.flyover.cli;
+
+import dev.flyover.Context;
+import dev.flyover.UserError;
+import dev.flyover.cutover.Settings;
+import dev.flyover.pg.TransferRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/** The inputs that shape a cutover, shared by {@code plan} and {@code cutover}. */
+public final class CutoverOptions {
+  @Option(names = "--database", paramLabel = "CHOICE", defaultValue = "transfer",
+      description = "What happens to the database: transfer (default), keep-heroku or skip.")
+  String database;
+
+  @Option(names = "--create-database", arity = "0..1", defaultValue = "false", fallbackValue = "true",
+      description = "Create a Fly Postgres cluster (flyctl postgres create) and attach it as the target.")
+  boolean createDatabase;
+
+  @Option(names = "--set-database-url", arity = "0..1", defaultValue = "false", fallbackValue = "true",
+      description = "Stage Fly's DATABASE_URL secret as the target database.")
+  boolean setDatabaseUrl;
+
+  @Option(names = "--heroku-after", paramLabel = "WHAT", defaultValue = "maintenance",
+      description = "Heroku after a cutover: maintenance (stays in maintenance mode) or scale-down.")
+  String herokuAfter;
+
+  @Option(names = "--overwrite", arity = "0..1", defaultValue = "false", fallbackValue = "true",
+      description = "Allow dropping what the target database already holds.")
+  boolean overwrite;
+
+  @Option(names = "--database-url", paramLabel = "URL", description = "Target (Fly Postgres) database URL. Default: $FLY_DATABASE_URL.")
+  String databaseUrl;
+
+  @Option(names = "--heroku-database-url", paramLabel = "URL",
+      description = "Source database URL. Default: Heroku's DATABASE_URL, read through the API.")
+  String herokuDatabaseUrl;
+
+  @Option(names = "--org", paramLabel = "SLUG", description = "Fly organization for the new database. Default: personal.")
+  String org;
+
+  @Option(names = "--postgres-app", paramLabel = "NAME", description = "Name of the Fly Postgres app to create. Default: FLY_APP-db.")
+  String postgresApp;
+
+  @Option(names = "--postgres-region", paramLabel = "REGION", description = "Region of the new Fly Postgres. Default: primary_region in fly.toml.")
+  String postgresRegion;
+
+  @Option(names = "--postgres-vm-size", paramLabel = "SIZE", defaultValue = "shared-cpu-1x",
+      description = "VM size of the new Fly Postgres machines.")
+  String postgresVmSize;
+
+  @Option(names = "--postgres-cluster-size", paramLabel = "N", defaultValue = "1",
+      description = "Machines in the new Fly Postgres cluster (3 for high availability).")
+  int postgresClusterSize;
+
+  @Option(names = "--postgres-volume-size", paramLabel = "GB", defaultValue = "10",
+      description = "Volume size of the new Fly Postgres, in GB.")
+  int postgresVolumeSize;
+
+  @Option(names = "--include", paramLabel = "GLOB", split = "\\r?\\n",
+      description = "secrets step: only move config vars matching these globs, one per line or repeated.")
+  List<String> include = new ArrayList<>();
+
+  @Option(names = "--exclude", paramLabel = "GLOB", split = "\\r?\\n",
+      description = "secrets step: also leave out config vars matching these globs, one per line or repeated.")
+  List<String> exclude = new ArrayList<>();
+
+  @Option(names = "--rename", paramLabel = "OLD=NEW", split = "\\r?\\n",
+      description = "secrets step: rename config vars on the way, one OLD=NEW per line or repeated.")
+  List<String> rename = new ArrayList<>();
+
+  @Option(names = "--transfer-mode", paramLabel = "MODE", defaultValue = "parallel",
+      description = "parallel (default), stream (pg_dump | pg_restore) or remote (inside a Fly machine).")
+  TransferRequest.Mode transferMode;
+
+  @Option(names = "--jobs", paramLabel = "N", description = "Parallel workers for the transfer. Default: the number of CPUs.")
+  Integer jobs;
+
+  @Option(names = "--verify", paramLabel = "HOW", defaultValue = "counts",
+      description = "counts (exact row counts and sequences) or checksums (also an ordered hash of every table).")
+  TransferRequest.Verify verify;
+
+  int jobs(Context ctx) {
+    if (jobs != null && jobs < 1) throw new UserError("The " + ctx.optionName("jobs") + " input is " + jobs + ": give a number of workers of 1 or more.");
+    return jobs == null ? Runtime.getRuntime().availableProcessors() : jobs;
+  }
+
+  private static Optional<String> opt(String s) {
+    return Optional.ofNullable(s).map(String::strip).filter(v -> !v.isEmpty());
+  }
+
+  Settings settings(Context ctx, String herokuApp, String flyApp, java.nio.file.Path workDir, Optional<String> confirm) {
+    if (postgresClusterSize < 1) {
+      throw new UserError("The " + ctx.optionName("postgres-cluster-size") + " input is " + postgresClusterSize + ": use 1 or more.");
+    }
+    if (postgresVolumeSize < 1) {
+      throw new UserError("The " + ctx.optionName("postgres-volume-size") + " input is " + postgresVolumeSize + ": use 1 (GB) or more.");
+    }
+    Settings.DatabaseChoice db = Settings.DatabaseChoice.parse(database, ctx.optionName("database"));
+    if (createDatabase && db != Settings.DatabaseChoice.TRANSFER) {
+      throw new UserError("create-database: true needs database: transfer (it makes the transfer's target), not " + db.input + ".");
+    }
+    if (createDatabase && opt(databaseUrl).isPresent()) {
+      ctx.console().info("create-database: true and database-url are both set: the database-url input is used once the cluster exists.");
+    }
+    return new Settings(herokuApp, flyApp, confirm, db, createDatabase, setDatabaseUrl,
+        Settings.HerokuAfter.parse(herokuAfter, ctx.optionName("heroku-after")), overwrite, opt(databaseUrl),
+        opt(herokuDatabaseUrl), opt(org),
+        new Settings.Postgres(opt(postgresApp).orElse(flyApp + "-db"), opt(postgresRegion), postgresVmSize.strip(),
+            postgresClusterSize, postgresVolumeSize),
+        workDir);
+  }
+}

@@ -1,0 +1,128 @@
+package dev.flyover.cutover;
+
+import dev.flyover.Context;
+import dev.flyover.UserError;
+import dev.flyover.fly.Flyctl;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One cutover: the settings, the systems it talks to, the steps in order, and what they learn along the way
+ * (the plan, the target database, DNS records, timings) for the report.
+ */
+public final class Cutover {
+  final Context ctx;
+  final Settings settings;
+  final dev.flyover.heroku.HerokuClient heroku;
+  final Flyctl fly;
+  final Parts parts;
+
+  Plan plan;
+  private String sourceUrl;
+  private String targetUrl;
+  final List<DnsRecord> dns = new ArrayList<>();
+  final List<String> warnings = new ArrayList<>();
+
+  public Cutover(Context ctx, Settings settings, dev.flyover.heroku.HerokuClient heroku, Flyctl fly, Parts parts) {
+    this.ctx = ctx;
+    this.settings = settings;
+    this.heroku = heroku;
+    this.fly = fly;
+    this.parts = parts;
+    settings.databaseUrl().ifPresent(u -> {
+      ctx.console().maskUrl(u);
+      targetUrl = u;
+    });
+    settings.herokuDatabaseUrl().ifPresent(u -> {
+      ctx.console().maskUrl(u);
+      sourceUrl = u;
+    });
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  public Optional<Plan> plan() {
+    return Optional.ofNullable(plan);
+  }
+
+  public List<DnsRecord> dnsRecords() {
+    return List.copyOf(dns);
+  }
+
+  public List<String> warnings() {
+    return List.copyOf(warnings);
+  }
+
+  void warn(String w) {
+    if (!warnings.contains(w)) {
+      warnings.add(w);
+      ctx.console().warn(w);
+    }
+  }
+
+  /** The steps this cutover runs, in order; the plan prints the same list. */
+  public List<Step> steps() {
+    List<Step> steps = new ArrayList<>();
+    steps.add(new PlanStep(this));
+    if (settings.createDatabase() && settings.database() == Settings.DatabaseChoice.TRANSFER) {
+      steps.add(new CreateDatabaseStep(this));
+    }
+    steps.add(new PartStep("secrets", "Stage Heroku config vars as Fly secrets", this, () -> parts.secrets()));
+    steps.add(new MaintenanceStep(this));
+    steps.add(new ScaleWorkersStep(this));
+    switch (settings.database()) {
+      case TRANSFER -> steps.add(new PartStep("database", "Copy the database to Fly and verify it", this,
+          () -> parts.database(sourceUrl(), targetUrl())));
+      case KEEP_HEROKU -> steps.add(new KeepHerokuDatabaseStep(this));
+      case SKIP -> { }
+    }
+    if (settings.database() == Settings.DatabaseChoice.TRANSFER && settings.setDatabaseUrl() && !settings.createDatabase()) {
+      steps.add(new SetDatabaseUrlStep(this));
+    }
+    steps.add(new PartStep("deploy", "Deploy on Fly and check it is healthy", this, () -> parts.deploy()));
+    steps.add(new CertificatesStep(this));
+    steps.add(new HerokuAfterStep(this));
+    return steps;
+  }
+
+  /** Heroku's DATABASE_URL (or the heroku-database-url input), masked the moment it is read. */
+  String sourceUrl() {
+    if (sourceUrl != null) return sourceUrl;
+    Map<String, String> vars = heroku.configVars(settings.herokuApp());
+    vars.values().forEach(v -> ctx.console().mask(v));
+    String url = vars.get("DATABASE_URL");
+    if (url == null || url.isBlank()) {
+      throw new UserError("Heroku app " + settings.herokuApp() + " has no DATABASE_URL config var: set the "
+          + ctx.optionName("heroku-database-url") + " input, or use database: skip.");
+    }
+    ctx.console().maskUrl(url);
+    sourceUrl = url;
+    return url;
+  }
+
+  boolean hasTarget() {
+    return targetUrl != null;
+  }
+
+  String targetUrl() {
+    if (targetUrl == null) {
+      throw new UserError("No target database: set the " + ctx.optionName("database-url")
+          + " input (Fly Postgres connection string), or create-database: true, or database: skip.");
+    }
+    return targetUrl;
+  }
+
+  void targetUrl(String url) {
+    ctx.console().maskUrl(url);
+    targetUrl = url;
+  }
+
+  Instant now() {
+    return ctx.clock().instant();
+  }
+}

@@ -1,0 +1,75 @@
+package dev.flyover.cutover;
+
+import dev.flyover.Context;
+import dev.flyover.UserError;
+import dev.flyover.pg.DatabaseTransfer;
+import dev.flyover.pg.PgUrl;
+import dev.flyover.pg.TransferReport;
+import dev.flyover.pg.TransferRequest;
+import dev.flyover.pg.TransferResult;
+import java.sql.SQLException;
+import java.util.Optional;
+
+/**
+ * The database step: the database flow's transfer and verification, after the freeze. Already done when the
+ * target holds exactly the source (see {@link DatabaseCheck}) and {@code overwrite} is off; a target holding
+ * something else is replaced only with {@code overwrite: true} (the transfer's own rule).
+ */
+public final class DatabasePart implements Part {
+  private final Context ctx;
+  private final TransferRequest request;
+
+  /** Source gets Heroku's {@code sslmode=require}; a Fly-private target {@code disable}, as the database command does. */
+  public DatabasePart(Context ctx, String sourceUrl, String targetUrl, TransferRequest.Mode mode, int jobs,
+      TransferRequest.Verify verify, boolean overwrite, Optional<String> flyApp, Optional<String> flyToken) {
+    this.ctx = ctx;
+    PgUrl source = PgUrl.parse(sourceUrl, "heroku-database-url").withDefaultSslMode("require");
+    PgUrl target = PgUrl.parse(targetUrl, "database-url");
+    if (target.isFlyPrivate()) target = target.withDefaultSslMode("disable");
+    this.request = new TransferRequest(source, target, mode, jobs, verify, overwrite, flyApp, flyToken);
+  }
+
+  @Override
+  public Optional<String> alreadyDone() throws SQLException {
+    if (request.overwrite()) return Optional.empty();
+    DatabaseCheck.Result r = DatabaseCheck.compare(ctx.env(), ctx.console(), request.source(), request.target(),
+        request.flyApp(), request.flyToken());
+    if (r.equal()) {
+      ctx.outputs().set("database-tables", r.tables());
+      ctx.outputs().set("database-rows", r.rows());
+      ctx.outputs().set("database-verified", "true");
+      return Optional.of("the target already equals the source (" + r.tables() + " tables, " + r.rows()
+          + " rows, sequences): transferred by an earlier run");
+    }
+    if (!r.targetEmpty()) {
+      throw new UserError("The target database already holds data that differs from Heroku's (" + r.difference()
+          + "), likely an earlier cutover's copy: set overwrite: true to replace it, or point database-url at an empty database.");
+    }
+    return Optional.empty();
+  }
+
+  /** The plan's preflight lines. */
+  public java.util.List<String> preflight() throws SQLException {
+    return DatabaseCheck.preflight(ctx.env(), ctx.console(), request.source(), request.target(), request.flyApp(),
+        request.flyToken(), request.overwrite());
+  }
+
+  @Override
+  public String apply() {
+    try {
+      TransferResult r = new DatabaseTransfer(ctx.env(), ctx.console()).run(request);
+      TransferReport.outputs(ctx, r);
+      TransferReport.summary(ctx, request, r);
+      if (!r.verified()) throw new UserError("The database transfer finished but was not proven equal: see the database table.");
+      return String.format(java.util.Locale.ROOT, "%d tables, %d rows copied and verified (%s)", r.tables().size(),
+          r.rows(), r.verify().label());
+    } catch (DatabaseTransfer.VerificationFailed e) {
+      TransferReport.outputs(ctx, e.result());
+      TransferReport.summary(ctx, request, e.result());
+      throw e;
+    } catch (UserError e) {
+      TransferReport.failed(ctx);
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,272 @@
+package dev.flyover.cutover;
+
+import static dev.flyover.cutover.HerokuFacts.*;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.flyover.UserError;
+import dev.flyover.actions.JobSummary;
+import dev.flyover.heroku.Addon;
+import dev.flyover.heroku.Domain;
+import dev.flyover.heroku.Formation;
+import dev.flyover.heroku.FormationUpdate;
+import dev.flyover.fly.FlyToml;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * Everything the cutover needs to know, read and nothing changed: the Heroku app (config var names, formation,
+ * add-ons, domains), the Procfile, the Fly app (fly.toml, secrets, certificates, IPs), the database preflight;
+ * then the ordered steps and every warning.
+ */
+public final class Plan {
+  dev.flyover.heroku.HerokuApp app;
+  List<String> configVarNames = List.of();
+  List<Formation> formation = List.of();
+  List<Addon> addons = List.of();
+  List<Domain> domains = List.of();
+  Map<String, String> procfile = new LinkedHashMap<>();
+  Optional<FlyToml> flyToml = Optional.empty();
+  Map<String, String> flySecrets = new LinkedHashMap<>(); // name -> status
+  List<String> flyCerts = new ArrayList<>();
+  List<String> flyIps = new ArrayList<>();
+  boolean flyAppExists = true;
+  List<String> databasePreflight = new ArrayList<>();
+  /** The first Fly read that failed (bad token, missing app): a cutover stops on it before changing anything. */
+  Optional<UserError> flyProblem = Optional.empty();
+  /** Why the database preflight failed (a cutover stops on it before changing anything). */
+  Optional<UserError> databaseProblem = Optional.empty();
+  final List<String> warnings = new ArrayList<>();
+  List<Step> steps = List.of();
+
+  public List<String> warnings() {
+    return List.copyOf(warnings);
+  }
+
+  public List<Step> steps() {
+    return steps;
+  }
+
+  public List<Addon> addons() {
+    return addons;
+  }
+
+  public List<Formation> formation() {
+    return formation;
+  }
+
+  /** Reads everything. Heroku failures are fatal (nothing can be planned without the app); Fly ones are warnings. */
+  static Plan read(Cutover c) {
+    Plan p = new Plan();
+    Settings s = c.settings;
+    String h = s.herokuApp();
+    p.app = c.heroku.app(h);
+    Map<String, String> vars = c.heroku.configVars(h);
+    vars.values().forEach(v -> c.ctx.console().mask(v));
+    p.configVarNames = new ArrayList<>(new TreeSet<>(vars.keySet()));
+    p.formation = c.heroku.formation(h);
+    p.addons = c.heroku.addons(h);
+    p.domains = c.heroku.domains(h);
+    p.procfile = procfile(s.workDir().resolve("Procfile"));
+    p.flyToml = FlyToml.find(s.workDir(), Optional.empty());
+    String app = s.flyApp();
+    try {
+      for (JsonNode n : c.fly.json("secrets", "list", "-a", app)) p.flySecrets.put(n.path("name").asText(), n.path("status").asText(""));
+    } catch (UserError e) {
+      if (e.getMessage().contains("does not exist")) p.flyAppExists = false;
+      p.flyProblem = Optional.of(e);
+      p.warnings.add("Could not read the Fly app's secrets (" + e.getMessage() + ")");
+    }
+    if (p.flyAppExists) {
+      try {
+        for (JsonNode n : c.fly.json("certs", "list", "-a", app)) p.flyCerts.add(n.path("hostname").asText());
+      } catch (UserError e) {
+        if (p.flyProblem.isEmpty()) p.flyProblem = Optional.of(e);
+        p.warnings.add("Could not read the Fly app's certificates (" + e.getMessage() + ")");
+      }
+      try {
+        for (JsonNode n : c.fly.json("ips", "list", "-a", app)) p.flyIps.add(n.path("Type").asText() + " " + n.path("Address").asText());
+      } catch (UserError e) {
+        p.warnings.add("Could not read the Fly app's IP addresses (" + e.getMessage() + ")");
+      }
+    }
+    if (s.database() == Settings.DatabaseChoice.TRANSFER && c.hasTarget()) {
+      try {
+        c.parts.databasePreflight(c.sourceUrl(), c.targetUrl()).ifPresentOrElse(p.databasePreflight::addAll,
+            () -> p.databasePreflight.add("(the database preflight runs at the database step)"));
+        p.databasePreflight.stream().filter(l -> l.startsWith("WARNING: ")).forEach(l -> p.warnings.add(l.substring(9)));
+      } catch (UserError e) {
+        p.databaseProblem = Optional.of(e);
+        p.warnings.add("Database preflight: " + e.getMessage());
+      } catch (Exception e) {
+        p.databaseProblem = Optional.of(new UserError("The database preflight failed (" + e.getClass().getSimpleName()
+            + ": " + e.getMessage() + "): check heroku-database-url and database-url.", e));
+        p.warnings.add(p.databaseProblem.get().getMessage());
+      }
+    }
+    p.steps = c.steps();
+    p.warn(c);
+    return p;
+  }
+
+  static Map<String, String> procfile(Path file) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (!Files.isRegularFile(file)) return out;
+    try {
+      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        String t = line.strip();
+        if (t.isEmpty() || t.startsWith("#")) continue;
+        int colon = t.indexOf(':');
+        if (colon <= 0) continue;
+        out.put(t.substring(0, colon).strip(), t.substring(colon + 1).strip());
+      }
+    } catch (IOException e) {
+      throw new UserError("Could not read " + file + ": " + e.getMessage() + ".");
+    }
+    return out;
+  }
+
+  /** Process types Heroku runs or the Procfile declares, except the release phase. */
+  List<String> processTypes() {
+    TreeSet<String> types = new TreeSet<>();
+    formation.forEach(d -> types.add(d.type()));
+    types.addAll(procfile.keySet());
+    types.remove("release");
+    return new ArrayList<>(types);
+  }
+
+  private void warn(Cutover c) {
+    Settings s = c.settings;
+    if (!flyAppExists) warnings.add("The Fly app " + s.flyApp() + " does not exist yet: create it (`fly apps create "
+        + s.flyApp() + "`, or the deploy's create-app: true with an org token) before the cutover.");
+    if (app.maintenance()) warnings.add("Heroku app " + s.herokuApp() + " is already in maintenance mode (an earlier "
+        + "cutover that was stopped hard?): a failed run leaves it as found, on. If workers were scaled to 0 by that run, "
+        + "restore their counts from its summary.");
+    Map<String, String> groups = flyToml.map(FlyToml::processes).orElse(Map.of("app", ""));
+    for (String type : processTypes()) {
+      if (type.equals("web")) continue;
+      if (groups.containsKey(type)) continue;
+      String cmd = procfile.getOrDefault(type, "");
+      String running = formation.stream().filter(d -> d.type().equals(type)).findFirst()
+          .map(d -> d.quantity() + " × " + d.size()).orElse("in the Procfile");
+      warnings.add("Heroku runs a `" + type + "` process (" + running + ") but fly.toml has no matching [processes] "
+          + "group, so it will not run on Fly: add " + type + " = \"" + (cmd.isEmpty() ? "…" : cmd.replace("\"", "\\\""))
+          + "\" under [processes] (and name the web one too).");
+    }
+    if (procfile.containsKey("release") && flyToml.flatMap(FlyToml::releaseCommand).isEmpty()) {
+      warnings.add("The Procfile has a release phase (" + procfile.get("release") + ") but fly.toml has no "
+          + "[deploy] release_command: migrations will not run on Fly's deploy.");
+    }
+    for (Formation d : formation) {
+      if (DynoSizes.forHeroku(d.size()).isEmpty()) {
+        warnings.add("Heroku dyno size " + d.size() + " (" + d.type() + ") is not in flyover's size table: choose the Fly VM size by hand.");
+      }
+    }
+    for (Addon a : addons) {
+      if (a.postgres()) continue;
+      if (a.service() != null && a.service().contains("scheduler")) {
+        warnings.add("Heroku Scheduler (" + a.name() + ") keeps running its jobs in maintenance mode and they may "
+            + "write to the database during the transfer: disable its jobs before the cutover, and schedule them on Fly "
+            + "(a [processes] cron group or scheduled machines).");
+        continue;
+      }
+      if (redis(a)) {
+        boolean onFly = a.configVars().stream().anyMatch(v -> flySecrets.containsKey(v)) || flySecrets.containsKey("REDIS_URL");
+        if (!onFly) {
+          warnings.add("Heroku add-on " + a.name() + " (" + a.plan() + ") is Redis with no Fly equivalent set up: create "
+              + "one (`fly redis create`) and set REDIS_URL as a Fly secret before the cutover, or the app on Fly has no Redis.");
+        }
+        continue;
+      }
+      warnings.add("Heroku add-on " + a.name() + " (" + a.plan() + ") stays on Heroku and keeps billing"
+          + (a.configVars().isEmpty() ? "" : "; the app finds it through " + String.join(", ", a.configVars()))
+          + ": replace it or keep paying for it.");
+    }
+    if (s.database() == Settings.DatabaseChoice.KEEP_HEROKU) warnings.add(KeepHerokuDatabaseStep.ROTATION_WARNING);
+    if (s.database() == Settings.DatabaseChoice.TRANSFER && !s.createDatabase() && !c.hasTarget()) {
+      warnings.add("No target database: set database-url to the Fly Postgres connection string, or create-database: "
+          + "true, or database: skip; the cutover stops here until one is set.");
+    }
+    if (s.database() == Settings.DatabaseChoice.TRANSFER && !s.setDatabaseUrl() && !s.createDatabase()
+        && !flySecrets.containsKey("DATABASE_URL")) {
+      warnings.add("Fly has no DATABASE_URL secret and set-database-url is false: the app on Fly will not find the "
+          + "new database; set set-database-url: true or stage DATABASE_URL yourself.");
+    }
+    if (s.createDatabase() && flySecrets.containsKey("DATABASE_URL")) {
+      warnings.add("Fly already has a DATABASE_URL secret, so `flyctl postgres attach` will refuse: unset it "
+          + "(`fly secrets unset --stage DATABASE_URL -a " + s.flyApp() + "`) or give database-url instead of create-database.");
+    }
+    boolean custom = domains.stream().anyMatch(Domain::custom);
+    if (custom && flyAppExists && flyIps.isEmpty()) {
+      warnings.add("The Fly app has no public IP addresses yet: the first deploy allocates them; apex domains need them for A/AAAA records.");
+    }
+  }
+
+  /** The plan as the summary shows it (and, as text, the terminal). */
+  void report(JobSummary sum, Cutover c) {
+    Settings s = c.settings;
+    sum.heading(2, "Cutover plan: Heroku " + s.herokuApp() + " → Fly " + s.flyApp());
+    List<List<String>> facts = new ArrayList<>();
+    facts.add(List.of("Heroku app", JobSummary.code(app.name()) + (app.maintenance() ? " (in maintenance)" : "")
+        + (app.region() == null ? "" : ", region " + JobSummary.inline(app.region()))
+        + (app.stack() == null ? "" : ", " + JobSummary.inline(app.stack()))));
+    facts.add(List.of("Config vars", configVarNames.size() + ": " + JobSummary.inline(String.join(", ", configVarNames))));
+    facts.add(List.of("Procfile", procfile.isEmpty() ? "none in the working directory"
+        : JobSummary.inline(String.join(", ", procfile.keySet()))));
+    facts.add(List.of("Fly app", JobSummary.code(s.flyApp()) + (flyAppExists ? "" : " (does not exist yet)")));
+    facts.add(List.of("fly.toml", flyToml.map(t -> "release_command: "
+        + t.releaseCommand().map(JobSummary::code).orElse("none") + "; processes: "
+        + JobSummary.inline(String.join(", ", t.processes().keySet()))).orElse("not found")));
+    facts.add(List.of("Fly secrets", flySecrets.size() + (flySecrets.isEmpty() ? "" : ": " + JobSummary.inline(String.join(", ", flySecrets.keySet())))));
+    facts.add(List.of("Fly certificates", flyCerts.isEmpty() ? "none" : JobSummary.inline(String.join(", ", flyCerts))));
+    facts.add(List.of("Fly IPs", flyIps.isEmpty() ? "none" : JobSummary.inline(String.join(", ", flyIps))));
+    facts.add(List.of("Database", JobSummary.inline(s.database().input) + (s.createDatabase() ? ", create Fly Postgres "
+        + JobSummary.code(s.postgres().name()) : "")));
+    sum.facts(facts);
+    if (!formation.isEmpty()) {
+      List<List<String>> rows = new ArrayList<>();
+      for (Formation d : formation) {
+        var m = DynoSizes.forHeroku(d.size());
+        rows.add(List.of(JobSummary.code(d.type()), String.valueOf(d.quantity()), JobSummary.inline(d.size()),
+            m.map(x -> x.herokuMemoryMb() + " MB").orElse("?"),
+            m.map(x -> JobSummary.code(x.flySize()) + ", " + x.flyMemoryMb() + " MB").orElse("choose by hand"),
+            flyToml.map(FlyToml::processes).orElse(Map.of("app", "")).containsKey(d.type()) || web(d) ? "yes" : "**no**"));
+      }
+      sum.heading(3, "Formation and Fly sizes");
+      sum.table(List.of("Process", "Dynos", "Heroku size", "Memory", "Fly VM (memory)", "Fly group"), rows);
+    }
+    if (!addons.isEmpty()) {
+      List<List<String>> rows = new ArrayList<>();
+      for (Addon a : addons) {
+        rows.add(List.of(JobSummary.inline(a.name()), JobSummary.inline(a.plan()),
+            a.postgres() ? "moved by the database step" : redis(a) ? "needs a Fly Redis" : "stays on Heroku",
+            JobSummary.inline(String.join(", ", a.configVars()))));
+      }
+      sum.heading(3, "Add-ons");
+      sum.table(List.of("Add-on", "Plan", "On Fly", "Config vars"), rows);
+    }
+    if (!databasePreflight.isEmpty()) {
+      sum.heading(3, "Database preflight");
+      sum.markdown(String.join("\n", databasePreflight.stream().map(l -> "- " + JobSummary.inline(l)).toList()));
+    }
+    sum.heading(3, "Steps");
+    List<List<String>> rows = new ArrayList<>();
+    int i = 0;
+    for (Step st : steps) {
+      rows.add(List.of(String.valueOf(++i), JobSummary.code(st.id()), JobSummary.inline(st.title()),
+          st.undoTitle().isEmpty() ? "kept" : JobSummary.inline(st.undoTitle())));
+    }
+    sum.table(List.of("#", "Step", "What it does", "On failure"), rows);
+    if (!warnings.isEmpty()) {
+      sum.heading(3, "Warnings");
+      sum.markdown(String.join("\n", warnings.stream().map(w -> "- ⚠️ " + JobSummary.inline(w)).toList()));
+    }
+  }
+}

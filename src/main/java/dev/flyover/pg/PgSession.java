@@ -1,0 +1,110 @@
+package dev.flyover.pg;
+
+import dev.flyover.UserError;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Opens JDBC sessions with the same settings on both sides. Row text (COPY, checksums) depends on these, so they
+ * are pinned here and nowhere else: a checksum computed with another TimeZone or float precision would differ
+ * for identical data.
+ */
+public final class PgSession {
+  /** Settings every flyover session runs with, source and target alike. */
+  public static final Map<String, String> SETTINGS;
+
+  static {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("client_encoding", "UTF8");
+    m.put("extra_float_digits", "3");
+    m.put("TimeZone", "UTC");
+    m.put("DateStyle", "ISO, MDY");
+    m.put("IntervalStyle", "postgres");
+    m.put("bytea_output", "hex");
+    m.put("standard_conforming_strings", "on");
+    m.put("statement_timeout", "0");
+    m.put("lock_timeout", "0");
+    m.put("idle_in_transaction_session_timeout", "0");
+    m.put("search_path", "pg_catalog");
+    // As pg_dump does: a row-level security policy that would hide rows makes COPY fail instead of copying less.
+    m.put("row_security", "off");
+    SETTINGS = java.util.Collections.unmodifiableMap(m);
+  }
+
+  /** Which side a session is on: source sessions are read-only from their first statement. */
+  public enum Side {
+    SOURCE, TARGET
+  }
+
+  private PgSession() {}
+
+  /**
+   * Connects, applies {@link #SETTINGS}, and makes source sessions READ ONLY (flyover never writes to the
+   * source). {@code inputName} names the input in the one-sentence error when the database cannot be reached.
+   */
+  public static Connection open(PgUrl url, Side side, String inputName) {
+    Properties p = url.jdbcProperties();
+    p.setProperty("ApplicationName", p.getProperty("ApplicationName", "flyover"));
+    p.setProperty("connectTimeout", p.getProperty("connectTimeout", "20"));
+    p.setProperty("tcpKeepAlive", "true");
+    // COPY streams are large; the default is fine, but never let the driver buffer whole results.
+    p.setProperty("defaultRowFetchSize", "1000");
+    try {
+      Connection c = DriverManager.getConnection(url.jdbcUrl(), p);
+      try (Statement st = c.createStatement()) {
+        for (Map.Entry<String, String> e : SETTINGS.entrySet()) {
+          st.execute("SET " + e.getKey() + " = " + literal(e.getValue()));
+        }
+        if (side == Side.SOURCE) st.execute("SET default_transaction_read_only = on");
+      }
+      return c;
+    } catch (SQLException e) {
+      throw connectError(url, inputName, e);
+    }
+  }
+
+  /** One sentence for a database that cannot be reached or refuses us; never the password. */
+  public static UserError connectError(PgUrl url, String inputName, SQLException e) {
+    String state = e.getSQLState() == null ? "" : e.getSQLState();
+    String where = url.describe() + " (from " + inputName + ")";
+    String msg = switch (state) {
+      case "28P01" -> "The password for user " + url.user() + " was rejected by " + where + ": check the " + inputName + " input.";
+      case "28000" -> "The server at " + where + " refused the connection (" + firstLine(e) + "): check the user and sslmode in " + inputName + ".";
+      case "3D000" -> "The database " + url.database() + " does not exist on " + where + ": fix the database name in " + inputName + ".";
+      case "53300" -> "The server at " + where + " has no free connections (too many clients): lower jobs or close other sessions.";
+      default -> "Could not connect to " + where + " (" + firstLine(e) + "): check that the host is reachable and the " + inputName + " input is right.";
+    };
+    return new UserError(msg, e);
+  }
+
+  private static String firstLine(SQLException e) {
+    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    int nl = m.indexOf('\n');
+    return (nl >= 0 ? m.substring(0, nl) : m).strip();
+  }
+
+  /** A SQL string literal. */
+  public static String literal(String s) {
+    return "'" + s.replace("'", "''") + "'";
+  }
+
+  /** A SQL identifier, quoted as quote_ident would. */
+  public static String ident(String s) {
+    if (s.matches("[a-z_][a-z0-9_$]*") && !RESERVED.contains(s)) return s;
+    return "\"" + s.replace("\"", "\"\"") + "\"";
+  }
+
+  private static final java.util.Set<String> RESERVED = java.util.Set.of("all", "analyse", "analyze", "and", "any",
+      "array", "as", "asc", "asymmetric", "both", "case", "cast", "check", "collate", "column", "constraint", "create",
+      "current_catalog", "current_date", "current_role", "current_time", "current_timestamp", "current_user",
+      "default", "deferrable", "desc", "distinct", "do", "else", "end", "except", "false", "fetch", "for", "foreign",
+      "from", "grant", "group", "having", "in", "initially", "intersect", "into", "lateral", "leading", "limit",
+      "localtime", "localtimestamp", "not", "null", "offset", "on", "only", "or", "order", "placing", "primary",
+      "references", "returning", "select", "session_user", "some", "symmetric", "table", "then", "to", "trailing",
+      "true", "union", "unique", "user", "using", "variadic", "when", "where", "window", "with");
+}

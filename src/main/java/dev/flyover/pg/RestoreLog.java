@@ -1,0 +1,55 @@
+package dev.flyover.pg;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads pg_restore's stderr. pg_restore exits 1 whenever it ignored an error, cosmetic or not, so exit codes
+ * alone cannot tell a finished restore from a broken one: each error is classed benign (nothing the app relies
+ * on is missing) or fatal.
+ */
+final class RestoreLog {
+  private static final Pattern IGNORED = Pattern.compile("errors ignored on restore: (\\d+)");
+  /** Errors that lose nothing: comments on extensions owned by the platform, settings the target does not know. */
+  private static final List<Pattern> BENIGN = List.of(
+      Pattern.compile("must be owner of extension (plpgsql|pg_stat_statements|plpgsql_check)"),
+      Pattern.compile("unrecognized configuration parameter \"transaction_timeout\""),
+      Pattern.compile("schema \"public\" already exists"));
+
+  final List<String> benign = new ArrayList<>();
+  final List<String> fatal = new ArrayList<>();
+  int ignoredCount = -1;
+
+  static RestoreLog parse(List<String> stderr) {
+    RestoreLog log = new RestoreLog();
+    for (int i = 0; i < stderr.size(); i++) {
+      String line = stderr.get(i);
+      Matcher m = IGNORED.matcher(line);
+      if (m.find()) {
+        log.ignoredCount = Integer.parseInt(m.group(1));
+        continue;
+      }
+      int at = line.indexOf("error: ");
+      if (!line.startsWith("pg_restore: ") || at < 0) continue;
+      String text = line.substring(at + "error: ".length()).strip();
+      if (text.startsWith("could not execute query: ")) text = text.substring("could not execute query: ".length());
+      if (i + 1 < stderr.size() && stderr.get(i + 1).startsWith("Command was: ")) {
+        text = text + " (" + abbreviate(stderr.get(i + 1).substring("Command was: ".length())) + ")";
+      }
+      final String t = text;
+      if (BENIGN.stream().anyMatch(p -> p.matcher(t).find())) log.benign.add(t); else log.fatal.add(t);
+    }
+    return log;
+  }
+
+  private static String abbreviate(String s) {
+    String one = s.replace('\n', ' ').strip();
+    return one.length() > 160 ? one.substring(0, 160) + "…" : one;
+  }
+
+  boolean ok() {
+    return fatal.isEmpty();
+  }
+}

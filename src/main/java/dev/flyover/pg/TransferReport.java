@@ -1,0 +1,54 @@
+package dev.flyover.pg;
+
+import dev.flyover.Context;
+import dev.flyover.actions.JobSummary;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** Step outputs and the job summary for a transfer (shared by the database command and the cutover). */
+public final class TransferReport {
+  private TransferReport() {}
+
+  public static void outputs(Context ctx, TransferResult r) {
+    ctx.outputs().set("database-tables", Integer.toString(r.tables().size()));
+    ctx.outputs().set("database-rows", Long.toString(r.rows()));
+    ctx.outputs().set("database-bytes", Long.toString(r.bytes()));
+    ctx.outputs().set("database-seconds", String.format(Locale.ROOT, "%.1f", r.total().toMillis() / 1000.0));
+    ctx.outputs().set("database-verified", Boolean.toString(r.verified()));
+  }
+
+  /** Outputs for a failed run: nothing proven. */
+  public static void failed(Context ctx) {
+    ctx.outputs().set("database-verified", "false");
+  }
+
+  public static void summary(Context ctx, TransferRequest req, TransferResult r) {
+    JobSummary s = ctx.summary();
+    s.heading(2, "Database transfer");
+    List<List<String>> facts = new ArrayList<>();
+    facts.add(List.of("Source", JobSummary.code(req.source().describe()) + " (PostgreSQL " + JobSummary.inline(r.sourceVersion()) + ")"));
+    facts.add(List.of("Target", JobSummary.code(req.target().describe()) + " (PostgreSQL " + JobSummary.inline(r.targetVersion()) + ")"));
+    if (r.clientMajor() > 0) facts.add(List.of("Client tools", "pg_dump / pg_restore " + r.clientMajor()));
+    facts.add(List.of("Mode", r.mode().label() + (r.mode() == TransferRequest.Mode.PARALLEL ? ", " + r.jobs() + " jobs" : "")));
+    facts.add(List.of("Duration", String.format(Locale.ROOT, "%.1f s (copy %.1f s, verification %.1f s)",
+        r.total().toMillis() / 1000.0, r.copyTime().toMillis() / 1000.0, r.verifyTime().toMillis() / 1000.0)));
+    facts.add(List.of("Data", String.format(Locale.ROOT, "%,d rows, %s in %d tables, %s/s",
+        r.rows(), Progress.bytes(r.bytes()), r.tables().size(), Progress.bytes((long) r.throughput()))));
+    facts.add(List.of("Sequences", Integer.toString(r.sequences())));
+    if (r.largeObjects() > 0) facts.add(List.of("Large objects", Integer.toString(r.largeObjects())));
+    if (!r.settings().isEmpty()) facts.add(List.of("Database settings", JobSummary.inline(String.join(", ", r.settings()))));
+    facts.add(List.of("Verification", r.verify().label() + ": " + (r.verified() ? "**equal**" : "**not proven**")));
+    s.facts(facts);
+    if (r.tables().isEmpty()) return;
+    List<List<String>> rows = new ArrayList<>();
+    for (TransferResult.TableResult t : r.tables()) {
+      rows.add(List.of(JobSummary.code(t.table()), String.format(Locale.ROOT, "%,d", t.sourceRows()),
+          t.targetRows() < 0 ? "—" : String.format(Locale.ROOT, "%,d", t.targetRows()), Progress.bytes(t.bytes()),
+          t.match() ? "✓" : "✗ " + JobSummary.inline(t.note())));
+    }
+    StringBuilder md = new StringBuilder();
+    s.table(List.of("Table", "Rows (source)", "Rows (target)", "Bytes", "Match"), rows);
+    if (md.length() > 0) s.markdown(md.toString());
+  }
+}

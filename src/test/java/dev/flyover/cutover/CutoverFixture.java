@@ -1,0 +1,163 @@
+package dev.flyover.cutover;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.flyover.testing.ActionHarness;
+import dev.flyover.testing.AppServer;
+import dev.flyover.testing.FlyctlDouble;
+import dev.flyover.testing.HerokuApiDouble;
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * A Heroku app and its Fly twin on the doubles, with real PostgreSQL databases: the source Heroku's DATABASE_URL
+ * points at, and an empty target. Heroku: web 2 × Standard-1X and worker 1 × Standard-2X, Postgres and Redis
+ * add-ons, an apex and a www custom domain. Fly: the app, shared IPv4 and IPv6, fly.toml with web and worker
+ * groups and a release command.
+ */
+final class CutoverFixture implements AutoCloseable {
+  static final String FLY_TOKEN = "fo1_cutover_org_token_s3cr3t";
+  static final String SECRET_KEY_BASE = "skb-canary-" + UUID.randomUUID();
+  static final String HEROKU = "shop";
+  static final String FLY = "shop-fly";
+  static final String FLY_TOML = """
+      app = "shop-fly"
+      primary_region = "ams"
+
+      [processes]
+        web = "bin/server"
+        worker = "bin/worker"
+
+      [http_service]
+        internal_port = 8080
+        processes = ["web"]
+
+      [deploy]
+        release_command = "bin/migrate"
+      """;
+
+  final HerokuApiDouble heroku = new HerokuApiDouble();
+  final FlyctlDouble fly = new FlyctlDouble();
+  final AppServer web = new AppServer(200);
+  final String admin = System.getenv().getOrDefault("FLYOVER_TEST_PG_URL", "postgres://flyover:flyover@127.0.0.1:5432/postgres");
+  final String suffix = UUID.randomUUID().toString().substring(0, 8);
+  final String sourceDb = "cutover_src_" + suffix;
+  final String targetDb = "cutover_dst_" + suffix;
+  private final List<String> databases = new ArrayList<>();
+
+  CutoverFixture() {
+    createDatabase(sourceDb);
+    createDatabase(targetDb);
+    exec(sourceDb, "CREATE TABLE orders (id bigserial PRIMARY KEY, total numeric NOT NULL, note text)",
+        "INSERT INTO orders (total, note) SELECT g, 'order ' || g FROM generate_series(1, 500) g");
+    heroku.app(HEROKU)
+        .configVar("SECRET_KEY_BASE", SECRET_KEY_BASE)
+        .configVar("DATABASE_URL", url(sourceDb) + "?sslmode=disable") // the local test server has no TLS
+        .configVar("REDIS_URL", "redis://h:redis-canary-pw@ec2-1-2-3-4.compute.amazonaws.com:6379")
+        .formation("web", 2, "Standard-1X", "bin/server")
+        .formation("worker", 1, "Standard-2X", "bin/worker")
+        .addon("heroku-postgresql", "essential-0", "DATABASE", "URL")
+        .addon("heroku-redis", "mini", "REDIS", "URL")
+        .domain("shop.example", "custom")
+        .domain("www.shop.example", "custom");
+    fly.token(FLY_TOKEN, "org", null);
+    fly.run(FLY_TOKEN, "apps", "create", FLY, "--org", "personal");
+    fly.run(FLY_TOKEN, "ips", "allocate-v4", "--shared", "-a", FLY);
+    fly.run(FLY_TOKEN, "ips", "allocate-v6", "-a", FLY);
+  }
+
+  /** A URL for one of the test databases, as Heroku and Fly would hand it over. */
+  String url(String db) {
+    URI u = URI.create(admin);
+    return u.getScheme() + "://" + u.getRawUserInfo() + "@" + u.getHost() + ":" + (u.getPort() < 0 ? 5432 : u.getPort()) + "/" + db;
+  }
+
+  private Connection connect(String db) throws SQLException {
+    URI u = URI.create(admin);
+    String[] userInfo = u.getUserInfo().split(":", 2);
+    return DriverManager.getConnection("jdbc:postgresql://" + u.getHost() + ":" + (u.getPort() < 0 ? 5432 : u.getPort())
+        + "/" + db, userInfo[0], userInfo.length > 1 ? userInfo[1] : "");
+  }
+
+  void createDatabase(String name) {
+    exec(URI.create(admin).getPath().substring(1), "CREATE DATABASE " + name);
+    databases.add(name);
+  }
+
+  void exec(String db, String... sql) {
+    try (Connection c = connect(db); Statement st = c.createStatement()) {
+      for (String s : sql) st.execute(s);
+    } catch (SQLException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  long count(String db, String table) {
+    try (Connection c = connect(db); Statement st = c.createStatement(); var rs = st.executeQuery("SELECT count(*) FROM " + table)) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (SQLException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** Everything the step wrote but the ::add-mask:: commands (which must carry the values to mask them). */
+  static String visible(ActionHarness.Result r) {
+    return String.join("\n", r.everything().lines().filter(l -> !l.startsWith("::add-mask::")).toList());
+  }
+
+  /** The cutover as the issue's workflow runs it; the test adds or changes inputs. */
+  ActionHarness action(String command) {
+    return new ActionHarness().env(fly.env()).env(heroku.env())
+        .input("command", command)
+        .input("heroku-app", HEROKU).input("heroku-api-key", HerokuApiDouble.KEY)
+        .input("fly-api-token", FLY_TOKEN)
+        .input("database-url", url(targetDb))
+        .input("health-check-url", web.url())
+        .input("confirm", command.equals("cutover") ? HEROKU : "")
+        .file("fly.toml", FLY_TOML).file("Dockerfile", "FROM scratch\n")
+        .file("Procfile", "web: bin/server\nworker: bin/worker\nrelease: bin/migrate\n");
+  }
+
+  /** Heroku exactly as the fixture made it: serving, web 2 × Standard-1X, worker 1 × Standard-2X. */
+  void assertHerokuAsBefore() {
+    assertFalse(heroku.app(HEROKU).maintenance, "maintenance mode is off again");
+    assertEquals("web=2:Standard-1X,worker=1:Standard-2X", formation());
+  }
+
+  String formation() {
+    List<String> parts = new ArrayList<>();
+    for (JsonNode f : heroku.app(HEROKU).formation()) {
+      parts.add(f.path("type").asText() + "=" + f.path("quantity").asInt() + ":" + f.path("dyno_size").path("name").asText(f.path("size").asText()));
+    }
+    parts.sort(String::compareTo);
+    return String.join(",", parts);
+  }
+
+  /** Heroku requests that change something. */
+  List<HerokuApiDouble.Request> herokuChanges() {
+    return heroku.requests().stream().filter(r -> !r.method().equals("GET")).toList();
+  }
+
+  @Override
+  public void close() {
+    heroku.close();
+    web.close();
+    for (String db : databases) {
+      try {
+        exec(URI.create(admin).getPath().substring(1), "DROP DATABASE IF EXISTS " + db.toLowerCase(Locale.ROOT) + " WITH (FORCE)");
+      } catch (AssertionError ignored) {
+        // best effort
+      }
+    }
+  }
+}

@@ -1,0 +1,61 @@
+package dev.flyover.pg;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What two databases must agree on, computed independently of the code under test: the schema as pg_dump prints
+ * it (normalised), every table's contents, sequences, large objects, database settings, matview state.
+ */
+final class Fingerprint {
+  private Fingerprint() {}
+
+  static Map<String, String> of(TestDatabases dbs, String db) {
+    Map<String, String> f = new LinkedHashMap<>();
+    f.put("schema", schema(dbs, db));
+    for (String t : dbs.column(db, "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) FROM pg_class c"
+        + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE (c.relkind = 'r' OR (c.relkind = 'm' AND c.relispopulated)) AND n.nspname NOT IN"
+        + " ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%' ORDER BY 1")) {
+      f.put("rows " + t, dbs.scalar(db, "SELECT count(*) || ' ' || md5(coalesce(string_agg(x::text, E'\\n' ORDER BY x::text), ''))"
+          + " FROM ONLY " + t + " x"));
+    }
+    for (String s : dbs.column(db, "SELECT quote_ident(schemaname) || '.' || quote_ident(sequencename) FROM pg_sequences ORDER BY 1")) {
+      f.put("sequence " + s, dbs.scalar(db, "SELECT last_value || ' ' || is_called FROM " + s));
+    }
+    f.put("large objects", String.join(",", dbs.column(db,
+        "SELECT oid || ':' || md5(lo_get(oid)) FROM pg_largeobject_metadata ORDER BY oid")));
+    f.put("settings", String.join(",", dbs.column(db, "SELECT coalesce(r.rolname, '*') || ' ' || cfg FROM pg_db_role_setting s"
+        + " JOIN pg_database d ON d.oid = s.setdatabase AND d.datname = current_database()"
+        + " LEFT JOIN pg_roles r ON r.oid = s.setrole, unnest(s.setconfig) cfg ORDER BY 1")));
+    f.put("matviews", String.join(",", dbs.column(db, "SELECT relname || ' ' || relispopulated FROM pg_class WHERE relkind = 'm' ORDER BY 1")));
+    return f;
+  }
+
+  /** pg_dump --schema-only of the database, with the lines that differ between any two dumps removed. */
+  static String schema(TestDatabases dbs, String db) {
+    PgUrl u = dbs.pgUrl(db);
+    ProcessBuilder pb = new ProcessBuilder("/usr/lib/postgresql/15/bin/pg_dump", "--schema-only", "--no-owner", "--no-acl");
+    pb.environment().putAll(u.libpqEnv());
+    pb.redirectErrorStream(true);
+    try {
+      Process p = pb.start();
+      p.getOutputStream().close();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (p.waitFor() != 0) throw new AssertionError("pg_dump failed: " + out);
+      List<String> keep = new ArrayList<>();
+      for (String line : out.split("\n")) {
+        if (line.startsWith("\\restrict") || line.startsWith("\\unrestrict") || line.startsWith("-- Dumped")) continue;
+        keep.add(line);
+      }
+      return String.join("\n", keep);
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
+  }
+}

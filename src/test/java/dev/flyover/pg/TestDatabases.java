@@ -1,0 +1,122 @@
+package dev.flyover.pg;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+
+/**
+ * Databases for the transfer tests on the real cluster (FLYOVER_TEST_PG_URL), each with a unique name, reached
+ * as a role of their own whose password has characters that need percent-encoding (and is not a word that
+ * appears in flyover's own messages, which the masker would then hide).
+ */
+final class TestDatabases implements AutoCloseable {
+  static final String ROLE = "fo_dbtest";
+  static final String PASSWORD = "s3c:r/e@t%Pw";
+  static final String PASSWORD_ENCODED = "s3c%3Ar%2Fe%40t%25Pw";
+
+  private final PgUrl admin;
+  private final List<String> created = new ArrayList<>();
+
+  TestDatabases() {
+    admin = PgUrl.parse(System.getenv().getOrDefault("FLYOVER_TEST_PG_URL",
+        "postgres://flyover:flyover@127.0.0.1:5432/postgres"), "FLYOVER_TEST_PG_URL").withDefaultSslMode("disable");
+    try (Connection c = adminConnection(); Statement st = c.createStatement()) {
+      st.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + ROLE + "') THEN "
+          + "CREATE ROLE " + ROLE + " LOGIN SUPERUSER PASSWORD '" + PASSWORD + "'; END IF; "
+          + "EXCEPTION WHEN unique_violation OR duplicate_object THEN NULL; END $$");
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot reach the test cluster: " + e.getMessage(), e);
+    }
+  }
+
+  Connection adminConnection() throws SQLException {
+    return DriverManager.getConnection(admin.jdbcUrl(), admin.jdbcProperties());
+  }
+
+  /** A new empty database; dropped on close. */
+  String create(String prefix) {
+    String name = "fo_" + prefix + "_" + UUID.randomUUID().toString().substring(0, 8);
+    try (Connection c = adminConnection(); Statement st = c.createStatement()) {
+      st.execute("CREATE DATABASE " + name + " OWNER " + ROLE);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    created.add(name);
+    return name;
+  }
+
+  /** The URL flyover is given for a database (sslmode=disable: the local cluster has no TLS). */
+  String url(String db) {
+    return "postgres://" + ROLE + ":" + PASSWORD_ENCODED + "@" + admin.host() + ":" + admin.port() + "/" + db + "?sslmode=disable";
+  }
+
+  PgUrl pgUrl(String db) {
+    return PgUrl.parse(url(db), "test");
+  }
+
+  int port() {
+    return admin.port();
+  }
+
+  String host() {
+    return admin.host();
+  }
+
+  Connection connect(String db) throws SQLException {
+    PgUrl u = pgUrl(db);
+    return DriverManager.getConnection(u.jdbcUrl(), u.jdbcProperties());
+  }
+
+  void exec(String db, String sql) {
+    try (Connection c = connect(db); Statement st = c.createStatement()) {
+      st.execute(sql);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
+  List<String> column(String db, String sql) {
+    List<String> out = new ArrayList<>();
+    try (Connection c = connect(db); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+      while (rs.next()) out.add(rs.getString(1));
+    } catch (SQLException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+    return out;
+  }
+
+  String scalar(String db, String sql) {
+    List<String> c = column(db, sql);
+    return c.isEmpty() ? null : c.get(0);
+  }
+
+  void terminate(String db) {
+    try (Connection c = adminConnection(); Statement st = c.createStatement()) {
+      st.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + db + "' AND pid <> pg_backend_pid()");
+    } catch (SQLException ignored) {
+      // best effort
+    }
+  }
+
+  @Override
+  public void close() {
+    for (String db : created) {
+      terminate(db);
+      try (Connection c = adminConnection(); Statement st = c.createStatement()) {
+        st.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+      } catch (SQLException ignored) {
+        // left for the next run's cleanup
+      }
+    }
+  }
+
+  static Properties props(PgUrl u) {
+    return u.jdbcProperties();
+  }
+}
