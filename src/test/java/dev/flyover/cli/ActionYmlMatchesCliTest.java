@@ -39,7 +39,6 @@ class ActionYmlMatchesCliTest {
   }
 
   @Test
-  @org.junit.jupiter.api.Disabled("enabled once every command has landed")
   void everyInputIsAnOption() {
     Set<String> known = new TreeSet<>();
     for (CommandLine c : tree().getSubcommands().values()) {
