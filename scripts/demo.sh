@@ -15,27 +15,20 @@ root=$(pwd)
 ROWS=${ROWS:-20000}
 ADMIN_URL=${DEMO_PG_URL:-${FLYOVER_TEST_PG_URL:-postgres://flyover:flyover@127.0.0.1:5432/postgres}}
 
-as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else return 1; fi; }
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
 psql_bin=${pg_bin:+$pg_bin/psql}
 psql_bin=${psql_bin:-psql}
 admin() { "$psql_bin" -X -q -v ON_ERROR_STOP=1 "$ADMIN_URL" "$@"; }
 
 for tool in java mvn; do
-  command -v "$tool" >/dev/null || { echo "demo: $tool is not installed (needs Java 17, Maven and PostgreSQL; bash .ci/run installs them on Debian)" >&2; exit 1; }
+  command -v "$tool" >/dev/null || bash scripts/setup-local.sh
 done
 
-# A running cluster and a superuser to set the demo up with.
+# A running cluster and a superuser to set the demo up with (the same setup the tests use).
 if ! admin -c 'SELECT 1' >/dev/null 2>&1; then
-  if [ -z "${DEMO_PG_URL:-}" ] && command -v pg_lsclusters >/dev/null; then
-    echo "==> starting PostgreSQL and creating the flyover role"
-    if ! pg_lsclusters -h | grep -q .; then as_root pg_createcluster 15 main >/dev/null; fi
-    read -r ver name _ < <(pg_lsclusters -h | head -n 1)
-    as_root pg_ctlcluster "$ver" "$name" start 2>/dev/null || true
-    for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 && break; sleep 1; done
-    as_root runuser -u postgres -- "$psql_bin" -X -q -v ON_ERROR_STOP=1 -d postgres -c \
-      "DO \$\$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'flyover') THEN CREATE ROLE flyover LOGIN SUPERUSER PASSWORD 'flyover'; END IF; END \$\$;" \
-      || true
+  if [ -z "${DEMO_PG_URL:-}" ]; then
+    echo "==> setting up PostgreSQL (scripts/setup-local.sh)"
+    bash scripts/setup-local.sh || true
   fi
   admin -c 'SELECT 1' >/dev/null 2>&1 || {
     echo "demo: cannot connect to PostgreSQL as $(echo "$ADMIN_URL" | sed -E 's#//([^:@]*):[^@]*@#//\1:***@#'); start a cluster or set DEMO_PG_URL to a superuser URL" >&2
