@@ -24,7 +24,7 @@ final class CutoverCommand extends RunCommand {
   CutoverOptions cutover;
 
   @Mixin
-  CutoverDeployOptions deploy;
+  DeployOptions deploy;
 
   @Option(names = "--confirm", paramLabel = "HEROKU_APP", description = "Must equal heroku-app for the cutover to change anything.")
   String confirm;
@@ -41,7 +41,7 @@ final class CutoverCommand extends RunCommand {
   }
 
   static Cutover build(Context ctx, FlyOptions fly, HerokuOptions heroku, CutoverOptions options,
-      CutoverDeployOptions deploy, Optional<String> confirm) {
+      DeployOptions deploy, Optional<String> confirm) {
     String herokuApp = heroku.requireApp(ctx);
     String flyApp = fly.appName(ctx.env());
     Settings s = options.settings(ctx, herokuApp, flyApp, fly.directory(ctx.env()), confirm);

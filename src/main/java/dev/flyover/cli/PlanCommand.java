@@ -26,7 +26,7 @@ final class PlanCommand extends RunCommand {
   /** The plan never deploys: the deploy options are the cutover's alone. */
   @Override
   protected int run() {
-    Cutover c = CutoverCommand.build(ctx, fly, heroku, cutover, new CutoverDeployOptions(), Optional.empty());
+    Cutover c = CutoverCommand.build(ctx, fly, heroku, cutover, new DeployOptions(), Optional.empty());
     CutoverRun.plan(c);
     return 0;
   }

@@ -1,10 +1,6 @@
 package dev.flyover.testing;
 
 import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -16,12 +12,7 @@ public final class AppServer implements AutoCloseable {
 
   public AppServer(int status) {
     this.status = status;
-    try {
-      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    server.createContext("/", ex -> {
+    server = Loopback.serve(ex -> {
       try (ex) {
         paths.add(ex.getRequestURI().getPath());
         byte[] body = ("status " + this.status).getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -29,11 +20,10 @@ public final class AppServer implements AutoCloseable {
         ex.getResponseBody().write(body);
       }
     });
-    server.start();
   }
 
   public String url() {
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+    return Loopback.url(server);
   }
 
   public void status(int s) {

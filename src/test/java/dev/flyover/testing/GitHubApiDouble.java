@@ -9,7 +9,6 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -39,17 +38,11 @@ public final class GitHubApiDouble implements AutoCloseable {
   private volatile String forceMessage;
 
   public GitHubApiDouble() {
-    try {
-      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    server.createContext("/", this::handle);
-    server.start();
+    server = Loopback.serve(this::handle);
   }
 
   public String url() {
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+    return Loopback.url(server);
   }
 
   /** Every write answers 403 as for a GITHUB_TOKEN without {@code deployments: write}. */

@@ -7,12 +7,12 @@ import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
- * The deploy inputs a cutover's deploy step takes, named and defaulted as {@code flyover deploy}'s (which keeps
- * them as its own fields); handed to the same {@link DeployRequest}, so the cutover's deploy is checked the same
- * way and records the same GitHub Deployment. Rollback and create-app are the deploy command's alone: a
- * cutover's undo is Heroku's, and its Fly app must exist (the plan says so).
+ * The deploy inputs shared by {@code flyover deploy} and the cutover's deploy step, handed to the same
+ * {@link DeployRequest}, so both deploys are checked the same way and record the same GitHub Deployment.
+ * Rollback, create-app and dry-run are the deploy command's alone: a cutover's undo is Heroku's, and its Fly app
+ * must exist (the plan says so).
  */
-public final class CutoverDeployOptions {
+public final class DeployOptions {
   @Option(names = "--image", paramLabel = "REF", description = "Deploy this prebuilt image instead of building.")
   String image;
 
@@ -57,20 +57,23 @@ public final class CutoverDeployOptions {
   @Option(names = "--health-check-retries", paramLabel = "N", defaultValue = "10", description = "Tries before the check fails (default 10).")
   int healthCheckRetries;
 
-  @Option(names = "--github-token", paramLabel = "TOKEN", description = "Token for a GitHub Deployment of the cutover's release. Default: $GITHUB_TOKEN.")
+  @Option(names = "--github-token", paramLabel = "TOKEN", description = "Token for GitHub Deployments. Default: $GITHUB_TOKEN.")
   String githubToken;
 
   @Option(names = "--environment", paramLabel = "NAME", defaultValue = "production", description = "GitHub Deployment environment (default production).")
   String environment;
 
   DeployRequest request(FlyOptions fly, Path directory) {
+    return builder(fly, directory).build();
+  }
+
+  DeployRequest.Builder builder(FlyOptions fly, Path directory) {
     return DeployRequest.builder(directory)
         .app(fly.app).config(fly.config).token(fly.token().orElse(null))
         .image(image).strategy(strategy).buildArgs(buildArgs).buildSecrets(buildSecrets).env(env)
         .waitTimeout(waitTimeout).ha(ha).extraArgs(extraArgs)
         .healthCheck(healthCheck).healthCheckUrl(healthCheckUrl).healthCheckPath(healthCheckPath)
         .healthCheckStatus(healthCheckStatus).healthCheckTimeout(Duration.ofSeconds(healthCheckTimeout))
-        .healthCheckRetries(healthCheckRetries).githubToken(githubToken).environment(environment)
-        .build();
+        .healthCheckRetries(healthCheckRetries).githubToken(githubToken).environment(environment);
   }
 }
