@@ -6,7 +6,7 @@
 #   ROWS=1000000 ROUNDS=3 bash bench/transfer.sh
 #
 # Variables: ROWS (dataset scale, default 1000000), ROUNDS (default 3), JOBS (flyover workers, default nproc),
-# PHOENIX_SQL (dataset recipe, default ../shared/bench/phoenix_like.sql from the project root), PGHOST, PGPORT,
+# PHOENIX_SQL (dataset recipe, default bench/phoenix_like.sql, a copy of shared/bench/phoenix_like.sql), PGHOST, PGPORT,
 # PGUSER, PGPASSWORD (a superuser on the local cluster; default 127.0.0.1, 5432, flyover, flyover), PG_BIN (client
 # binaries, default /usr/lib/postgresql/15/bin), SKIP_BUILD=1 to reuse the dataset already loaded.
 set -euo pipefail
@@ -16,12 +16,7 @@ root=$(pwd)
 ROWS=${ROWS:-1000000}
 ROUNDS=${ROUNDS:-3}
 JOBS=${JOBS:-$(nproc)}
-PHOENIX_SQL=${PHOENIX_SQL:-$root/../shared/bench/phoenix_like.sql}
-if [ ! -f "$PHOENIX_SQL" ] && main=$(git worktree list 2>/dev/null | awk 'NR == 1 {print $1}') \
-    && [ -f "$main/../shared/bench/phoenix_like.sql" ]; then
-  # A git worktree sits elsewhere: the recipe lives next to the main checkout.
-  PHOENIX_SQL=$main/../shared/bench/phoenix_like.sql
-fi
+PHOENIX_SQL=${PHOENIX_SQL:-$root/bench/phoenix_like.sql}
 [ -f "$PHOENIX_SQL" ] || { echo "dataset recipe not found: $PHOENIX_SQL (set PHOENIX_SQL)" >&2; exit 1; }
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-flyover} PGPASSWORD=${PGPASSWORD:-flyover}
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}

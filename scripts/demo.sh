@@ -52,10 +52,7 @@ admin -c "DO \$\$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'fly
 src_url="postgres://flyover_demo:$pw@$host:$port/$src?sslmode=disable"
 dst_url="postgres://flyover_demo:$pw@$host:$port/$dst?sslmode=disable"
 
-dataset=${PHOENIX_SQL:-$root/../shared/bench/phoenix_like.sql}
-if [ ! -f "$dataset" ] && main=$(git worktree list 2>/dev/null | awk 'NR == 1 {print $1}') && [ -f "$main/../shared/bench/phoenix_like.sql" ]; then
-  dataset=$main/../shared/bench/phoenix_like.sql
-fi
+dataset=${PHOENIX_SQL:-$root/bench/phoenix_like.sql}
 echo "==> source database: a Phoenix app with rows=$ROWS, plus the hard cases"
 if [ -f "$dataset" ]; then
   # The dataset ends with a database-wide ANALYZE: keep the non-superuser warnings about shared catalogs quiet.
