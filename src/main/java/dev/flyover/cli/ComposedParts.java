@@ -76,7 +76,7 @@ final class ComposedParts implements Parts {
   /** The database flow's transfer and verification (parallel by default), skipped when the target already equals the source. */
   @Override
   public Optional<Part> database(String sourceUrl, String targetUrl) {
-    return Optional.of(new DatabasePart(ctx, sourceUrl, targetUrl, options.transferMode, options.jobs(ctx), options.verify,
+    return Optional.of(new DatabasePart(ctx, sourceUrl, targetUrl, options.transfer.mode, options.transfer.jobs(ctx), options.transfer.verify,
         settings.overwrite(), Optional.of(settings.flyApp()), token));
   }
 

@@ -3,10 +3,10 @@ package dev.flyover.cli;
 import dev.flyover.Context;
 import dev.flyover.UserError;
 import dev.flyover.cutover.Settings;
-import dev.flyover.pg.TransferRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The inputs that shape a cutover, shared by {@code plan} and {@code cutover}. */
@@ -71,21 +71,8 @@ public final class CutoverOptions {
       description = "secrets step: rename config vars on the way, one OLD=NEW per line or repeated.")
   List<String> rename = new ArrayList<>();
 
-  @Option(names = "--transfer-mode", paramLabel = "MODE", defaultValue = "parallel",
-      description = "parallel (default), stream (pg_dump | pg_restore) or remote (inside a Fly machine).")
-  TransferRequest.Mode transferMode;
-
-  @Option(names = "--jobs", paramLabel = "N", description = "Parallel workers for the transfer. Default: the number of CPUs.")
-  Integer jobs;
-
-  @Option(names = "--verify", paramLabel = "HOW", defaultValue = "counts",
-      description = "counts (exact row counts and sequences) or checksums (also an ordered hash of every table).")
-  TransferRequest.Verify verify;
-
-  int jobs(Context ctx) {
-    if (jobs != null && jobs < 1) throw new UserError("The " + ctx.optionName("jobs") + " input is " + jobs + ": give a number of workers of 1 or more.");
-    return jobs == null ? Runtime.getRuntime().availableProcessors() : jobs;
-  }
+  @Mixin
+  TransferOptions transfer;
 
   private static Optional<String> opt(String s) {
     return Optional.ofNullable(s).map(String::strip).filter(v -> !v.isEmpty());

@@ -29,16 +29,8 @@ final class DatabaseCommand extends RunCommand {
       description = "Target database URL. .flycast and .internal hosts are reached through flyctl proxy. Default: $FLY_DATABASE_URL.")
   String databaseUrl;
 
-  @Option(names = "--transfer-mode", paramLabel = "MODE", defaultValue = "parallel",
-      description = "parallel (default), stream (pg_dump | pg_restore) or remote (inside a Fly machine).")
-  TransferRequest.Mode transferMode;
-
-  @Option(names = "--jobs", paramLabel = "N", description = "Parallel workers. Default: the number of CPUs.")
-  Integer jobs;
-
-  @Option(names = "--verify", paramLabel = "HOW", defaultValue = "counts",
-      description = "counts (exact row counts and sequences) or checksums (also an ordered hash of every table).")
-  TransferRequest.Verify verify;
+  @Mixin
+  TransferOptions transfer;
 
   @Option(names = "--overwrite", arity = "0..1", defaultValue = "false", fallbackValue = "true", paramLabel = "BOOL",
       description = "Allow dropping what the target database already holds (default false).")
@@ -74,17 +66,16 @@ final class DatabaseCommand extends RunCommand {
     PgUrl source = PgUrl.parse(herokuDatabaseUrl, "heroku-database-url").withDefaultSslMode("require");
     PgUrl target = PgUrl.parse(databaseUrl, "database-url");
     if (target.isFlyPrivate()) target = target.withDefaultSslMode("disable");
-    if (jobs != null && jobs < 1) throw new UserError("The jobs input is " + jobs + ": give a number of workers of 1 or more.");
-    int n = jobs == null ? Runtime.getRuntime().availableProcessors() : jobs;
+    int n = transfer.jobs(ctx);
     Optional<String> app = Optional.empty();
-    if (transferMode == TransferRequest.Mode.REMOTE || target.isFlyPrivate()) {
+    if (transfer.mode == TransferRequest.Mode.REMOTE || target.isFlyPrivate()) {
       try {
         app = Optional.of(fly.appName(ctx.env()));
       } catch (UserError e) {
-        if (transferMode == TransferRequest.Mode.REMOTE) throw e;
+        if (transfer.mode == TransferRequest.Mode.REMOTE) throw e;
       }
     }
-    TransferRequest req = new TransferRequest(source, target, transferMode, n, verify, overwrite, app, fly.token());
+    TransferRequest req = new TransferRequest(source, target, transfer.mode, n, transfer.verify, overwrite, app, fly.token());
     try {
       TransferResult r = new DatabaseTransfer(ctx.env(), ctx.console()).run(req);
       TransferReport.outputs(ctx, r);

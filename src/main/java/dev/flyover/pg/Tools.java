@@ -2,10 +2,7 @@ package dev.flyover.pg;
 
 import dev.flyover.Env;
 import dev.flyover.proc.Subprocess;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,22 +38,7 @@ final class Tools {
 
   /** Collects a stream's lines on a daemon thread, passing each to {@code listener}. */
   static Thread drain(java.io.InputStream in, List<String> sink, Consumer<String> listener, String name) {
-    Thread t = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = r.readLine()) != null) {
-          synchronized (sink) {
-            sink.add(line);
-          }
-          listener.accept(line);
-        }
-      } catch (IOException ignored) {
-        // The child was killed.
-      }
-    }, name);
-    t.setDaemon(true);
-    t.start();
-    return t;
+    return dev.flyover.proc.Subprocess.drain(in, sink, listener, name);
   }
 
   record Run(int exit, List<String> stderr) {}

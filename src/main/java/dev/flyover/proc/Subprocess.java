@@ -86,8 +86,8 @@ public final class Subprocess {
     Process p = start();
     List<String> out = new ArrayList<>();
     List<String> err = new ArrayList<>();
-    Thread to = pump(p.getInputStream(), out, onStdout, "stdout");
-    Thread te = pump(p.getErrorStream(), err, onStderr, "stderr");
+    Thread to = drain(p.getInputStream(), out, onStdout, "stdout");
+    Thread te = drain(p.getErrorStream(), err, onStderr, "stderr");
     feed(p);
     boolean finished;
     try {
@@ -153,7 +153,8 @@ public final class Subprocess {
     t.start();
   }
 
-  private static Thread pump(InputStream in, List<String> sink, Consumer<String> listener, String name) {
+  /** Reads a child's stream line by line on a daemon thread: each line into {@code sink}, then to the listener. */
+  public static Thread drain(InputStream in, List<String> sink, Consumer<String> listener, String name) {
     Thread t = new Thread(() -> {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
         String line;
