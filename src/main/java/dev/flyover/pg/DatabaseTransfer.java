@@ -1024,8 +1024,8 @@ public final class DatabaseTransfer {
         pr.getOutputStream().close();
         List<String> dumpErr = new ArrayList<>();
         List<String> restoreErr = new ArrayList<>();
-        Thread t1 = Tools.drain(pd.getErrorStream(), dumpErr, l -> console.debug("pg_dump: " + l), "pg_dump-stderr");
-        Thread t2 = Tools.drain(pr.getErrorStream(), restoreErr, l -> console.debug("pg_restore: " + l), "pg_restore-stderr");
+        Thread t1 = dev.flyover.proc.Subprocess.drain(pd.getErrorStream(), dumpErr, l -> console.debug("pg_dump: " + l), "pg_dump-stderr");
+        Thread t2 = dev.flyover.proc.Subprocess.drain(pr.getErrorStream(), restoreErr, l -> console.debug("pg_restore: " + l), "pg_restore-stderr");
         int dumpExit;
         int restoreExit;
         try {

@@ -36,11 +36,6 @@ final class Tools {
     return pb;
   }
 
-  /** Collects a stream's lines on a daemon thread, passing each to {@code listener}. */
-  static Thread drain(java.io.InputStream in, List<String> sink, Consumer<String> listener, String name) {
-    return dev.flyover.proc.Subprocess.drain(in, sink, listener, name);
-  }
-
   record Run(int exit, List<String> stderr) {}
 
   /** Runs one tool to completion (stdout discarded, stderr kept). */
@@ -50,7 +45,7 @@ final class Tools {
     Process p = stopper.track(pb.start());
     p.getOutputStream().close();
     List<String> err = new ArrayList<>();
-    Thread t = drain(p.getErrorStream(), err, onStderr, "stderr-" + argv.get(0));
+    Thread t = dev.flyover.proc.Subprocess.drain(p.getErrorStream(), err, onStderr, "stderr-" + argv.get(0));
     try {
       int code = p.waitFor();
       t.join(5000);
