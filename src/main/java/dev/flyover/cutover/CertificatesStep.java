@@ -55,7 +55,7 @@ final class CertificatesStep implements Step {
     Set<String> have = existing();
     if (!domains.stream().allMatch(d -> have.contains(d.toLowerCase(Locale.ROOT)))) return Optional.empty();
     c.dns.clear();
-    for (String d : domains) records(d, c.fly.json("certs", "show", d, "-a", c.settings.flyApp()));
+    for (String d : domains) records(d, c.fly.json("certs", "show", "-a", c.settings.flyApp(), "--", d));
     return Optional.of("every custom domain already has a Fly certificate (" + String.join(", ", domains) + ")");
   }
 
@@ -69,9 +69,9 @@ final class CertificatesStep implements Step {
     for (String d : domains) {
       JsonNode cert;
       if (have.contains(d.toLowerCase(Locale.ROOT))) {
-        cert = c.fly.json("certs", "show", d, "-a", c.settings.flyApp());
+        cert = c.fly.json("certs", "show", "-a", c.settings.flyApp(), "--", d);
       } else {
-        cert = c.fly.json("certs", "add", d, "-a", c.settings.flyApp());
+        cert = c.fly.json("certs", "add", "-a", c.settings.flyApp(), "--", d);
         added.add(d);
       }
       records(d, cert);

@@ -279,8 +279,9 @@ public final class Deployer {
     }
 
     private void createApp() {
-      List<String> a = new ArrayList<>(List.of("apps", "create", app));
+      List<String> a = new ArrayList<>(List.of("apps", "create"));
       req.org().ifPresent(o -> a.add("--org=" + o));
+      a.addAll(List.of("--", app)); // "--": the name is never read as a flag
       try {
         flyctl.call(a).stream("Creating Fly app " + app).run();
       } catch (FlyctlException e) {

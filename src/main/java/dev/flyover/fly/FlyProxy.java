@@ -40,8 +40,10 @@ public final class FlyProxy implements AutoCloseable {
   public static FlyProxy start(Env env, Console console, Optional<String> app, Optional<String> token, String host,
       int port) {
     Flyctl flyctl = new Flyctl(env, console, token);
-    List<String> argv = new ArrayList<>(List.of(flyctl.executable().toString(), "proxy", "0:" + port, host, "--watch-stdin"));
+    List<String> argv = new ArrayList<>(List.of(flyctl.executable().toString(), "proxy", "--watch-stdin"));
     app.ifPresent(a -> argv.addAll(List.of("--app", a)));
+    // After "--" (pflag ends flags there) a host from a URL cannot be read as a flag.
+    argv.addAll(List.of("--", "0:" + port, host));
     Subprocess sp = Subprocess.of(argv).inherit(env).env("FLY_ACCESS_TOKEN", null);
     token.ifPresent(t -> sp.env("FLY_API_TOKEN", t));
     console.info("starting flyctl proxy to " + host + ":" + port);

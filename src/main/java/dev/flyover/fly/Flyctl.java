@@ -63,7 +63,10 @@ public final class Flyctl {
   /** Runs a {@code --json} query quietly and parses stdout; a failure becomes a {@link FlyctlException}. */
   public JsonNode json(String... args) {
     List<String> a = new ArrayList<>(List.of(args));
-    a.add("--json");
+    // Before a "--" (flyctl's pflag reads everything after it as positional arguments: flyctl ad0172fa
+    // internal/flag/context.go Args), else at the end.
+    int end = a.indexOf("--");
+    a.add(end < 0 ? a.size() : end, "--json");
     Subprocess.Result r = new Call(a).quiet().run();
     try {
       return Json.MAPPER.readTree(r.stdoutText());

@@ -324,6 +324,7 @@ public final class SecretsFlow {
     for (PlanEntry p : alone) {
       done++;
       List<String> args = args(req, "set", done == calls);
+      args.add("--"); // a name from Heroku is never read as a flag
       args.add(p.flyName() + "=-");
       run(args, src.vars().get(p.name()).getBytes(StandardCharsets.UTF_8), "Setting " + p.flyName() + " on Fly app "
           + req.flyApp() + " (" + mode + ")", set, moving, planned, src);
