@@ -58,7 +58,7 @@ final class BadParameters implements CommandLine.IParameterExceptionHandler {
       if (RunCommand.SECRET_URL_OPTIONS.contains(name)) {
         ctx.console().maskUrl(value);
       } else if (RunCommand.SECRET_LINE_OPTIONS.contains(name)) {
-        RunCommand.maskLineValues(ctx.console(), List.of(value.split("\\r?\\n")));
+        RunCommand.maskLineValues(ctx.console(), name, List.of(value.split("\\r?\\n")));
       } else {
         ctx.console().mask(value);
       }
