@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.flyover.testing.ActionHarness;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** {@code flyover action} with INPUT_COMMAND=cutover against the Heroku and flyctl doubles and real PostgreSQL. */
+@Tag("integration")
 class CutoverActionTest {
   final CutoverFixture f = new CutoverFixture();
 

@@ -13,9 +13,11 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@Tag("integration")
 class FlyctlTest {
   private final FlyctlDouble fly = new FlyctlDouble();
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -10,6 +10,7 @@ import dev.flyover.testing.ActionHarness;
 import dev.flyover.testing.CliHarness;
 import dev.flyover.testing.FlyctlDouble;
 import dev.flyover.testing.HerokuApiDouble;
+import dev.flyover.testing.TempDirs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,9 +23,11 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** flyover secrets end to end: Heroku API double -> flyover (as the runner runs it) -> flyctl double. */
+@Tag("integration")
 class SecretsCommandTest {
   static final String FLY_TOKEN = "fo1_canaryflytoken0123456789";
   static final String SPECIAL = "\"#!$&'()*,:;<=>?@[\\]^`{|}";
@@ -332,7 +335,7 @@ class SecretsCommandTest {
 
   @Test
   void dotenvFileFromTheTerminal() throws IOException {
-    Path dir = Files.createTempDirectory("flyover-secrets-cli");
+    Path dir = TempDirs.create("flyover-secrets-cli");
     Files.writeString(dir.resolve(".env"), "# app settings\nexport API_KEY=canary-dotenv-key\nGREETING=\"hello\\nworld canary\"\n"
         + "LITERAL='a\\n $b'\nTRAILING=value canary # comment\nDATABASE_URL=postgres://x:canarydotenvpass@h/d\n");
     CliHarness cli = new CliHarness().env(fly.env()).env("PWD", dir.toString()).env("FLY_API_TOKEN", FLY_TOKEN);

@@ -10,9 +10,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The flyctl double's deploy, releases, status and apps verbs keep flyctl's flags, streams and JSON casing. */
+@Tag("integration")
 class FlyctlDeployDoubleTest {
   static final ObjectMapper JSON = new ObjectMapper();
 

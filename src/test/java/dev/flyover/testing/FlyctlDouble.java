@@ -24,11 +24,7 @@ public final class FlyctlDouble {
   private final Path dir;
 
   public FlyctlDouble() {
-    try {
-      dir = Files.createTempDirectory("flyctl-double");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    dir = TempDirs.create("flyctl-double");
   }
 
   public Path stateDir() {
