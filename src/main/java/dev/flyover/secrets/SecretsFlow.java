@@ -61,6 +61,14 @@ public final class SecretsFlow {
     Set<String> onFly = flyNames(req.flyApp());
     List<PlanEntry> plan = plan(req, src, onFly);
     printPlan(plan, req, onFly);
+    // Skipped by name, the rest still moves: say so where it stands out, with the way to move it after all.
+    for (PlanEntry e : plan) {
+      if (e.action() == PlanEntry.Action.INVALID) {
+        String shown = e.flyName().equals(e.name()) ? e.name() : e.name() + " (renamed " + e.flyName() + ")";
+        con.warn(shown + " is not moved: " + e.reason() + ". Give it such a name with "
+            + ctx.optionName("rename") + " (OLD=NEW) to move it.");
+      }
+    }
     SecretsResult planned = new SecretsResult(src.label(), req.flyApp(), plan, req.dryRun(), req.stage(), false);
 
     List<PlanEntry> refused = planned.refused();
