@@ -2,6 +2,7 @@ package dev.flyover.cli;
 
 import dev.flyover.Context;
 import dev.flyover.UserError;
+import dev.flyover.secrets.MaskPolicy;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
@@ -72,8 +73,9 @@ public abstract class RunCommand implements Callable<Integer> {
     for (OptionSpec o : spec.options()) {
       Object v = o.getValue();
       if (!(v instanceof String s) || s.isBlank()) continue;
-      if (SECRET_OPTIONS.contains(o.longestName())) ctx.console().mask(s);
-      if (SECRET_URL_OPTIONS.contains(o.longestName())) ctx.console().maskUrl(s);
+      if (SECRET_OPTIONS.contains(o.longestName()) || SECRET_URL_OPTIONS.contains(o.longestName())) {
+        MaskPolicy.secret(ctx.console(), s);
+      }
     }
   }
 }

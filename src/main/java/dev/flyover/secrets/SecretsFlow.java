@@ -29,9 +29,6 @@ import java.util.regex.Pattern;
  * Used by {@code flyover secrets} and by the cutover; {@link #report} writes the outputs and summary.
  */
 public final class SecretsFlow {
-  /** Shorter values (and lines) are not registered as masks: masking "-" or "}" would blank that character in
-   * every later line of the job log and hide nothing. */
-  static final int MIN_MASK_LENGTH = 3;
   private static final Pattern VALID_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   /** A non-staged call restarts every machine. */
   private static final Duration FLYCTL_TIMEOUT = Duration.ofMinutes(30);
@@ -54,7 +51,7 @@ public final class SecretsFlow {
     Console con = ctx.console();
     Source src = load(req);
     // Masks first: nothing below may print before every value is registered.
-    src.vars().forEach((k, v) -> maskVar(con, k, v));
+    MaskPolicy.configVars(con, src.vars(), publicValues(req));
     con.info("Read " + count(src.vars().size(), "config var") + " from " + src.label() + ".");
 
     con.info("Listing the secrets already on Fly app " + req.flyApp() + ".");
@@ -93,50 +90,12 @@ public final class SecretsFlow {
     return done;
   }
 
-  /**
-   * Masks a config var's value, except Heroku's own dyno metadata and PORT/DYNO: they are platform facts (the
-   * app's name, the release number, the commit), not secrets, and masking the app name would blank it everywhere.
-   */
-  static void maskVar(Console con, String name, String value) {
-    if (Exclusions.DYNO_METADATA.contains(name) || name.equals("PORT") || name.equals("DYNO")) return;
-    mask(con, value);
-  }
-
-  /** Registers a value (or each line of a multi-line one) with the masker. */
-  static void mask(Console con, String value) {
-    if (value == null) return;
-    if (value.indexOf('\n') < 0 && value.indexOf('\r') < 0) {
-      if (value.strip().length() >= MIN_MASK_LENGTH) {
-        con.mask(value);
-        con.mask(value.strip());
-        // A child may print a URL's password alone, or percent-decoded.
-        String password = urlPassword(value.strip());
-        if (password.length() >= MIN_MASK_LENGTH) con.mask(password);
-        try {
-          String decoded = java.net.URLDecoder.decode(password.replace("+", "%2B"), StandardCharsets.UTF_8);
-          if (decoded.strip().length() >= MIN_MASK_LENGTH) con.mask(decoded);
-        } catch (IllegalArgumentException notPercentEncoded) {
-          // the raw form is masked
-        }
-      }
-      return;
-    }
-    for (String line : value.split("\r\n|\r|\n")) {
-      if (line.strip().length() >= MIN_MASK_LENGTH) {
-        con.mask(line.strip());
-        if (!line.equals(line.strip())) con.mask(line);
-      }
-    }
-  }
-
-  /** The password in {@code scheme://user:password@host…}, or "" (a child may print it alone or decoded). */
-  static String urlPassword(String url) {
-    int scheme = url.indexOf("://");
-    int at = url.lastIndexOf('@');
-    if (scheme < 0 || at < scheme) return "";
-    String userInfo = url.substring(scheme + 3, at);
-    int colon = userInfo.indexOf(':');
-    return colon < 0 ? "" : userInfo.substring(colon + 1);
+  /** This run's public identifiers: never masked (see {@link MaskPolicy}). */
+  private static List<String> publicValues(SecretsRequest req) {
+    List<String> ids = new ArrayList<>();
+    req.herokuApp().ifPresent(ids::add);
+    ids.add(req.flyApp());
+    return ids;
   }
 
   // ---------------------------------------------------------------- source
@@ -163,7 +122,7 @@ public final class SecretsFlow {
         + ctx.optionName("from-file") + "."));
     ctx.console().info("Reading the config vars of Heroku app " + app + ".");
     Map<String, String> vars = client.configVars(app);
-    vars.forEach((k, v) -> maskVar(ctx.console(), k, v));
+    MaskPolicy.configVars(ctx.console(), vars, publicValues(req));
     Exclusions ex = Exclusions.fromAddons(client.addons(app), client.addonAttachments(app));
     return new Source("Heroku app " + app, vars, ex, Map.of());
   }
@@ -345,7 +304,7 @@ public final class SecretsFlow {
     } catch (UserError e) {
       // flyctl's message may quote a line it was given: keep it scrubbed, and drop the exception itself (no cause)
       // so a debug stack trace cannot carry it either.
-      String why = scrub(e.getMessage(), src.vars().values());
+      String why = MaskPolicy.scrub(e.getMessage(), src.vars());
       List<String> notSet = moving.stream().map(PlanEntry::flyName).filter(n -> !alreadySet.contains(n)).toList();
       String state = alreadySet.isEmpty() ? "nothing was set" : String.join(", ", alreadySet) + " were set, "
           + String.join(", ", notSet) + " were not";
@@ -361,19 +320,6 @@ public final class SecretsFlow {
       throw new SecretsError("flyctl reported success but Fly app " + req.flyApp() + " does not list "
           + String.join(", ", missing) + ": check with `fly secrets list -a " + req.flyApp() + "` and re-run.", planned, null);
     }
-  }
-
-  /** flyctl's own message may quote what it was given: no value goes into our error, however short. */
-  static String scrub(String message, Collection<String> values) {
-    String out = message;
-    List<String> sorted = new ArrayList<>();
-    for (String v : values) {
-      if (v == null) continue;
-      for (String part : v.split("\r\n|\r|\n")) if (part.strip().length() >= MIN_MASK_LENGTH) sorted.add(part.strip());
-    }
-    sorted.sort((a, b) -> b.length() - a.length());
-    for (String v : sorted) out = out.replace(v, "***");
-    return out;
   }
 
   private static String stripDot(String s) {
