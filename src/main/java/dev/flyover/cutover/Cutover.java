@@ -3,7 +3,6 @@ package dev.flyover.cutover;
 import dev.flyover.Context;
 import dev.flyover.UserError;
 import dev.flyover.fly.Flyctl;
-import dev.flyover.heroku.Domain;
 import dev.flyover.secrets.MaskPolicy;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -99,13 +98,8 @@ public final class Cutover {
    */
   void maskConfigVars(Map<String, String> vars) {
     if (publicValues == null) {
-      List<String> ids = new ArrayList<>(List.of(settings.herokuApp(), settings.flyApp(),
-          settings.herokuApp() + ".herokuapp.com", settings.flyApp() + ".fly.dev"));
-      for (Domain d : heroku.domains(settings.herokuApp())) {
-        if (d.hostname() != null) ids.add(d.hostname());
-        if (d.cname() != null) ids.add(d.cname());
-      }
-      publicValues = List.copyOf(ids);
+      publicValues = MaskPolicy.publicIdentifiers(Optional.of(settings.herokuApp()), settings.flyApp(),
+          heroku.domains(settings.herokuApp()));
     }
     MaskPolicy.configVars(ctx.console(), vars, publicValues);
   }

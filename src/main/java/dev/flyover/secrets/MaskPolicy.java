@@ -1,6 +1,7 @@
 package dev.flyover.secrets;
 
 import dev.flyover.actions.Console;
+import dev.flyover.heroku.Domain;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -68,6 +69,25 @@ public final class MaskPolicy {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * This run's public identifiers: the app names, their platform hostnames, and the Heroku app's domains (with
+   * the DNS targets Heroku gave them), all of which the plan, the DNS table and the outputs print.
+   */
+  public static List<String> publicIdentifiers(Optional<String> herokuApp, String flyApp, List<Domain> domains) {
+    List<String> ids = new ArrayList<>();
+    herokuApp.ifPresent(h -> {
+      ids.add(h);
+      ids.add(h + ".herokuapp.com");
+    });
+    ids.add(flyApp);
+    ids.add(flyApp + ".fly.dev");
+    for (Domain d : domains) {
+      if (d.hostname() != null) ids.add(d.hostname());
+      if (d.cname() != null) ids.add(d.cname());
+    }
+    return List.copyOf(ids);
   }
 
   /** Registers every config var's value that is a secret by {@link #notSecret}, before anything prints. */

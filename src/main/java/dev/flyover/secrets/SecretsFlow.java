@@ -6,6 +6,7 @@ import dev.flyover.UserError;
 import dev.flyover.actions.Console;
 import dev.flyover.actions.JobSummary;
 import dev.flyover.fly.Flyctl;
+import dev.flyover.heroku.Domain;
 import dev.flyover.heroku.HerokuClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,14 +45,16 @@ public final class SecretsFlow {
     this.heroku = heroku;
   }
 
-  private record Source(String label, Map<String, String> vars, Exclusions exclusions, Map<String, String> refused) {}
+  /** @param publicValues this run's public identifiers (see {@link MaskPolicy#publicIdentifiers}) */
+  private record Source(String label, Map<String, String> vars, Exclusions exclusions, Map<String, String> refused,
+      List<String> publicValues) {}
 
   /** Runs the request; throws {@link SecretsError} (with the plan so far) when it stops. */
   public SecretsResult run(SecretsRequest req) {
     Console con = ctx.console();
     Source src = load(req);
     // Masks first: nothing below may print before every value is registered.
-    MaskPolicy.configVars(con, src.vars(), publicValues(req));
+    MaskPolicy.configVars(con, src.vars(), src.publicValues());
     con.info("Read " + count(src.vars().size(), "config var") + " from " + src.label() + ".");
 
     con.info("Listing the secrets already on Fly app " + req.flyApp() + ".");
@@ -90,14 +93,6 @@ public final class SecretsFlow {
     return done;
   }
 
-  /** This run's public identifiers: never masked (see {@link MaskPolicy}). */
-  private static List<String> publicValues(SecretsRequest req) {
-    List<String> ids = new ArrayList<>();
-    req.herokuApp().ifPresent(ids::add);
-    ids.add(req.flyApp());
-    return ids;
-  }
-
   // ---------------------------------------------------------------- source
 
   private Source load(SecretsRequest req) {
@@ -110,21 +105,25 @@ public final class SecretsFlow {
       }
       ConfigFile.Parsed parsed = ConfigFile.read(file, input);
       Exclusions ex = Exclusions.byName();
+      List<Domain> domains = List.of();
       if (heroku.isPresent() && req.herokuApp().isPresent()) {
         String app = req.herokuApp().get();
         ex = Exclusions.fromAddons(heroku.get().addons(app), heroku.get().addonAttachments(app));
+        domains = heroku.get().domains(app);
       }
-      return new Source(parsed.format().label() + " file " + file.getFileName(), parsed.vars(), ex, parsed.refused());
+      return new Source(parsed.format().label() + " file " + file.getFileName(), parsed.vars(), ex, parsed.refused(),
+          MaskPolicy.publicIdentifiers(req.herokuApp(), req.flyApp(), domains));
     }
     String app = req.herokuApp().orElseThrow();
     HerokuClient client = heroku.orElseThrow(() -> new UserError("No Heroku API key: set "
         + ctx.optionName("heroku-api-key") + " (or HEROKU_API_KEY), or give the config vars in a file with "
         + ctx.optionName("from-file") + "."));
     ctx.console().info("Reading the config vars of Heroku app " + app + ".");
+    List<String> publicValues = MaskPolicy.publicIdentifiers(req.herokuApp(), req.flyApp(), client.domains(app));
     Map<String, String> vars = client.configVars(app);
-    MaskPolicy.configVars(ctx.console(), vars, publicValues(req));
+    MaskPolicy.configVars(ctx.console(), vars, publicValues);
     Exclusions ex = Exclusions.fromAddons(client.addons(app), client.addonAttachments(app));
-    return new Source("Heroku app " + app, vars, ex, Map.of());
+    return new Source("Heroku app " + app, vars, ex, Map.of(), publicValues);
   }
 
   private Set<String> flyNames(String app) {
