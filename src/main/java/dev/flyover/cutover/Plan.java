@@ -72,7 +72,7 @@ public final class Plan {
     String h = s.herokuApp();
     p.app = c.heroku.app(h);
     Map<String, String> vars = c.heroku.configVars(h);
-    vars.values().forEach(v -> c.ctx.console().mask(v));
+    c.maskConfigVars(vars);
     p.configVarNames = new ArrayList<>(new TreeSet<>(vars.keySet()));
     p.formation = c.heroku.formation(h);
     p.addons = c.heroku.addons(h);

@@ -10,6 +10,9 @@ import dev.flyover.fly.Flyctl;
 import dev.flyover.fly.FlyctlException;
 import dev.flyover.fly.Machine;
 import dev.flyover.fly.Release;
+import dev.flyover.proc.Subprocess;
+import dev.flyover.secrets.MaskPolicy;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -99,12 +102,13 @@ public final class Deployer {
 
     Run(DeployRequest req) {
       this.req = req;
-      req.token().ifPresent(console::mask);
-      req.githubToken().ifPresent(console::mask);
+      req.token().ifPresent(t -> MaskPolicy.secret(console, t));
+      req.githubToken().ifPresent(t -> MaskPolicy.secret(console, t));
       for (String line : req.buildSecrets()) {
-        // The value only, so logs still name the secret; a line without '=' may be all value.
+        // The value only, so logs still name the secret; a line without '=' may be all value. A value too short
+        // to register is kept out of what flyover prints by shown().
         int eq = line.indexOf('=');
-        console.mask(eq >= 0 ? line.substring(eq + 1) : line);
+        MaskPolicy.secret(console, eq >= 0 ? line.substring(eq + 1) : line);
       }
     }
 
@@ -239,10 +243,22 @@ public final class Deployer {
       return List.copyOf(a);
     }
 
+    /**
+     * The argv as flyover shows it: build secret values as {@code ***} whatever their length (one too short to be
+     * a runner mask must still not be printed, see MaskPolicy).
+     */
+    private static List<String> shown(List<String> argv) {
+      return argv.stream().map(a -> {
+        if (!a.startsWith("--build-secret=")) return a;
+        int eq = a.indexOf('=', "--build-secret=".length());
+        return eq < 0 ? "--build-secret=***" : a.substring(0, eq + 1) + "***";
+      }).toList();
+    }
+
     private void dryRun() {
       console.info("Dry run: nothing is changed and flyctl is not called.");
       console.info("App: " + app + " (https://" + hostname + "/)");
-      console.info("Would run: flyctl " + String.join(" ", argv.stream()
+      console.info("Would run: flyctl " + String.join(" ", shown(argv).stream()
           .map(DeploySummary::shellQuote).toList()));
       console.info("Then check: a release newer than the current one, complete, on the new image, running on the"
           + " app's machines" + (req.healthCheck() ? "; GET " + healthUrl() + " answers " + req.healthCheckStatus()
@@ -500,7 +516,7 @@ public final class Deployer {
           host.map(h -> "https://" + h + "/"), Optional.ofNullable(previousVersion), Optional.ofNullable(releaseVersion),
           Optional.ofNullable(previousImage), Optional.ofNullable(image), machines, healthCheck,
           Optional.ofNullable(healthDetail), rolledBack, Optional.ofNullable(rollbackVersion),
-          deploymentId, deploymentNote, seconds, argv, req.dryRun(),
+          deploymentId, deploymentNote, seconds, shown(argv), req.dryRun(),
           List.copyOf(warnings));
     }
   }

@@ -6,6 +6,7 @@ import dev.flyover.actions.Console;
 import dev.flyover.actions.JobSummary;
 import dev.flyover.fly.Flyctl;
 import dev.flyover.fly.FlyctlException;
+import dev.flyover.heroku.Domain;
 import dev.flyover.heroku.HerokuClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,9 +30,6 @@ import java.util.regex.Pattern;
  * Used by {@code flyover secrets} and by the cutover; {@link #report} writes the outputs and summary.
  */
 public final class SecretsFlow {
-  /** Shorter values (and lines) are not registered as masks: masking "-" or "}" would blank that character in
-   * every later line of the job log and hide nothing. */
-  static final int MIN_MASK_LENGTH = 3;
   private static final Pattern VALID_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   /** A non-staged call restarts every machine. */
   private static final Duration FLYCTL_TIMEOUT = Duration.ofMinutes(30);
@@ -47,14 +45,16 @@ public final class SecretsFlow {
     this.heroku = heroku;
   }
 
-  private record Source(String label, Map<String, String> vars, Exclusions exclusions, Map<String, String> refused) {}
+  /** @param publicValues this run's public identifiers (see {@link MaskPolicy#publicIdentifiers}) */
+  private record Source(String label, Map<String, String> vars, Exclusions exclusions, Map<String, String> refused,
+      List<String> publicValues) {}
 
   /** Runs the request; throws {@link SecretsError} (with the plan so far) when it stops. */
   public SecretsResult run(SecretsRequest req) {
     Console con = ctx.console();
     Source src = load(req);
     // Masks first: nothing below may print before every value is registered.
-    src.vars().forEach((k, v) -> maskVar(con, k, v));
+    MaskPolicy.configVars(con, src.vars(), src.publicValues());
     con.info("Read " + count(src.vars().size(), "config var") + " from " + src.label() + ".");
 
     con.info("Listing the secrets already on Fly app " + req.flyApp() + ".");
@@ -93,52 +93,6 @@ public final class SecretsFlow {
     return done;
   }
 
-  /**
-   * Masks a config var's value, except Heroku's own dyno metadata and PORT/DYNO: they are platform facts (the
-   * app's name, the release number, the commit), not secrets, and masking the app name would blank it everywhere.
-   */
-  static void maskVar(Console con, String name, String value) {
-    if (Exclusions.DYNO_METADATA.contains(name) || name.equals("PORT") || name.equals("DYNO")) return;
-    mask(con, value);
-  }
-
-  /** Registers a value (or each line of a multi-line one) with the masker. */
-  static void mask(Console con, String value) {
-    if (value == null) return;
-    if (value.indexOf('\n') < 0 && value.indexOf('\r') < 0) {
-      if (value.strip().length() >= MIN_MASK_LENGTH) {
-        con.mask(value);
-        con.mask(value.strip());
-        // A child may print a URL's password alone, or percent-decoded.
-        String password = urlPassword(value.strip());
-        if (password.length() >= MIN_MASK_LENGTH) con.mask(password);
-        try {
-          String decoded = java.net.URLDecoder.decode(password.replace("+", "%2B"), StandardCharsets.UTF_8);
-          if (decoded.strip().length() >= MIN_MASK_LENGTH) con.mask(decoded);
-        } catch (IllegalArgumentException notPercentEncoded) {
-          // the raw form is masked
-        }
-      }
-      return;
-    }
-    for (String line : value.split("\r\n|\r|\n")) {
-      if (line.strip().length() >= MIN_MASK_LENGTH) {
-        con.mask(line.strip());
-        if (!line.equals(line.strip())) con.mask(line);
-      }
-    }
-  }
-
-  /** The password in {@code scheme://user:password@host…}, or "" (a child may print it alone or decoded). */
-  static String urlPassword(String url) {
-    int scheme = url.indexOf("://");
-    int at = url.lastIndexOf('@');
-    if (scheme < 0 || at < scheme) return "";
-    String userInfo = url.substring(scheme + 3, at);
-    int colon = userInfo.indexOf(':');
-    return colon < 0 ? "" : userInfo.substring(colon + 1);
-  }
-
   // ---------------------------------------------------------------- source
 
   private Source load(SecretsRequest req) {
@@ -151,21 +105,25 @@ public final class SecretsFlow {
       }
       ConfigFile.Parsed parsed = ConfigFile.read(file, input);
       Exclusions ex = Exclusions.byName();
+      List<Domain> domains = List.of();
       if (heroku.isPresent() && req.herokuApp().isPresent()) {
         String app = req.herokuApp().get();
         ex = Exclusions.fromAddons(heroku.get().addons(app), heroku.get().addonAttachments(app));
+        domains = heroku.get().domains(app);
       }
-      return new Source(parsed.format().label() + " file " + file.getFileName(), parsed.vars(), ex, parsed.refused());
+      return new Source(parsed.format().label() + " file " + file.getFileName(), parsed.vars(), ex, parsed.refused(),
+          MaskPolicy.publicIdentifiers(req.herokuApp(), req.flyApp(), domains));
     }
     String app = req.herokuApp().orElseThrow();
     HerokuClient client = heroku.orElseThrow(() -> new UserError("No Heroku API key: set "
         + ctx.optionName("heroku-api-key") + " (or HEROKU_API_KEY), or give the config vars in a file with "
         + ctx.optionName("from-file") + "."));
     ctx.console().info("Reading the config vars of Heroku app " + app + ".");
+    List<String> publicValues = MaskPolicy.publicIdentifiers(req.herokuApp(), req.flyApp(), client.domains(app));
     Map<String, String> vars = client.configVars(app);
-    vars.forEach((k, v) -> maskVar(ctx.console(), k, v));
+    MaskPolicy.configVars(ctx.console(), vars, publicValues);
     Exclusions ex = Exclusions.fromAddons(client.addons(app), client.addonAttachments(app));
-    return new Source("Heroku app " + app, vars, ex, Map.of());
+    return new Source("Heroku app " + app, vars, ex, Map.of(), publicValues);
   }
 
   private Set<String> flyNames(String app) {
@@ -341,7 +299,7 @@ public final class SecretsFlow {
       // flyctl's message may quote a line it was given: keep it scrubbed, and drop the exception itself (no cause)
       // so a debug stack trace cannot carry it either.
       boolean stored = e instanceof FlyctlException.SecretsUpdateFailed f && f.stored();
-      String why = scrub(e.getMessage(), src.vars().values());
+      String why = MaskPolicy.scrub(e.getMessage(), src.vars());
       List<String> set = new ArrayList<>(alreadySet);
       if (stored) set.addAll(thisCall);
       List<String> notSet = moving.stream().map(PlanEntry::flyName).filter(n -> !set.contains(n)).toList();
@@ -363,19 +321,6 @@ public final class SecretsFlow {
       throw new SecretsError("flyctl reported success but Fly app " + req.flyApp() + " does not list "
           + String.join(", ", missing) + ": check with `fly secrets list -a " + req.flyApp() + "` and re-run.", planned, null);
     }
-  }
-
-  /** flyctl's own message may quote what it was given: no value goes into our error, however short. */
-  static String scrub(String message, Collection<String> values) {
-    String out = message;
-    List<String> sorted = new ArrayList<>();
-    for (String v : values) {
-      if (v == null) continue;
-      for (String part : v.split("\r\n|\r|\n")) if (part.strip().length() >= MIN_MASK_LENGTH) sorted.add(part.strip());
-    }
-    sorted.sort((a, b) -> b.length() - a.length());
-    for (String v : sorted) out = out.replace(v, "***");
-    return out;
   }
 
   private static String stripDot(String s) {
