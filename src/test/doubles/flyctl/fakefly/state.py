@@ -1,5 +1,6 @@
 """The double's world: apps, tokens, organizations and injected faults, kept as JSON in
-$FLYCTL_DOUBLE_STATE/state.json (tests write it before a run and read it after). Every call is also
+$FLY_DOUBLE_STATE/state.json (tests write it before a run and read it after; the FLY_ prefix is what lets it
+through flyover's allow-listed flyctl environment, fly/FlyEnv.java; FLYCTL_DOUBLE_STATE is the older name). Every call is also
 appended to calls.jsonl so tests can check what flyover ran (argv only: values must never be there)."""
 import contextlib
 import fcntl
@@ -16,9 +17,9 @@ from . import cli
 
 
 def state_dir():
-    d = os.environ.get("FLYCTL_DOUBLE_STATE")
+    d = os.environ.get("FLY_DOUBLE_STATE") or os.environ.get("FLYCTL_DOUBLE_STATE")
     if not d:
-        sys.stderr.write("Error: the flyctl double needs FLYCTL_DOUBLE_STATE (a directory for its state)\n")
+        sys.stderr.write("Error: the flyctl double needs FLY_DOUBLE_STATE (a directory for its state)\n")
         raise cli.Exit(1)
     os.makedirs(d, exist_ok=True)
     return d

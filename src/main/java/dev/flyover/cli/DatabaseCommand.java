@@ -7,6 +7,7 @@ import dev.flyover.pg.PgUrl;
 import dev.flyover.pg.TransferReport;
 import dev.flyover.pg.TransferRequest;
 import dev.flyover.pg.TransferResult;
+import dev.flyover.secrets.MaskPolicy;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -52,7 +53,7 @@ final class DatabaseCommand extends RunCommand {
         throw new UserError("The Heroku app " + app + " has no DATABASE_URL config var: attach Heroku Postgres, or set "
             + ctx.optionName("heroku-database-url") + " to the database's URL.");
       }
-      ctx.console().maskUrl(herokuDatabaseUrl);
+      MaskPolicy.secret(ctx.console(), herokuDatabaseUrl);
       ctx.console().info("source: DATABASE_URL of Heroku app " + app);
     }
     if (herokuDatabaseUrl == null || herokuDatabaseUrl.isBlank()) {

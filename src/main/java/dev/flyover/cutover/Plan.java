@@ -2,14 +2,17 @@ package dev.flyover.cutover;
 
 import static dev.flyover.cutover.HerokuFacts.*;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.flyover.UserError;
 import dev.flyover.actions.JobSummary;
 import dev.flyover.heroku.Addon;
 import dev.flyover.heroku.Domain;
 import dev.flyover.heroku.Formation;
 import dev.flyover.heroku.FormationUpdate;
+import dev.flyover.fly.CertificateList;
 import dev.flyover.fly.FlyToml;
+import dev.flyover.fly.FlyctlException;
+import dev.flyover.fly.IpAddress;
+import dev.flyover.fly.SecretInfo;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -69,7 +72,7 @@ public final class Plan {
     String h = s.herokuApp();
     p.app = c.heroku.app(h);
     Map<String, String> vars = c.heroku.configVars(h);
-    vars.values().forEach(v -> c.ctx.console().mask(v));
+    c.maskConfigVars(vars);
     p.configVarNames = new ArrayList<>(new TreeSet<>(vars.keySet()));
     p.formation = c.heroku.formation(h);
     p.addons = c.heroku.addons(h);
@@ -78,21 +81,23 @@ public final class Plan {
     p.flyToml = FlyToml.find(s.workDir(), Optional.empty());
     String app = s.flyApp();
     try {
-      for (JsonNode n : c.fly.json("secrets", "list", "-a", app)) p.flySecrets.put(n.path("name").asText(), n.path("status").asText(""));
+      for (SecretInfo n : c.fly.secrets(app)) p.flySecrets.put(n.name(), n.status());
     } catch (UserError e) {
-      if (e.getMessage().contains("does not exist")) p.flyAppExists = false;
+      if (e instanceof FlyctlException.AppNotFound) p.flyAppExists = false;
       p.flyProblem = Optional.of(e);
       p.warnings.add("Could not read the Fly app's secrets (" + e.getMessage() + ")");
     }
     if (p.flyAppExists) {
       try {
-        for (JsonNode n : c.fly.json("certs", "list", "-a", app)) p.flyCerts.add(n.path("hostname").asText());
+        CertificateList certs = c.fly.certificates(app);
+        p.flyCerts.addAll(certs.hostnames());
+        if (certs.truncated()) p.flyCerts.add("(flyctl lists the first 50; the certificates step checks each domain)");
       } catch (UserError e) {
         if (p.flyProblem.isEmpty()) p.flyProblem = Optional.of(e);
         p.warnings.add("Could not read the Fly app's certificates (" + e.getMessage() + ")");
       }
       try {
-        for (JsonNode n : c.fly.json("ips", "list", "-a", app)) p.flyIps.add(n.path("Type").asText() + " " + n.path("Address").asText());
+        for (IpAddress n : c.fly.ips(app)) p.flyIps.add(n.type() + " " + n.address());
       } catch (UserError e) {
         p.warnings.add("Could not read the Fly app's IP addresses (" + e.getMessage() + ")");
       }

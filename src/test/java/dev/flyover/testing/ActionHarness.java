@@ -132,7 +132,7 @@ public final class ActionHarness {
     }
 
     public WorkflowCommands commands() {
-      return WorkflowCommands.parse(stdout + "\n" + stderr);
+      return WorkflowCommands.parse(stdout, stderr);
     }
 
     /** Everything the step wrote anywhere, for leak scans. */
