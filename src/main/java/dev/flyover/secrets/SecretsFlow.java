@@ -359,8 +359,8 @@ public final class SecretsFlow {
           p.action().label(), JobSummary.inline(p.reason())));
     }
     if (!rows.isEmpty()) s.table(List.of("Config var", "Fly name", "Action", "Why"), rows);
-    s.markdown("Check on Fly: `fly secrets list -a " + r.flyApp() + "`"
-        + (r.completed() && r.staged() && moving > 0 ? " (staged secrets are marked; `fly deploy` or `fly secrets deploy -a "
-            + r.flyApp() + "` applies them)" : ""));
+    s.markdown("Check on Fly: " + JobSummary.code("fly secrets list -a " + r.flyApp())
+        + (r.completed() && r.staged() && moving > 0 ? " (staged secrets are marked; `fly deploy` or "
+            + JobSummary.code("fly secrets deploy -a " + r.flyApp()) + " applies them)" : ""));
   }
 }
