@@ -78,7 +78,7 @@ final class DatabaseCommand extends RunCommand {
     }
     TransferRequest req = new TransferRequest(source, target, transfer.mode, n, transfer.verify, overwrite, app, fly.token());
     try {
-      TransferResult r = new DatabaseTransfer(ctx.env(), ctx.console()).run(req);
+      TransferResult r = new DatabaseTransfer(ctx.env(), ctx.console()).inputNames(ctx::optionName).run(req);
       TransferReport.outputs(ctx, r);
       TransferReport.summary(ctx, req, r);
       ctx.console().info(r.verified() ? "database transfer verified: the target equals the source"
