@@ -29,6 +29,12 @@ public final class DatabasePart implements Part {
     this.request = new TransferRequest(source, target, mode, jobs, verify, overwrite, flyApp, flyToken);
   }
 
+  /** The {@code database} command's request as it built it (its dry run is this part's preflight). */
+  public DatabasePart(Context ctx, TransferRequest request) {
+    this.ctx = ctx;
+    this.request = request;
+  }
+
   @Override
   public Optional<String> alreadyDone() throws SQLException {
     if (request.overwrite()) return Optional.empty();
