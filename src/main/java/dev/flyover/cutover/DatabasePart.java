@@ -29,6 +29,12 @@ public final class DatabasePart implements Part {
     this.request = new TransferRequest(source, target, mode, jobs, verify, overwrite, flyApp, flyToken);
   }
 
+  /** The {@code database} command's request as it built it (its dry run is this part's preflight). */
+  public DatabasePart(Context ctx, TransferRequest request) {
+    this.ctx = ctx;
+    this.request = request;
+  }
+
   @Override
   public Optional<String> alreadyDone() throws SQLException {
     // Compared even with overwrite on: the comparison is also where the target is proven not to be the source.
