@@ -32,7 +32,7 @@ final class DatabaseCheck {
       UnaryOperator<String> inputName) throws SQLException {
     FlyProxy proxy = null;
     try {
-      if (target.isFlyPrivate()) {
+      if (target.needsFlyProxy()) {
         proxy = FlyProxy.start(env, console, flyApp, token, target.host(), target.port());
         target = target.via("127.0.0.1", proxy.localPort());
       }
@@ -87,7 +87,7 @@ final class DatabaseCheck {
     List<String> lines = new ArrayList<>();
     FlyProxy proxy = null;
     try {
-      if (target.isFlyPrivate()) {
+      if (target.needsFlyProxy()) {
         proxy = FlyProxy.start(env, console, flyApp, token, target.host(), target.port());
         target = target.via("127.0.0.1", proxy.localPort());
       }

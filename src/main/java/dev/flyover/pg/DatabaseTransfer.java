@@ -95,7 +95,7 @@ public final class DatabaseTransfer {
         remote = new RemoteTransfer(env, console, stopper).run(req, started);
         touched = true;
       }
-      if (target.isFlyPrivate()) {
+      if (target.needsFlyProxy()) {
         proxy = FlyProxy.start(env, console, req.flyApp(), req.flyToken(), target.host(), target.port());
         stopper.track(proxy);
         target = target.via("127.0.0.1", proxy.localPort());
