@@ -58,10 +58,9 @@ public final class FlyProxy implements AutoCloseable {
     Optional<String> cluster = mpgCluster(host);
     if (cluster.isPresent()) return startMpg(env, console, token, cluster.get());
     if (app.isEmpty() && org.isEmpty()) {
-      boolean actions = env.inActions();
       throw new UserError("The target database host " + host + " is on Fly's private network, which flyctl proxy reaches"
-          + " through an app or an organization: set " + (actions ? "the fly-app input" : "--fly-app")
-          + " (the app whose network it is) or " + (actions ? "the org input" : "--org") + ".");
+          + " through an app or an organization: set " + (env.inActions() ? "the fly-app input" : "--fly-app")
+          + " to an app in the database's organization.");
     }
     Flyctl flyctl = new Flyctl(env, console, token);
     List<String> argv = new ArrayList<>(List.of(flyctl.executable().toString(), "proxy", "0:" + port, host, "--watch-stdin"));

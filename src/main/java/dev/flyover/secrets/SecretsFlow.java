@@ -154,17 +154,12 @@ public final class SecretsFlow {
       String name = e.getKey();
       String value = e.getValue();
       String fly = rename.getOrDefault(name, name);
-      Optional<Glob> ex = exclude.stream().filter(g -> g.matches(name)).findFirst();
-      Optional<String> byDefault = src.exclusions().reason(name);
+      Optional<String> leftOut = leftOut(name, src.exclusions(), include, exclude, named);
       PlanEntry p;
       if (value == null) {
         p = skip(name, fly, PlanEntry.Action.EXCLUDED, "null on Heroku (being deleted)");
-      } else if (ex.isPresent()) {
-        p = skip(name, fly, PlanEntry.Action.EXCLUDED, "matches exclude pattern " + ex.get().text());
-      } else if (!include.isEmpty() && include.stream().noneMatch(g -> g.matches(name))) {
-        p = skip(name, fly, PlanEntry.Action.EXCLUDED, "not matched by include");
-      } else if (byDefault.isPresent() && !named.contains(name)) {
-        p = skip(name, fly, PlanEntry.Action.EXCLUDED, byDefault.get());
+      } else if (leftOut.isPresent()) {
+        p = skip(name, fly, PlanEntry.Action.EXCLUDED, leftOut.get());
       } else if (!VALID_NAME.matcher(fly).matches()) {
         p = skip(name, fly, PlanEntry.Action.INVALID, "Fly secrets are environment variables, whose names are letters,"
             + " digits and _ and do not start with a digit");
@@ -197,6 +192,42 @@ public final class SecretsFlow {
       }
     }
     return plan;
+  }
+
+  /**
+   * Why a config var stays behind by the exclude and include inputs and the default exclusions, or empty when it
+   * moves. {@code named}: names the user gave literally (include without wildcards, rename), which move even when
+   * left behind by default.
+   */
+  static Optional<String> leftOut(String name, Exclusions exclusions, List<Glob> include, List<Glob> exclude,
+      Set<String> named) {
+    Optional<Glob> ex = exclude.stream().filter(g -> g.matches(name)).findFirst();
+    if (ex.isPresent()) return Optional.of("matches exclude pattern " + ex.get().text());
+    if (!include.isEmpty() && include.stream().noneMatch(g -> g.matches(name))) return Optional.of("not matched by include");
+    Optional<String> byDefault = exclusions.reason(name);
+    if (byDefault.isPresent() && !named.contains(name)) return byDefault;
+    return Optional.empty();
+  }
+
+  /**
+   * The Fly secret names these config vars would become, by the same rules as a run (for the cutover's plan,
+   * which reads names only); rename lines that are not OLD=NEW are left to the run to refuse.
+   */
+  public static Set<String> flyNames(Collection<String> names, Exclusions exclusions, List<String> include,
+      List<String> exclude, List<String> rename) {
+    Map<String, String> renamed = new LinkedHashMap<>();
+    for (String line : rename) {
+      int eq = line.indexOf('=');
+      if (eq > 0 && eq < line.strip().length() - 1) renamed.put(line.substring(0, eq).strip(), line.substring(eq + 1).strip());
+    }
+    List<Glob> in = globs(include);
+    Set<String> named = new HashSet<>(renamed.keySet());
+    in.stream().filter(Glob::literal).forEach(g -> named.add(g.text()));
+    Set<String> out = new java.util.TreeSet<>();
+    for (String n : names) {
+      if (leftOut(n, exclusions, in, globs(exclude), named).isEmpty()) out.add(renamed.getOrDefault(n, n));
+    }
+    return out;
   }
 
   private static PlanEntry skip(String name, String fly, PlanEntry.Action a, String reason) {
@@ -359,8 +390,8 @@ public final class SecretsFlow {
           p.action().label(), JobSummary.inline(p.reason())));
     }
     if (!rows.isEmpty()) s.table(List.of("Config var", "Fly name", "Action", "Why"), rows);
-    s.markdown("Check on Fly: `fly secrets list -a " + r.flyApp() + "`"
-        + (r.completed() && r.staged() && moving > 0 ? " (staged secrets are marked; `fly deploy` or `fly secrets deploy -a "
-            + r.flyApp() + "` applies them)" : ""));
+    s.markdown("Check on Fly: " + JobSummary.code("fly secrets list -a " + r.flyApp())
+        + (r.completed() && r.staged() && moving > 0 ? " (staged secrets are marked; `fly deploy` or "
+            + JobSummary.code("fly secrets deploy -a " + r.flyApp()) + " applies them)" : ""));
   }
 }

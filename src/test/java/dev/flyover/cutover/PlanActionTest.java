@@ -82,6 +82,7 @@ class PlanActionTest {
   void worksFromATerminal() {
     CliHarness.Result r = new CliHarness().env(f.fly.env()).env(f.heroku.env())
         .env("HEROKU_API_KEY", HerokuApiDouble.KEY).env("FLY_API_TOKEN", CutoverFixture.FLY_TOKEN)
+        .env("PWD", f.action("plan").workspace().toString())
         .run("plan", "--heroku-app", "shop", "--fly-app", "shop-fly", "--database", "skip");
     assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
     assertTrue(r.stdout().contains("Cutover plan: Heroku shop → Fly shop-fly"), r.stdout());
