@@ -80,7 +80,7 @@ final class CreateDatabaseStep implements Step {
       if (t.startsWith("Connection string:")) c.ctx.console().maskUrl(t.substring("Connection string:".length()).strip());
     }
     show(created.stdout());
-    Subprocess.Result attached = c.fly.call("postgres", "attach", name, "-a", c.settings.flyApp(), "--yes")
+    Subprocess.Result attached = c.fly.call("postgres", "attach", "-a", c.settings.flyApp(), "--yes", "--", name)
         .quiet().timeout(Duration.ofMinutes(5)).run();
     String url = null;
     for (String line : attached.stdout()) {

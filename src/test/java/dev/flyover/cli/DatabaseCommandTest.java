@@ -168,7 +168,7 @@ class DatabaseCommandTest {
     assertEquals("true", r.outputs().get("database-verified"));
     List<JsonNode> calls = fly.calls("proxy");
     assertEquals(1, calls.size());
-    assertEquals("[\"proxy\",\"0:5432\",\"shop-db.flycast\",\"--watch-stdin\",\"--app\",\"shop-db\"]", calls.get(0).path("argv").toString());
+    assertEquals("[\"proxy\",\"--watch-stdin\",\"--app\",\"shop-db\",\"--\",\"0:5432\",\"shop-db.flycast\"]", calls.get(0).path("argv").toString());
     assertTrue(r.stdout().contains("flyctl proxy ready: localhost:"), r.stdout());
     assertTrue(r.summary().contains("shop-db.flycast:5432/" + target), r.summary());
     Thread.sleep(200);
