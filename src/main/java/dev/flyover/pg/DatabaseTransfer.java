@@ -89,7 +89,9 @@ public final class DatabaseTransfer {
     FlyProxy proxy = null;
     boolean touched = false;
     try {
-      PgUrl target = req.target();
+      // TLS as the run will use it (issue 9, part 7): a weak sslmode warned of, channel binding pinned if offered.
+      PgUrl source = Tls.forRun(req.source(), SOURCE_INPUT, console);
+      PgUrl target = req.target().isFlyPrivate() ? req.target() : Tls.forRun(req.target(), TARGET_INPUT, console);
       TransferResult remote = null;
       if (req.mode() == Mode.REMOTE) {
         remote = new RemoteTransfer(env, console, stopper).run(req, started);
@@ -102,9 +104,9 @@ public final class DatabaseTransfer {
       }
       if (remote != null) {
         // The copy ran inside Fly; the proof is made from here, reading both sides.
-        return new Run(req, req.source(), target, started).verifyOnly(remote);
+        return new Run(req, source, target, started).verifyOnly(remote);
       }
-      Run run = new Run(req, req.source(), target, started);
+      Run run = new Run(req, source, target, started);
       run.preflight();
       touched = true;
       return run.transfer();
