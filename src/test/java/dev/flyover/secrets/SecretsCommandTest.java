@@ -151,6 +151,9 @@ class SecretsCommandTest {
     assertEquals(List.of(), fly.calls("secrets", "import"));
     assertEquals(List.of(), fly.calls("secrets", "set"));
     assertEquals(1, fly.calls("secrets", "list").size());
+    assertTrue(fly.calls().stream().allMatch(c -> c.path("argv").toString().startsWith("[\"secrets\",\"list\"")
+        || c.path("argv").toString().startsWith("[\"apps\",\"create\"")), "flyctl only read: " + fly.calls());
+    assertTrue(heroku.requests().stream().allMatch(q -> q.method().equals("GET")), "Heroku only read");
     assertEquals("", r.outputs().get("secrets-imported"));
     assertTrue(r.summary().contains("Secrets plan (dry run)"), r.summary());
     assertTrue(r.commands().data("warning").stream().anyMatch(w -> w.startsWith("HUGE_LINE cannot be moved exactly")));
