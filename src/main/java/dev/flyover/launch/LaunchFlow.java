@@ -47,7 +47,10 @@ public final class LaunchFlow {
           + " letters, digits and dashes.");
     }
     Optional<String> sub = subdirectory(req);
-    LaunchPlan plan = LaunchPlan.of(flyApp, req.org(), repo, facts, sub);
+    // The branch the run was started from: a manual launch runs on the default branch, whose pushes should deploy.
+    String deployBranch = ctx.env().get("GITHUB_REF").filter(r -> r.startsWith("refs/heads/"))
+        .map(r -> r.substring("refs/heads/".length())).filter(b -> b.matches("[A-Za-z0-9._/-]+")).orElse("main");
+    LaunchPlan plan = LaunchPlan.of(flyApp, req.org(), repo, facts, sub, deployBranch, req.createApp());
     String toml = plan.file("fly.toml").orElseThrow().content();
     List<String> problems = FlyTomlWriter.check(toml, plan);
     if (!problems.isEmpty()) {
@@ -57,8 +60,8 @@ public final class LaunchFlow {
     List<Deliverable> files = deliverables(plan, req, sub);
     List<String> existing = files.stream().filter(d -> d.generated && Files.exists(d.local)).map(d -> d.file.path()).toList();
 
-    for (String w : plan.warnings()) ctx.console().warn(plainly(w));
-    for (String q : plan.questions()) ctx.console().warn(plainly(q));
+    for (String w : plan.warnings()) ctx.console().warn(w);
+    for (String q : plan.questions()) ctx.console().warn(q);
 
     if (req.dryRun()) return dryRun(plan, files, existing);
     boolean pr = ctx.env().get("GITHUB_REPOSITORY").isPresent() && req.githubToken().isPresent();
@@ -226,10 +229,5 @@ public final class LaunchFlow {
       throw new UserError("create-app could not create the Fly app " + plan.flyApp() + " (" + e.flyError().orElse("flyctl failed")
           + "): use an org token (`fly tokens create org`), or create it with `fly apps create " + plan.flyApp() + "`.");
     }
-  }
-
-  /** Console lines are plain text: the Markdown code spans are kept as they read fine. */
-  private static String plainly(String s) {
-    return s;
   }
 }
