@@ -41,7 +41,10 @@ public final class LaunchFlow {
   public int run(LaunchRequest req) {
     HerokuFacts facts = HerokuFacts.read(heroku, req.herokuApp());
     RepoScan repo = RepoScan.of(req.directory());
-    String flyApp = req.flyApp().map(String::strip).orElse(facts.app().name()).toLowerCase(Locale.ROOT);
+    // The fly-app input, else the app an existing fly.toml names, else the Heroku app's name.
+    String flyApp = req.flyApp().map(String::strip)
+        .or(() -> repo.flyToml() ? dev.flyover.fly.FlyToml.find(req.directory(), Optional.empty()).flatMap(dev.flyover.fly.FlyToml::app) : Optional.empty())
+        .orElse(facts.app().name()).toLowerCase(Locale.ROOT);
     if (!FLY_APP.matcher(flyApp).matches()) {
       throw new UserError("The " + ctx.optionName("fly-app") + " '" + flyApp + "' is not a Fly app name: use lowercase"
           + " letters, digits and dashes.");
@@ -222,6 +225,10 @@ public final class LaunchFlow {
       fly.call(args).stream("Creating Fly app " + plan.flyApp()).run();
     } catch (FlyctlException e) {
       String why = e.flyError().orElse("").toLowerCase(Locale.ROOT);
+      if (why.contains("organization") && why.contains("not found") && req.org().isPresent()) {
+        throw new UserError("create-app could not create " + plan.flyApp() + ": Fly knows no organization '" + req.org().get()
+            + "' for this token; fix " + ctx.optionName("org") + " (`fly orgs list` shows the slugs).");
+      }
       if (why.contains("org slug must be specified")) {
         throw new UserError("create-app could not create " + plan.flyApp() + ": the token sees several organizations; set "
             + ctx.optionName("org") + " to the one for this app.");

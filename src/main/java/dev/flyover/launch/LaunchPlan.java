@@ -163,6 +163,11 @@ public record LaunchPlan(String herokuApp, String flyApp, Optional<String> org, 
           + " the add-ons' variables (see `secrets` for each reason)"));
     }
 
+    if (repo.flyToml()) {
+      warnings.add("The repository already has a fly.toml: launch leaves it as it is unless overwrite is set; compare it"
+          + " with the one below before choosing.");
+    }
+
     // Build
     BuildAdvice build = BuildAdvice.of(repo);
     warnings.addAll(build.warnings());
