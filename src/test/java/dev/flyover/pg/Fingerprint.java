@@ -27,8 +27,20 @@ final class Fingerprint {
       f.put("sequence " + s, dbs.scalar(db, "SELECT last_value || ' ' || is_called FROM " + s));
     }
     f.put("large objects", String.join(",", dbs.column(db,
-        "SELECT oid || ':' || md5(lo_get(oid)) FROM pg_largeobject_metadata ORDER BY oid")));
-    f.put("settings", String.join(",", dbs.column(db, "SELECT coalesce(r.rolname, '*') || ' ' || cfg FROM pg_db_role_setting s"
+        "SELECT oid || ':' || md5(lo_get(oid)) || ':' || coalesce(obj_description(oid, 'pg_largeobject'), '-')"
+            + " FROM pg_largeobject_metadata ORDER BY oid")));
+    // Extension configuration tables: the rows pg_dump would dump (those extcondition selects).
+    for (String cfg : dbs.column(db, "SELECT format('%s.%s %s', quote_ident(n.nspname), quote_ident(c.relname),"
+        + " coalesce(e.extcondition[u.i], '')) FROM pg_extension e, unnest(e.extconfig) WITH ORDINALITY u(oid, i)"
+        + " JOIN pg_class c ON c.oid = u.oid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' ORDER BY 1")) {
+      int sp = cfg.indexOf(' ');
+      String t = cfg.substring(0, sp);
+      f.put("extension config " + t, dbs.scalar(db, "SELECT count(*) || ' ' || md5(coalesce(string_agg(x::text, E'\\n'"
+          + " ORDER BY x::text), '')) FROM (SELECT * FROM ONLY " + t + " " + cfg.substring(sp + 1) + ") x"));
+    }
+    // The database's owner (the role flyover connects as) is the same user on both sides, whatever its name.
+    f.put("settings", String.join(",", dbs.column(db, "SELECT CASE WHEN r.rolname = d.datdba::regrole::text THEN 'OWNER'"
+        + " ELSE coalesce(r.rolname, '*') END || ' ' || cfg FROM pg_db_role_setting s"
         + " JOIN pg_database d ON d.oid = s.setdatabase AND d.datname = current_database()"
         + " LEFT JOIN pg_roles r ON r.oid = s.setrole, unnest(s.setconfig) cfg ORDER BY 1")));
     f.put("matviews", String.join(",", dbs.column(db, "SELECT relname || ' ' || relispopulated FROM pg_class WHERE relkind = 'm' ORDER BY 1")));
