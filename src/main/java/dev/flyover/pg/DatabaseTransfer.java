@@ -896,7 +896,7 @@ public final class DatabaseTransfer {
       for (Long oid : targetComments.keySet()) {
         if (!sourceComments.containsKey(oid)) problems.add("large object " + oid + " has a comment on the target only");
       }
-      List<String> privileges = Privileges.plan(coordinator, targetAdmin).statements();
+      List<String> privileges = Privileges.differences(coordinator, targetAdmin);
       if (!privileges.isEmpty()) problems.add("privileges differ on the target (" + privileges.get(0) + (privileges.size() > 1 ? " and "
           + (privileges.size() - 1) + " more" : "") + " would fix them)");
       List<TableResult> ordered = new ArrayList<>();

@@ -81,8 +81,9 @@ final class Overwrite {
     }
     if (blocked.isEmpty()) return;
     throw new UserError("overwrite cannot empty the target database " + target + ": it holds " + String.join(", ", blocked)
-        + (blocked.size() == 1 ? ", which" : ", which") + " user " + targetUser + " may not drop"
-        + " (a subscription is never dropped for you: dropping it reaches into its publisher): have the target's"
+        + ", which user " + targetUser + " may not drop"
+        + (blocked.stream().anyMatch(b -> b.startsWith("subscription ")) ? " (a subscription is never dropped for you:"
+        + " dropping it reaches into its publisher)" : "") + ": have the target's"
         + " administrator remove " + (blocked.size() == 1 ? "it" : "them") + ", or point database-url at a new, empty database.");
   }
 

@@ -135,6 +135,33 @@ final class Privileges {
     return new Plan(statements, notCarried);
   }
 
+  /**
+   * What is left to fix after the phase ran: object privileges that still differ, and the connecting user's
+   * default privileges (PUBLIC and its own) when they differ from the source user's.
+   */
+  static List<String> differences(Connection source, Connection target) throws SQLException {
+    List<String> out = new ArrayList<>();
+    for (String st : plan(source, target).statements()) {
+      if (!st.startsWith("ALTER DEFAULT PRIVILEGES")) out.add(st);
+    }
+    Map<String, String> a = ownDefaults(source);
+    Map<String, String> b = ownDefaults(target);
+    if (!a.equals(b)) out.add("default privileges " + a + " on the source but " + b + " on the target");
+    return out;
+  }
+
+  private static Map<String, String> ownDefaults(Connection c) throws SQLException {
+    Map<String, String> m = new TreeMap<>();
+    String sql = "SELECT d.defaclobjtype::text || coalesce(' in ' || nullif(d.defaclnamespace, 0)::regnamespace::text, ''),"
+        + " string_agg(CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE 'OWNER' END || '=' || a.privilege_type, ',' ORDER BY 1)"
+        + " FROM pg_catalog.pg_default_acl d, aclexplode(d.defaclacl) a WHERE d.defaclrole = current_user::regrole"
+        + " AND a.grantee IN (0, d.defaclrole) GROUP BY 1";
+    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+      while (rs.next()) m.put(rs.getString(1), rs.getString(2));
+    }
+    return m;
+  }
+
   /** Runs the plan on the target; names what was not carried. */
   static List<String> apply(Connection target, Plan plan, Console console) {
     try (Statement st = target.createStatement()) {
