@@ -56,6 +56,9 @@ public final class DatabaseTransfer {
   private final Console console;
   private final Stopper stopper = new Stopper();
   private final Map<String, String> targetOptions = new LinkedHashMap<>();
+  /** Source ≠ target, proven in the preflight; null until then (no overwrite advice without it). */
+  private volatile TargetGuard guard;
+  private java.util.function.UnaryOperator<String> inputName = n -> n;
 
   public DatabaseTransfer(Env env, Console console) {
     this.env = env;
@@ -65,6 +68,12 @@ public final class DatabaseTransfer {
   /** Smallest piece a big table is split into (tests lower it to exercise splitting on small tables). */
   DatabaseTransfer minChunkBytes(long bytes) {
     this.minChunkBytes = bytes;
+    return this;
+  }
+
+  /** How inputs are named in messages (the command's {@code Context::optionName}); Actions names by default. */
+  public DatabaseTransfer inputNames(java.util.function.UnaryOperator<String> names) {
+    this.inputName = names;
     return this;
   }
 
@@ -86,7 +95,7 @@ public final class DatabaseTransfer {
         remote = new RemoteTransfer(env, console, stopper).run(req, started);
         touched = true;
       }
-      if (target.isFlyPrivate()) {
+      if (target.needsFlyProxy()) {
         proxy = FlyProxy.start(env, console, req.flyApp(), req.flyToken(), target.host(), target.port());
         stopper.track(proxy);
         target = target.via("127.0.0.1", proxy.localPort());
@@ -125,8 +134,9 @@ public final class DatabaseTransfer {
   private UserError incomplete(String why, boolean touched, Throwable cause) {
     String reason = stopper.reason() != null && !why.contains(stopper.reason()) ? stopper.reason() + ": " + why : why;
     if (!touched) return new UserError("The database transfer stopped before changing anything: " + reason + ".", cause);
-    return new UserError("The database transfer failed: " + reason + "; the target database is incomplete:"
-        + " drop and recreate it, or run again with overwrite: true.", cause);
+    String recovery = guard == null ? "drop and recreate it" : guard.recovery();
+    return new UserError("The database transfer failed: " + reason + "; the target database is incomplete: "
+        + recovery + ".", cause);
   }
 
   static String firstLine(Throwable e) {
@@ -186,6 +196,8 @@ public final class DatabaseTransfer {
     void preflight() throws SQLException {
       coordinator = stopper.track(PgSession.open(source, Side.SOURCE, SOURCE_INPUT));
       targetAdmin = stopper.track(PgSession.open(target, Side.TARGET, TARGET_INPUT));
+      // Before anything else: the target must not be the source (issue 9).
+      guard = TargetGuard.prove(coordinator, targetAdmin, console, inputName, SOURCE_INPUT);
       sourceNum = Catalog.serverVersionNum(coordinator);
       targetNum = Catalog.serverVersionNum(targetAdmin);
       sourceVersion = Catalog.serverVersion(coordinator);
@@ -211,27 +223,15 @@ public final class DatabaseTransfer {
       console.info(String.format(Locale.ROOT, "source database: %s, %d tables (%s of table data), snapshot %s",
           Progress.bytes(size), tables.size(), Progress.bytes(tableBytes), snapshot));
       checkExtensions();
+      guard.checkTarget(targetAdmin, req.overwrite(), req.target().describe());
       String targetUser = Catalog.scalar(targetAdmin, "SELECT current_user");
       TargetRights.check(coordinator, targetAdmin, targetUser);
-      settingsPlan = Settings.plan(coordinator, targetAdmin, console);
-      List<String> existing = Catalog.userRelations(targetAdmin);
+      settingsPlan = Settings.plan(coordinator, targetAdmin, console, guard.provenDifferent());
       overwriteItems = Overwrite.inventory(targetAdmin);
-      if (req.overwrite()) {
-        Overwrite.check(overwriteItems, targetUser, req.target().describe());
+      if (guard.mayClear(req.overwrite())) {
+        Overwrite.check(overwriteItems, targetUser, req.target().describe(), guard.spell("database-url"));
       } else {
-        List<String> outside = new ArrayList<>();
-        for (Overwrite.Item i : overwriteItems) {
-          if (i.allowed() && !i.label().startsWith("schema ") && !i.label().startsWith("extension ")) outside.add(i.label());
-        }
-        if (!existing.isEmpty()) {
-          throw new UserError("The target database " + req.target().describe() + " already holds " + existing.size()
-              + " tables or views (" + String.join(", ", existing.subList(0, Math.min(3, existing.size())))
-              + (existing.size() > 3 ? ", …" : "") + "): point database-url at an empty database, or set overwrite: true to drop them.");
-        }
-        if (!outside.isEmpty()) {
-          throw new UserError("The target database " + req.target().describe() + " already holds " + String.join(", ", outside)
-              + ": point database-url at an empty database, or set overwrite: true to drop " + (outside.size() == 1 ? "it." : "them."));
-        }
+        guard.checkOutsideSchemas(overwriteItems, req.target().describe());
       }
       if (Catalog.schemaExists(coordinator, "heroku_ext")) {
         console.info("source has the heroku_ext schema: it, its extensions and the database search_path are carried over");
@@ -251,7 +251,7 @@ public final class DatabaseTransfer {
       tables = Catalog.tables(coordinator);
       configTables = Catalog.extensionConfigTables(coordinator);
       configSequences = Catalog.extensionConfigSequences(coordinator);
-      settingsPlan = Settings.plan(coordinator, targetAdmin, console);
+      settingsPlan = Settings.plan(coordinator, targetAdmin, console, false);
       notCarried.addAll(Privileges.apply(targetAdmin, Privileges.plan(coordinator, targetAdmin), console));
       copySettings();
       analyze();
@@ -282,12 +282,13 @@ public final class DatabaseTransfer {
         if (used.stream().anyMatch(s -> s.name().equals(t.name()) && s.schema().equals(t.schema()))) kept.add(t);
       }
       keptExtensions = kept;
-      if (req.overwrite()) return;
+      if (guard.mayClear(req.overwrite())) return;
       for (Catalog.Extension t : Catalog.extensions(targetAdmin)) {
         for (Catalog.Extension s : used) {
           if (s.name().equals(t.name()) && !s.schema().equals(t.schema())) {
             throw new UserError("The target database already has extension " + t.name() + " in schema " + t.schema()
-                + " but the source has it in " + s.schema() + ": drop it on the target, or set overwrite: true.");
+                + " but the source has it in " + s.schema() + ": drop it on the target"
+                + (guard.provenDifferent() ? ", or set overwrite: true." : "."));
           }
         }
       }
@@ -299,7 +300,7 @@ public final class DatabaseTransfer {
     }
 
     TransferResult transfer() throws SQLException, IOException, InterruptedException {
-      if (req.overwrite()) clearTarget();
+      if (guard.mayClear(req.overwrite())) clearTarget();
       long copyStart = System.nanoTime();
       if (req.mode() == Mode.STREAM) {
         new StreamCopy().run();
@@ -325,6 +326,7 @@ public final class DatabaseTransfer {
 
     /** overwrite: the only path that drops anything on the target. */
     void clearTarget() throws SQLException {
+      guard.requireDifferent();
       Overwrite.run(targetAdmin, overwriteItems, console);
     }
 

@@ -74,7 +74,7 @@ final class Overwrite {
   }
 
   /** Preflight: one sentence naming everything overwrite could not drop. */
-  static void check(List<Item> items, String targetUser, String target) {
+  static void check(List<Item> items, String targetUser, String target, String targetInput) {
     List<String> blocked = new ArrayList<>();
     for (Item i : items) {
       if (!i.allowed()) blocked.add(i.label() + (i.label().startsWith("extension ") ? "" : " (owner " + i.owner() + ")"));
@@ -84,7 +84,7 @@ final class Overwrite {
         + ", which user " + targetUser + " may not drop"
         + (blocked.stream().anyMatch(b -> b.startsWith("subscription ")) ? " (a subscription is never dropped for you:"
         + " dropping it reaches into its publisher)" : "") + ": have the target's"
-        + " administrator remove " + (blocked.size() == 1 ? "it" : "them") + ", or point database-url at a new, empty database.");
+        + " administrator remove " + (blocked.size() == 1 ? "it" : "them") + ", or point " + targetInput + " at a new, empty database.");
   }
 
   /** Drops everything listed, and leaves what initdb leaves: an empty public schema, no large objects, no settings. */

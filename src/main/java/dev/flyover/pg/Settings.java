@@ -34,10 +34,11 @@ final class Settings {
   private Settings() {}
 
   /**
-   * Reads the source's settings, maps their roles, and tries them on the target in a rolled-back transaction.
+   * Reads the source's settings, maps their roles, and tries them on the target in a rolled-back transaction
+   * ({@code trial}: only on a target proven not to be the source, see {@link TargetGuard}).
    * Throws a {@link UserError} naming every setting the target user may not apply.
    */
-  static Plan plan(Connection source, Connection target, Console console) throws SQLException {
+  static Plan plan(Connection source, Connection target, Console console, boolean trial) throws SQLException {
     List<Setting> settings = Catalog.databaseSettings(source);
     // Values of application settings can be secrets: masked before anything prints (short values would mask
     // ordinary words, and are not secrets worth the name).
@@ -61,6 +62,7 @@ final class Settings {
       }
     }
     List<String> refused = new ArrayList<>();
+    if (!trial) return new Plan(apply, missing);
     boolean auto = target.getAutoCommit();
     target.setAutoCommit(false);
     try (Statement st = target.createStatement()) {

@@ -24,12 +24,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Each fault ends the run with one clear sentence, the target reported incomplete, the source untouched, and no
  * child process or session left behind.
  */
+@Tag("integration")
 class DatabaseFaultsTest {
   static TestDatabases dbs;
   static String source;

@@ -20,9 +20,11 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Real PostgreSQL, pg_dump, pg_restore and JDBC: every hard case arrives identical, in each local mode. */
+@Tag("integration")
 class DatabaseTransferTest {
   static TestDatabases dbs;
   static String source;
