@@ -41,3 +41,6 @@ DO $$ BEGIN
   END IF;
 END $$;
 SQL
+
+# PostgreSQL 15's regression SQL from Debian's source package: the integration tests' real-world corpus.
+bash "$(dirname "$0")/pg-regress-corpus.sh" || echo "setup: the PostgreSQL regression corpus could not be fetched; RegressionCorpusTest will be skipped" >&2

@@ -62,6 +62,10 @@ class ExactnessTest {
 
   /** pg_partman as a platform installs it: by the superuser, in its schema, usable by the database's owner. */
   static void installPartman(String db) {
+    installPartman(dbs, db);
+  }
+
+  static void installPartman(TestDatabases dbs, String db) {
     String owner = dbs.role(db);
     dbs.adminExec(db, "CREATE SCHEMA partman AUTHORIZATION " + owner + "; CREATE EXTENSION pg_partman SCHEMA partman;"
         + " GRANT ALL ON ALL TABLES IN SCHEMA partman TO " + owner + "; GRANT ALL ON ALL SEQUENCES IN SCHEMA partman TO " + owner + ";"
