@@ -38,7 +38,8 @@ public final class CutoverOptions {
       description = "Source database URL. Default: Heroku's DATABASE_URL, read through the API.")
   String herokuDatabaseUrl;
 
-  @Option(names = "--org", paramLabel = "SLUG", description = "Fly organization for the new database. Default: personal.")
+  @Option(names = "--org", paramLabel = "SLUG",
+      description = "Fly organization for the new database. Default: the Fly app's own organization.")
   String org;
 
   @Option(names = "--postgres-app", paramLabel = "NAME", description = "Name of the Fly Postgres app to create. Default: FLY_APP-db.")
@@ -59,6 +60,20 @@ public final class CutoverOptions {
       description = "Volume size of the new Fly Postgres, in GB.")
   int postgresVolumeSize;
 
+  // Managed Postgres (issue 10 part 3)
+  @Option(names = "--postgres-kind", paramLabel = "KIND", defaultValue = "managed",
+      description = "create-database: managed (Fly Managed Postgres, fly mpg create) or unmanaged (flyctl postgres create).")
+  String postgresKind;
+
+  @Option(names = "--postgres-plan", paramLabel = "PLAN", defaultValue = "basic",
+      description = "create-database: Managed Postgres plan: basic, starter, launch or scale.")
+  String postgresPlan;
+
+  @Option(names = "--postgres-major-version", paramLabel = "N",
+      description = "create-database: PostgreSQL major of the Managed Postgres cluster, 16 or 17. Default: Heroku's major"
+          + " if it is 16 or 17, else 16.")
+  String postgresMajorVersion;
+
   @Option(names = "--include", paramLabel = "GLOB", split = "\\r?\\n",
       description = "secrets step: only move config vars matching these globs, one per line or repeated.")
   List<String> include = new ArrayList<>();
@@ -74,17 +89,38 @@ public final class CutoverOptions {
   @Mixin
   TransferOptions transfer;
 
+  // strict (issue 13): an unmatched process group stops the cutover
+  @Option(names = "--strict", arity = "0..1", defaultValue = "false", fallbackValue = "true", paramLabel = "BOOL",
+      description = "Stop before any change when a Heroku process type has no Fly process group (default false: a warning).")
+  boolean strict;
+
   private static Optional<String> opt(String s) {
     return Optional.ofNullable(s).map(String::strip).filter(v -> !v.isEmpty());
   }
 
-  Settings settings(Context ctx, String herokuApp, String flyApp, java.nio.file.Path workDir, Optional<String> confirm) {
+  /** @param buildFrom the deploy inputs' own way to build (see {@link DeployOptions#buildFrom}) */
+  Settings settings(Context ctx, String herokuApp, String flyApp, java.nio.file.Path workDir, Optional<String> confirm,
+      Optional<String> buildFrom) {
     if (postgresClusterSize < 1) {
       throw new UserError("The " + ctx.optionName("postgres-cluster-size") + " input is " + postgresClusterSize + ": use 1 or more.");
     }
     if (postgresVolumeSize < 1) {
       throw new UserError("The " + ctx.optionName("postgres-volume-size") + " input is " + postgresVolumeSize + ": use 1 (GB) or more.");
     }
+    Settings.Kind kind = Settings.Kind.parse(postgresKind, ctx.optionName("postgres-kind"));
+    String plan = postgresPlan.strip().toLowerCase(java.util.Locale.ROOT);
+    if (!Settings.MPG_PLANS.contains(plan)) {
+      throw new UserError("The " + ctx.optionName("postgres-plan") + " input is '" + postgresPlan + "': use basic, starter,"
+          + " launch or scale" + (plan.equals("performance") ? " (flyctl turns performance into basic without asking;"
+          + " create a Performance cluster in Fly's dashboard and give its connection string as database-url)" : "") + ".");
+    }
+    Optional<Integer> major = opt(postgresMajorVersion).map(v -> {
+      if (!v.equals("16") && !v.equals("17")) {
+        throw new UserError("The " + ctx.optionName("postgres-major-version") + " input is '" + v + "': Managed Postgres"
+            + " offers 16 and 17 only (internal/command/mpg/create.go); leave it empty to follow Heroku's major.");
+      }
+      return Integer.parseInt(v);
+    });
     Settings.DatabaseChoice db = Settings.DatabaseChoice.parse(database, ctx.optionName("database"));
     if (createDatabase && db != Settings.DatabaseChoice.TRANSFER) {
       throw new UserError("create-database: true needs database: transfer (it makes the transfer's target), not " + db.input + ".");
@@ -96,7 +132,7 @@ public final class CutoverOptions {
         Settings.HerokuAfter.parse(herokuAfter, ctx.optionName("heroku-after")), overwrite, opt(databaseUrl),
         opt(herokuDatabaseUrl), opt(org),
         new Settings.Postgres(opt(postgresApp).orElse(flyApp + "-db"), opt(postgresRegion), postgresVmSize.strip(),
-            postgresClusterSize, postgresVolumeSize),
-        workDir);
+            postgresClusterSize, postgresVolumeSize, kind, plan, major),
+        workDir, buildFrom, List.copyOf(include), List.copyOf(exclude), List.copyOf(rename), strict);
   }
 }

@@ -2,6 +2,7 @@ package dev.flyover.cli;
 
 import dev.flyover.Context;
 import dev.flyover.UserError;
+import dev.flyover.secrets.MaskPolicy;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -87,7 +88,7 @@ public abstract class RunCommand implements Callable<Integer> {
         else continue;
       }
       int eq = line.indexOf('=');
-      console.mask(eq >= 0 ? line.substring(eq + 1) : line);
+      MaskPolicy.secret(console, eq >= 0 ? line.substring(eq + 1) : line);
     }
   }
 
@@ -98,8 +99,9 @@ public abstract class RunCommand implements Callable<Integer> {
         maskLineValues(ctx.console(), o.longestName(), l.stream().map(String::valueOf).toList());
       }
       if (!(v instanceof String s) || s.isBlank()) continue;
-      if (SECRET_OPTIONS.contains(o.longestName())) ctx.console().mask(s);
-      if (SECRET_URL_OPTIONS.contains(o.longestName())) ctx.console().maskUrl(s);
+      if (SECRET_OPTIONS.contains(o.longestName()) || SECRET_URL_OPTIONS.contains(o.longestName())) {
+        MaskPolicy.secret(ctx.console(), s);
+      }
     }
   }
 }

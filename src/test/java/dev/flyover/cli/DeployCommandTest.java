@@ -7,14 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.flyover.testing.AppServer;
 import dev.flyover.testing.CliHarness;
 import dev.flyover.testing.FlyctlDouble;
+import dev.flyover.testing.TempDirs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** {@code flyover deploy} from a terminal. */
+@Tag("integration")
 class DeployCommandTest {
   static final String TOKEN = "fo1_cli_token_value";
 
@@ -27,7 +30,7 @@ class DeployCommandTest {
     fly = new FlyctlDouble();
     fly.token(TOKEN, "org", null);
     fly.run(TOKEN, "apps", "create", "shop");
-    dir = Files.createTempDirectory("flyover-cli-app");
+    dir = TempDirs.create("flyover-cli-app");
     Files.writeString(dir.resolve("fly.toml"), "app = \"shop\"\n[http_service]\n  internal_port = 8080\n");
     Files.writeString(dir.resolve("Dockerfile"), "FROM scratch\n");
     app = new AppServer(200);
@@ -69,6 +72,22 @@ class DeployCommandTest {
     assertTrue(all.contains("https://shop.fly.dev/"), all);
     assertTrue(all.contains("Deploy plan for shop"), all);
     assertTrue(r.stdout().contains("```sh\nflyctl deploy "), r.stdout());
+  }
+
+  /**
+   * A build secret too short for a runner mask (it would blank "ab" all over the job log) is not registered, and
+   * flyover still never prints it: the command line shows {@code ***} in its place.
+   */
+  @Test
+  void aShortBuildSecretIsNeitherAMaskNorPrinted() {
+    dev.flyover.testing.ActionHarness.Result r = new dev.flyover.testing.ActionHarness().env(fly.env())
+        .input("command", "deploy").input("dry-run", "true").input("build-secrets", "NPM_TOKEN=ab\nSENTRY_TOKEN=sntrys_long_value")
+        .file("fly.toml", "app = \"shop\"\n[http_service]\n  internal_port = 8080\n").file("Dockerfile", "FROM scratch\n").run();
+    assertEquals(0, r.exitCode(), r.everything());
+    assertFalse(r.commands().masks().contains("ab"), r.commands().masks().toString());
+    assertTrue(r.commands().masks().contains("sntrys_long_value"), r.commands().masks().toString());
+    assertTrue(r.stdout().contains("'--build-secret=NPM_TOKEN=***' '--build-secret=SENTRY_TOKEN=***'"), r.stdout());
+    assertFalse(r.everything().contains("NPM_TOKEN=ab"), r.everything());
   }
 
   @Test

@@ -30,7 +30,7 @@ public final class ActionHarness {
 
   public ActionHarness() {
     try {
-      root = Files.createTempDirectory("flyover-run");
+      root = TempDirs.create("flyover-run");
       workspace = Files.createDirectories(root.resolve("workspace"));
       Files.createDirectories(root.resolve("file_commands"));
       Files.createDirectories(root.resolve("home"));
