@@ -30,6 +30,10 @@ import java.util.regex.Pattern;
  * <p>The executable comes from {@code FLYCTL} or {@code flyctl} on PATH. The child gets an allow-listed
  * environment ({@link FlyEnv}) with the token as {@code FLY_API_TOKEN} (never argv). flyctl prints progress on
  * stderr and results on stdout; both are echoed live (redacted) unless the call is a quiet query, and kept.
+ *
+ * <p>A positional argument built from outside data (an app or cluster name, a hostname, a secret's name, an
+ * extension) comes after {@code --}: flyctl's pflag FlagSet stops reading flags there and hands the rest over as
+ * arguments (internal/flag/context.go {@code Args} is {@code FlagSet.Args()}; pflag v1.0.10 in go.mod).
  */
 public final class Flyctl {
   /** Built on first use, not when a command merely holds a Flyctl (a dry run never parses flyctl's JSON). */
@@ -96,7 +100,9 @@ public final class Flyctl {
   /** Runs a {@code --json} query quietly and parses the first JSON value on stdout (text after it is ignored). */
   JsonNode json(String... args) {
     List<String> a = new ArrayList<>(List.of(args));
-    a.add("--json");
+    // Before a "--", after which flyctl reads only positional arguments, else at the end.
+    int end = a.indexOf("--");
+    a.add(end < 0 ? a.size() : end, "--json");
     return parse(args, new Call(a).quiet().run());
   }
 
@@ -151,8 +157,9 @@ public final class Flyctl {
    * suggestion line, flaps/flaps_error.go), a deploy token {@link FlyctlException.Unauthorized}.
    */
   public void createApp(String app, Optional<String> org) {
-    List<String> a = new ArrayList<>(List.of("apps", "create", app));
+    List<String> a = new ArrayList<>(List.of("apps", "create"));
     org.ifPresent(o -> a.add("--org=" + o));
+    a.addAll(List.of("--", app));
     call(a).stream("Creating Fly app " + app).run();
   }
 
@@ -236,7 +243,7 @@ public final class Flyctl {
   /** Stages one secret exactly: {@code flyctl secrets set --stage -a APP NAME=-} reads the value from stdin. */
   public void stageSecret(String app, String name, String value) {
     // The value never goes in argv; `-` makes flyctl read it from stdin (helpers/stdin.go: trimmed, up to 64 KiB).
-    call("secrets", "set", "--stage", "-a", app, name + "=-").stdin(value.getBytes(StandardCharsets.UTF_8)).quiet().run();
+    call("secrets", "set", "--stage", "-a", app, "--", name + "=-").stdin(value.getBytes(StandardCharsets.UTF_8)).quiet().run();
   }
 
   /**
@@ -248,6 +255,7 @@ public final class Flyctl {
       Duration timeout) {
     List<String> a = new ArrayList<>(List.of("secrets", verb, "-a", app));
     if (stage) a.add("--stage");
+    if (!pairs.isEmpty()) a.add("--"); // names from Heroku are never read as flags
     a.addAll(pairs);
     call(a).stdin(stdin).timeout(timeout).stream(title).run();
   }
@@ -274,7 +282,7 @@ public final class Flyctl {
    */
   public Optional<Certificate> certificate(String app, String host) {
     try {
-      return Optional.of(certificateOf(json("certs", "show", host, "-a", app)));
+      return Optional.of(certificateOf(json("certs", "show", "-a", app, "--", host)));
     } catch (FlyctlException.Unauthorized | FlyctlException.NotLoggedIn | FlyctlException.AppNotFound e) {
       throw e;
     } catch (FlyctlException e) {
@@ -285,7 +293,7 @@ public final class Flyctl {
 
   /** {@code flyctl certs add HOST --json}. */
   public Certificate addCertificate(String app, String host) {
-    return certificateOf(json("certs", "add", host, "-a", app));
+    return certificateOf(json("certs", "add", "-a", app, "--", host));
   }
 
   private static Certificate certificateOf(JsonNode cert) {
@@ -347,7 +355,7 @@ public final class Flyctl {
       throw new UserError("fly mpg create did not print the new cluster's ID: find it with `fly mpg list --org " + org
           + "` and pass its connection string as the database-url input.");
     }
-    String url = attach(List.of("mpg", "attach", cluster[0], "-a", app), app, "fly mpg attach " + cluster[0]);
+    String url = attach(List.of("mpg", "attach", "-a", app, "--", cluster[0]), app, "fly mpg attach " + cluster[0]);
     return new NewDatabase(cluster[0], url, List.of());
   }
 
@@ -356,7 +364,7 @@ public final class Flyctl {
    * v2/run_extensions.go): Managed Postgres's role is no superuser, so extensions are enabled through Fly's API.
    */
   public void enableMpgExtension(String cluster, String database, String extension) {
-    call("mpg", "databases", "extensions", "enable", extension, "--cluster", cluster, "--database", database)
+    call("mpg", "databases", "extensions", "enable", "--cluster", cluster, "--database", database, "--", extension)
         .stream("fly mpg databases extensions enable " + extension).run();
   }
 
@@ -381,7 +389,7 @@ public final class Flyctl {
       }
       notice.add(l.strip());
     }
-    String url = attach(List.of("postgres", "attach", name, "-a", app, "--yes"), app, "flyctl postgres attach " + name);
+    String url = attach(List.of("postgres", "attach", "-a", app, "--yes", "--", name), app, "flyctl postgres attach " + name);
     return new NewDatabase(name, url, List.copyOf(notice));
   }
 
