@@ -56,7 +56,9 @@ class CreateManagedPostgresTest {
       assertTrue(create.contains(flag), flag + " in " + create);
     }
     JsonNode attach = f.fly.calls("mpg", "attach").get(0).path("argv");
-    assertEquals(CutoverFixture.FLY, attach.get(4).asText(), attach.toString());
+    String attachArgv = attach.toString();
+    assertTrue(attachArgv.contains("\"-a\",\"" + CutoverFixture.FLY + "\""), attachArgv);
+    assertEquals("--", attach.get(attach.size() - 2).asText(), "the cluster ID after --: " + attachArgv);
     assertEquals(1, f.fly.calls("mpg", "databases", "extensions", "enable", "citext").size());
     assertFalse(f.fly.calls("mpg", "proxy").isEmpty(), "the transfer went through fly mpg proxy");
     assertTrue(f.fly.calls("proxy").isEmpty());
