@@ -225,6 +225,43 @@ class SourceTargetCheckTest {
     assertEquals("500", dbs.scalar(source, "SELECT count(*) FROM accounts"));
   }
 
+  @Test
+  void thePreflightForRemoteModeAppliesTheSameRules() {
+    // The API another transfer mode calls before it writes: same database refused, an other one checked for emptiness.
+    UserError same = assertThrows(UserError.class, () -> TargetGuard.preflight(as("127.0.0.1", source), as("localhost", source),
+        true, console, n -> n, "heroku-database-url", "database-url"));
+    assertTrue(same.getMessage().startsWith("The database-url target is the source database itself"), same.getMessage());
+    String empty = dbs.create("stcempty");
+    TargetGuard g = TargetGuard.preflight(as("127.0.0.1", source), as("localhost", empty), false, console, n -> n,
+        "heroku-database-url", "database-url");
+    assertTrue(g.provenDifferent());
+    assertFalse(g.mayClear(false));
+    assertTrue(g.mayClear(true));
+    UserError full = assertThrows(UserError.class, () -> TargetGuard.preflight(as("127.0.0.1", other), as("localhost", source),
+        false, console, n -> "--" + n, "heroku-database-url", "database-url"));
+    assertTrue(full.getMessage().contains("set --overwrite to drop them"), full.getMessage());
+  }
+
+  @Test
+  void inconclusiveDropsNothingAndCopiesOnlyIntoAStrictlyEmptyTarget() throws SQLException {
+    SourceTargetCheck.Identity id = new SourceTargetCheck.Identity(null, "t0", true, 1, "d", null, null, 1);
+    TargetGuard g = TargetGuard.of(new SourceTargetCheck.Result(Verdict.INCONCLUSIVE, "the source is a standby", id, id), n -> n);
+    assertFalse(g.mayClear(true), "overwrite is not acted on without proof");
+    assertEquals("drop and recreate it", g.recovery());
+    assertThrows(IllegalStateException.class, g::requireDifferent);
+    String empty = dbs.create("stcinc");
+    String onlySequence = dbs.create("stcseq");
+    dbs.exec(onlySequence, "CREATE SEQUENCE counter");
+    try (Connection e = dbs.connect(empty); Connection q = dbs.connect(onlySequence); Connection full = dbs.connect(source)) {
+      g.checkTarget(e, true, "empty");
+      UserError seq = assertThrows(UserError.class, () -> g.checkTarget(q, true, "seq"));
+      assertTrue(seq.getMessage().contains("public.counter"), seq.getMessage());
+      UserError rows = assertThrows(UserError.class, () -> g.checkTarget(full, true, "full"));
+      assertTrue(rows.getMessage().contains("could not prove it is not the source (the source is a standby)"), rows.getMessage());
+      assertFalse(rows.getMessage().contains("overwrite"), rows.getMessage());
+    }
+  }
+
   /**
    * Rows inserted, updated or deleted in a database since the cluster's statistics began, catalogs included (a
    * temporary table or a sequence bump counts): flushed by every session that ended.
