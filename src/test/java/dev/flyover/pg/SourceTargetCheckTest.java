@@ -264,10 +264,22 @@ class SourceTargetCheckTest {
 
   /**
    * Rows inserted, updated or deleted in a database since the cluster's statistics began, catalogs included (a
-   * temporary table or a sequence bump counts): flushed by every session that ended.
+   * temporary table or a sequence bump counts). A backend flushes its counts when it exits, before it leaves
+   * pg_stat_activity (PostgreSQL 15: pgstat_shutdown_hook is a before_shmem_exit callback, the activity entry is
+   * cleared on shmem exit), so this first waits for the database to have no sessions left.
    */
   static long writes(String db) {
     try (Connection c = dbs.adminConnection(); Statement st = c.createStatement()) {
+      long deadline = System.nanoTime() + 60_000_000_000L;
+      while (true) {
+        st.execute("SELECT pg_stat_clear_snapshot()");
+        try (var rs = st.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = '" + db + "'")) {
+          rs.next();
+          if (rs.getLong(1) == 0) break;
+        }
+        if (System.nanoTime() > deadline) throw new IllegalStateException("sessions on " + db + " did not end");
+        Thread.sleep(10); // polling a condition, bounded by the deadline above
+      }
       st.execute("SELECT pg_stat_force_next_flush()");
       st.execute("SELECT pg_stat_clear_snapshot()");
       try (var rs = st.executeQuery("SELECT tup_inserted + tup_updated + tup_deleted FROM pg_stat_database WHERE datname = '" + db + "'")) {
@@ -275,6 +287,9 @@ class SourceTargetCheckTest {
         return rs.getLong(1);
       }
     } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
   }
