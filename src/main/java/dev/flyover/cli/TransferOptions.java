@@ -11,7 +11,7 @@ public final class TransferOptions {
       description = "parallel (default), stream (pg_dump | pg_restore) or remote (inside a Fly machine).")
   TransferRequest.Mode mode;
 
-  @Option(names = "--jobs", paramLabel = "N", description = "Parallel workers for the transfer. Default: the number of CPUs.")
+  @Option(names = "--jobs", paramLabel = "N", description = "Parallel workers for the transfer, 1 to 64. Default: the number of CPUs (at most 64).")
   Integer jobs;
 
   @Option(names = "--verify", paramLabel = "HOW", defaultValue = "counts",

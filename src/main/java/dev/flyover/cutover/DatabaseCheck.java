@@ -43,35 +43,33 @@ final class DatabaseCheck {
         proof.refuseIfSame(inputName, "heroku-database-url");
         Map<String, Long> tt = counts(t);
         if (tt.isEmpty()) return new Result(true, false, "the target has no tables", 0, 0, proof);
-        {
-          // One snapshot of the source for all its counts.
-          s.setAutoCommit(false);
-          try (Statement st = s.createStatement()) {
-            st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-          }
-          Map<String, Long> ss = counts(s);
-          long rows = ss.values().stream().mapToLong(Long::longValue).sum();
-          for (Map.Entry<String, Long> e : ss.entrySet()) {
-            Long other = tt.get(e.getKey());
-            if (other == null) return new Result(false, false, e.getKey() + " is missing on the target", ss.size(), rows, proof);
-            if (!other.equals(e.getValue())) {
-              return new Result(false, false, e.getKey() + " has " + e.getValue() + " rows on the source but " + other
-                  + " on the target", ss.size(), rows, proof);
-            }
-          }
-          for (String name : tt.keySet()) {
-            if (!ss.containsKey(name)) return new Result(false, false, name + " is on the target only", ss.size(), rows, proof);
-          }
-          Map<String, String> qs = sequences(s);
-          Map<String, String> qt = sequences(t);
-          for (Map.Entry<String, String> e : qs.entrySet()) {
-            if (!e.getValue().equals(qt.get(e.getKey()))) {
-              return new Result(false, false, "sequence " + e.getKey() + " differs", ss.size(), rows, proof);
-            }
-          }
-          s.rollback();
-          return new Result(false, true, "", ss.size(), rows, proof);
+        // One snapshot of the source for all its counts.
+        s.setAutoCommit(false);
+        try (Statement st = s.createStatement()) {
+          st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
         }
+        Map<String, Long> ss = counts(s);
+        long rows = ss.values().stream().mapToLong(Long::longValue).sum();
+        for (Map.Entry<String, Long> e : ss.entrySet()) {
+          Long other = tt.get(e.getKey());
+          if (other == null) return new Result(false, false, e.getKey() + " is missing on the target", ss.size(), rows, proof);
+          if (!other.equals(e.getValue())) {
+            return new Result(false, false, e.getKey() + " has " + e.getValue() + " rows on the source but " + other
+                + " on the target", ss.size(), rows, proof);
+          }
+        }
+        for (String name : tt.keySet()) {
+          if (!ss.containsKey(name)) return new Result(false, false, name + " is on the target only", ss.size(), rows, proof);
+        }
+        Map<String, String> qs = sequences(s);
+        Map<String, String> qt = sequences(t);
+        for (Map.Entry<String, String> e : qs.entrySet()) {
+          if (!e.getValue().equals(qt.get(e.getKey()))) {
+            return new Result(false, false, "sequence " + e.getKey() + " differs", ss.size(), rows, proof);
+          }
+        }
+        s.rollback();
+        return new Result(false, true, "", ss.size(), rows, proof);
       }
     } finally {
       if (proxy != null) proxy.close();

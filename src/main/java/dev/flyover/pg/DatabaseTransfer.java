@@ -88,6 +88,7 @@ public final class DatabaseTransfer {
     long started = System.nanoTime();
     FlyProxy proxy = null;
     boolean touched = false;
+    guard = null;
     try {
       // TLS as the run will use it (issue 9, part 7): a weak sslmode warned of, channel binding pinned if offered.
       PgUrl source = Tls.forRun(req.source(), SOURCE_INPUT, console);
