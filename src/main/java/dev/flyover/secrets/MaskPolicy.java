@@ -153,9 +153,9 @@ public final class MaskPolicy {
   public static String scrub(String message, Map<String, String> vars) {
     if (message == null) return null;
     String out = message;
-    List<String> long_ = vars.values().stream().flatMap(v -> parts(v).stream()).distinct()
+    List<String> registrable = vars.values().stream().flatMap(v -> parts(v).stream()).distinct()
         .sorted((a, b) -> b.length() - a.length()).collect(Collectors.toList());
-    for (String v : long_) out = out.replace(v, "***");
+    for (String v : registrable) out = out.replace(v, "***");
     for (Map.Entry<String, String> e : vars.entrySet()) {
       String v = e.getValue();
       if (v == null || v.isEmpty() || !parts(v).isEmpty()) continue;
