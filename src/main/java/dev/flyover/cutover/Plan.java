@@ -234,7 +234,9 @@ public final class Plan {
     }
     buildProblem(c).ifPresent(blocking::add);
     if (s.strict()) {
-      for (String type : unmatchedProcessTypes()) {
+      // Only what runs: a type scaled to 0 on Heroku loses nothing on Fly (it stays a warning).
+      for (String type : unmatchedProcessTypes().stream().filter(t -> formation.stream()
+          .anyMatch(d -> d.type().equals(t) && d.quantity() > 0)).toList()) {
         blocking.add("Heroku runs a `" + type + "` process but fly.toml has no [processes] group for it, and "
             + c.ctx.optionName("strict") + " is true: add the group (see the warning) or set strict to false to cut over without it.");
       }

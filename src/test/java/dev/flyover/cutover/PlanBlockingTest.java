@@ -111,6 +111,14 @@ class PlanBlockingTest {
   }
 
   @Test
+  void strictLetsAProcessTypeScaledToZeroThrough() {
+    f.heroku.app(CutoverFixture.HEROKU).formation("clock", 0, "Standard-1X", "bin/clock");
+    ActionHarness.Result r = f.action("plan").input("strict", "true").run();
+    assertEquals(0, r.exitCode(), r.everything());
+    assertTrue(warnings(r).stream().anyMatch(x -> x.contains("`clock` process")), warnings(r).toString());
+  }
+
+  @Test
   void strictStopsTheCutoverOnAnUnmatchedProcessGroup() {
     String noWorker = "app = \"shop-fly\"\nprimary_region = \"ams\"\n\n[processes]\n  web = \"bin/server\"\n";
     ActionHarness.Result lenient = f.action("plan").file("fly.toml", noWorker).run();
