@@ -284,8 +284,10 @@ public final class Plan {
     Map<String, String> env = flyToml.map(FlyToml::env).orElse(Map.of());
     if (env.isEmpty()) return;
     Settings s = c.settings;
-    List<String> both = SecretsFlow.flyNames(configVarNames, Exclusions.fromAddons(addons, List.of()), s.include(),
-        s.exclude(), s.rename()).stream().filter(env::containsKey).toList();
+    // The secrets step's own rules, add-on attachments included, so the plan names exactly what would move.
+    Exclusions exclusions = Exclusions.fromAddons(addons, c.heroku.addonAttachments(s.herokuApp()));
+    List<String> both = SecretsFlow.flyNames(configVarNames, exclusions, s.include(), s.exclude(), s.rename()).stream()
+        .filter(env::containsKey).toList();
     if (both.isEmpty()) return;
     warnings.add((both.size() == 1 ? "The config var " + both.get(0) + " would become a Fly secret with the same name as"
         + " a key" : "The config vars " + String.join(", ", both) + " would become Fly secrets with the same names as keys")
