@@ -42,9 +42,20 @@ def proxy(ctx):
         cli.fail('strconv.Atoi: parsing "%s": invalid syntax' % remote)
     if ctx.flag("org"):
         app = None
+        # proxy.go: GetOrganizationBySlug first
+        if not any(o["slug"] == ctx.flag("org") for o in ctx.state.get("orgs", [])):
+            cli.fail("organization %s not found" % ctx.flag("org"))
     else:
-        app = ctx.app_name()
-        ctx.app()
+        app = ctx.app_name(required=False)
+        if app:
+            ctx.app()
+        else:
+            # proxy.go: with neither app nor org it asks prompt.Org, which picks a lone personal org and otherwise
+            # fails without a terminal (internal/prompt/prompt.go); the network is then looked up with an empty name.
+            from . import apps
+            apps.find_org(ctx, None)
+    if len(ctx.args) < 2 and not app:
+        cli.fail("(double: no remote host and no app to default it from)")
     host = ctx.args[1] if len(ctx.args) > 1 else "%s.internal" % app
     target = (ctx.state.get("proxy_targets") or {}).get("%s:%s" % (host, remote))
     if not target:
@@ -52,17 +63,22 @@ def proxy(ctx):
     fault = dict((ctx.state.get("faults") or {}).get("proxy") or {})
     if fault:
         st.update(_consume_fault)
+    forward(ctx.flag("bind-addr"), local, "[%s]:%s" % (host, remote), target, fault, ctx.flag("watch-stdin"))
+
+
+def forward(bind, local, shown_remote, target, fault, watch_stdin):
+    """Listens on bind:local (0 = any free port), prints proxy/connect.go's readiness line, forwards to target."""
     thost, _, tport = target.rpartition(":")
 
     srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
-        srv.bind((ctx.flag("bind-addr"), int(local)))
+        srv.bind((bind, int(local)))
     except OSError as e:
-        cli.fail("listen tcp %s:%s: bind: %s" % (ctx.flag("bind-addr"), local, e.strerror.lower()))
+        cli.fail("listen tcp %s:%s: bind: %s" % (bind, local, e.strerror.lower()))
     srv.listen(64)
     port = srv.getsockname()[1]
-    cli.out("Proxying localhost:%d to remote [%s]:%s" % (port, host, remote))
+    cli.out("Proxying localhost:%d to remote %s" % (port, shown_remote))
     sys.stdout.flush()
     if fault.get("mode") == "die-after-ready":
         cli.fail("tunnel unavailable: wireguard peer closed")
@@ -105,7 +121,7 @@ def proxy(ctx):
         threading.Thread(target=pump, args=(conn, up), daemon=True).start()
         threading.Thread(target=pump, args=(up, conn), daemon=True).start()
 
-    if ctx.flag("watch-stdin"):
+    if watch_stdin:
         def watch():
             while sys.stdin.buffer.read(4096):
                 pass

@@ -6,6 +6,7 @@ import dev.flyover.actions.JobSummary;
 import dev.flyover.cutover.DatabasePart;
 import dev.flyover.pg.DatabaseTransfer;
 import dev.flyover.pg.PgUrl;
+import dev.flyover.pg.Tls;
 import dev.flyover.pg.TransferReport;
 import dev.flyover.pg.TransferRequest;
 import dev.flyover.pg.TransferResult;
@@ -72,9 +73,8 @@ final class DatabaseCommand extends RunCommand {
       throw new UserError("No target database: set " + ctx.optionName("database-url")
           + " to the Fly Postgres URL (postgres://user:password@APP.flycast:5432/db).");
     }
-    PgUrl source = PgUrl.parse(herokuDatabaseUrl, "heroku-database-url").withDefaultSslMode("require");
-    PgUrl target = PgUrl.parse(databaseUrl, "database-url");
-    if (target.isFlyPrivate()) target = target.withDefaultSslMode("disable");
+    PgUrl source = Tls.source(PgUrl.parse(herokuDatabaseUrl, "heroku-database-url"));
+    PgUrl target = Tls.target(PgUrl.parse(databaseUrl, "database-url"));
     int n = transfer.jobs(ctx);
     Optional<String> app = Optional.empty();
     if (transfer.mode == TransferRequest.Mode.REMOTE || target.isFlyPrivate()) {
@@ -87,7 +87,7 @@ final class DatabaseCommand extends RunCommand {
     TransferRequest req = new TransferRequest(source, target, transfer.mode, n, transfer.verify, overwrite, app, fly.token());
     if (dryRun) return dryRun(req);
     try {
-      TransferResult r = new DatabaseTransfer(ctx.env(), ctx.console()).run(req);
+      TransferResult r = new DatabaseTransfer(ctx.env(), ctx.console()).inputNames(ctx::optionName).run(req);
       TransferReport.outputs(ctx, r);
       TransferReport.summary(ctx, req, r);
       ctx.console().info(r.verified() ? "database transfer verified: the target equals the source"

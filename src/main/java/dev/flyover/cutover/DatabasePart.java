@@ -4,6 +4,7 @@ import dev.flyover.Context;
 import dev.flyover.UserError;
 import dev.flyover.pg.DatabaseTransfer;
 import dev.flyover.pg.PgUrl;
+import dev.flyover.pg.Tls;
 import dev.flyover.pg.TransferReport;
 import dev.flyover.pg.TransferRequest;
 import dev.flyover.pg.TransferResult;
@@ -19,13 +20,12 @@ public final class DatabasePart implements Part {
   private final Context ctx;
   private final TransferRequest request;
 
-  /** Source gets Heroku's {@code sslmode=require}; a Fly-private target {@code disable}, as the database command does. */
+  /** TLS defaults as the database command has them ({@link Tls}). */
   public DatabasePart(Context ctx, String sourceUrl, String targetUrl, TransferRequest.Mode mode, int jobs,
       TransferRequest.Verify verify, boolean overwrite, Optional<String> flyApp, Optional<String> flyToken) {
     this.ctx = ctx;
-    PgUrl source = PgUrl.parse(sourceUrl, "heroku-database-url").withDefaultSslMode("require");
-    PgUrl target = PgUrl.parse(targetUrl, "database-url");
-    if (target.isFlyPrivate()) target = target.withDefaultSslMode("disable");
+    PgUrl source = Tls.source(PgUrl.parse(sourceUrl, "heroku-database-url"));
+    PgUrl target = Tls.target(PgUrl.parse(targetUrl, "database-url"));
     this.request = new TransferRequest(source, target, mode, jobs, verify, overwrite, flyApp, flyToken);
   }
 
@@ -37,9 +37,10 @@ public final class DatabasePart implements Part {
 
   @Override
   public Optional<String> alreadyDone() throws SQLException {
-    if (request.overwrite()) return Optional.empty();
+    // Compared even with overwrite on: the comparison is also where the target is proven not to be the source.
     DatabaseCheck.Result r = DatabaseCheck.compare(ctx.env(), ctx.console(), request.source(), request.target(),
-        request.flyApp(), request.flyToken());
+        request.flyApp(), request.flyToken(), ctx::optionName);
+    if (request.overwrite()) return Optional.empty();
     if (r.equal()) {
       ctx.outputs().set("database-tables", r.tables());
       ctx.outputs().set("database-rows", r.rows());
@@ -48,8 +49,10 @@ public final class DatabasePart implements Part {
           + " rows, sequences): transferred by an earlier run");
     }
     if (!r.targetEmpty()) {
+      String fix = r.proof().provenDifferent() ? "set " + (ctx.actionMode() ? "overwrite: true" : "--overwrite") + " to replace it, or point "
+          : "flyover could not prove it is not the source (" + r.proof().reason() + "), so point ";
       throw new UserError("The target database already holds data that differs from Heroku's (" + r.difference()
-          + "), likely an earlier cutover's copy: set overwrite: true to replace it, or point database-url at an empty database.");
+          + "), likely an earlier cutover's copy: " + fix + ctx.optionName("database-url") + " at an empty database.");
     }
     return Optional.empty();
   }
@@ -57,13 +60,13 @@ public final class DatabasePart implements Part {
   /** The plan's preflight lines. */
   public java.util.List<String> preflight() throws SQLException {
     return DatabaseCheck.preflight(ctx.env(), ctx.console(), request.source(), request.target(), request.flyApp(),
-        request.flyToken(), request.overwrite());
+        request.flyToken(), request.overwrite(), ctx::optionName);
   }
 
   @Override
   public String apply() {
     try {
-      TransferResult r = new DatabaseTransfer(ctx.env(), ctx.console()).run(request);
+      TransferResult r = new DatabaseTransfer(ctx.env(), ctx.console()).inputNames(ctx::optionName).run(request);
       TransferReport.outputs(ctx, r);
       TransferReport.summary(ctx, request, r);
       if (!r.verified()) throw new UserError("The database transfer finished but was not proven equal: see the database table.");

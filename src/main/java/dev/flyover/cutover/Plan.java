@@ -2,14 +2,17 @@ package dev.flyover.cutover;
 
 import static dev.flyover.cutover.HerokuFacts.*;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.flyover.UserError;
 import dev.flyover.actions.JobSummary;
 import dev.flyover.heroku.Addon;
 import dev.flyover.heroku.Domain;
 import dev.flyover.heroku.Formation;
 import dev.flyover.heroku.FormationUpdate;
+import dev.flyover.fly.CertificateList;
 import dev.flyover.fly.FlyToml;
+import dev.flyover.fly.FlyctlException;
+import dev.flyover.fly.IpAddress;
+import dev.flyover.fly.SecretInfo;
 import dev.flyover.secrets.Exclusions;
 import dev.flyover.secrets.SecretsFlow;
 import java.io.IOException;
@@ -94,21 +97,23 @@ public final class Plan {
     p.flyToml = FlyToml.find(s.workDir(), Optional.empty());
     String app = s.flyApp();
     try {
-      for (JsonNode n : c.fly.json("secrets", "list", "-a", app)) p.flySecrets.put(n.path("name").asText(), n.path("status").asText(""));
+      for (SecretInfo n : c.fly.secrets(app)) p.flySecrets.put(n.name(), n.status());
     } catch (UserError e) {
-      if (e.getMessage().contains("does not exist")) p.flyAppExists = false;
+      if (e instanceof FlyctlException.AppNotFound) p.flyAppExists = false;
       p.flyProblem = Optional.of(e);
       p.warnings.add("Could not read the Fly app's secrets (" + e.getMessage() + ")");
     }
     if (p.flyAppExists) {
       try {
-        for (JsonNode n : c.fly.json("certs", "list", "-a", app)) p.flyCerts.add(n.path("hostname").asText());
+        CertificateList certs = c.fly.certificates(app);
+        p.flyCerts.addAll(certs.hostnames());
+        if (certs.truncated()) p.flyCerts.add("(flyctl lists the first 50; the certificates step checks each domain)");
       } catch (UserError e) {
         if (p.flyProblem.isEmpty()) p.flyProblem = Optional.of(e);
         p.warnings.add("Could not read the Fly app's certificates (" + e.getMessage() + ")");
       }
       try {
-        for (JsonNode n : c.fly.json("ips", "list", "-a", app)) p.flyIps.add(n.path("Type").asText() + " " + n.path("Address").asText());
+        for (IpAddress n : c.fly.ips(app)) p.flyIps.add(n.type() + " " + n.address());
       } catch (UserError e) {
         p.warnings.add("Could not read the Fly app's IP addresses (" + e.getMessage() + ")");
       }
@@ -210,7 +215,7 @@ public final class Plan {
           + "new database; set set-database-url: true or stage DATABASE_URL yourself.");
     }
     if (s.createDatabase() && flySecrets.containsKey("DATABASE_URL")) {
-      warnings.add("Fly already has a DATABASE_URL secret, so `flyctl postgres attach` will refuse: unset it "
+      warnings.add("Fly already has a DATABASE_URL secret, so attaching the new database will refuse: unset it "
           + "(`fly secrets unset --stage DATABASE_URL -a " + s.flyApp() + "`) or give database-url instead of create-database.");
     }
     boolean custom = domains.stream().anyMatch(Domain::custom);
@@ -321,7 +326,8 @@ public final class Plan {
     facts.add(List.of("Fly secrets", flySecrets.size() + (flySecrets.isEmpty() ? "" : ": " + JobSummary.inline(String.join(", ", flySecrets.keySet())))));
     facts.add(List.of("Fly certificates", flyCerts.isEmpty() ? "none" : JobSummary.inline(String.join(", ", flyCerts))));
     facts.add(List.of("Fly IPs", flyIps.isEmpty() ? "none" : JobSummary.inline(String.join(", ", flyIps))));
-    facts.add(List.of("Database", JobSummary.inline(s.database().input) + (s.createDatabase() ? ", create Fly Postgres "
+    facts.add(List.of("Database", JobSummary.inline(s.database().input) + (s.createDatabase() ? ", create "
+        + (s.postgres().kind() == Settings.Kind.MANAGED ? "Fly Managed Postgres " : "Fly Postgres (unmanaged) ")
         + JobSummary.code(s.postgres().name()) : "")));
     sum.facts(facts);
     if (!formation.isEmpty()) {

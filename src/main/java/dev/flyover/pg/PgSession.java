@@ -62,9 +62,31 @@ public final class PgSession {
         }
         if (side == Side.SOURCE) st.execute("SET default_transaction_read_only = on");
       }
+      if (side == Side.SOURCE && !isReadOnly(c)) {
+        c.close();
+        throw new UserError("The source session at " + url.describe() + " (from " + inputName + ") did not become"
+            + " read-only, so flyover will not use it: give the database's direct URL (not a connection pooler's) in "
+            + inputName + ".");
+      }
       return c;
     } catch (SQLException e) {
       throw connectError(url, inputName, e);
+    }
+  }
+
+  /**
+   * Fails unless the session's next transaction is read-only: the server then rejects any write with
+   * {@code 25006 read_only_sql_transaction}, whatever statement would be sent. Asked of the server, not assumed.
+   */
+  public static void requireReadOnly(Connection c) throws SQLException {
+    if (!isReadOnly(c)) throw new IllegalStateException("a source session is not read-only");
+  }
+
+  private static boolean isReadOnly(Connection c) throws SQLException {
+    String sql = c.getAutoCommit() ? "SELECT pg_catalog.current_setting('default_transaction_read_only')"
+        : "SELECT pg_catalog.current_setting('transaction_read_only')";
+    try (Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery(sql)) {
+      return rs.next() && "on".equals(rs.getString(1));
     }
   }
 
@@ -93,18 +115,14 @@ public final class PgSession {
     return "'" + s.replace("'", "''") + "'";
   }
 
-  /** A SQL identifier, quoted as quote_ident would. */
+  /**
+   * A SQL identifier, always double-quoted: the one quoting function for every name flyover puts in SQL. Names
+   * come from the catalogs exactly as stored, so quoting every one is always right, whereas quoting "only when
+   * needed" depends on a keyword list that differs by server version (a column named {@code left} broke the old
+   * list). {@code quote_ident()} and {@code format('%I')} quote the same way where SQL builds names server-side.
+   */
   public static String ident(String s) {
-    if (s.matches("[a-z_][a-z0-9_$]*") && !RESERVED.contains(s)) return s;
+    if (s.indexOf('\0') >= 0) throw new IllegalArgumentException("an identifier cannot contain NUL");
     return "\"" + s.replace("\"", "\"\"") + "\"";
   }
-
-  private static final java.util.Set<String> RESERVED = java.util.Set.of("all", "analyse", "analyze", "and", "any",
-      "array", "as", "asc", "asymmetric", "both", "case", "cast", "check", "collate", "column", "constraint", "create",
-      "current_catalog", "current_date", "current_role", "current_time", "current_timestamp", "current_user",
-      "default", "deferrable", "desc", "distinct", "do", "else", "end", "except", "false", "fetch", "for", "foreign",
-      "from", "grant", "group", "having", "in", "initially", "intersect", "into", "lateral", "leading", "limit",
-      "localtime", "localtimestamp", "not", "null", "offset", "on", "only", "or", "order", "placing", "primary",
-      "references", "returning", "select", "session_user", "some", "symmetric", "table", "then", "to", "trailing",
-      "true", "union", "unique", "user", "using", "variadic", "when", "where", "window", "with");
 }

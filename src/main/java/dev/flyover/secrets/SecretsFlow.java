@@ -1,11 +1,11 @@
 package dev.flyover.secrets;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.flyover.Context;
 import dev.flyover.UserError;
 import dev.flyover.actions.Console;
 import dev.flyover.actions.JobSummary;
 import dev.flyover.fly.Flyctl;
+import dev.flyover.fly.FlyctlException;
 import dev.flyover.heroku.Domain;
 import dev.flyover.heroku.HerokuClient;
 import java.nio.charset.StandardCharsets;
@@ -61,6 +61,14 @@ public final class SecretsFlow {
     Set<String> onFly = flyNames(req.flyApp());
     List<PlanEntry> plan = plan(req, src, onFly);
     printPlan(plan, req, onFly);
+    // Skipped by name, the rest still moves: say so where it stands out, with the way to move it after all.
+    for (PlanEntry e : plan) {
+      if (e.action() == PlanEntry.Action.INVALID) {
+        String shown = e.flyName().equals(e.name()) ? e.name() : e.name() + " (renamed " + e.flyName() + ")";
+        con.warn(shown + " is not moved: " + e.reason() + ". Give it such a name with "
+            + ctx.optionName("rename") + " (OLD=NEW) to move it.");
+      }
+    }
     SecretsResult planned = new SecretsResult(src.label(), req.flyApp(), plan, req.dryRun(), req.stage(), false);
 
     List<PlanEntry> refused = planned.refused();
@@ -127,9 +135,8 @@ public final class SecretsFlow {
   }
 
   private Set<String> flyNames(String app) {
-    JsonNode list = flyctl.json("secrets", "list", "-a", app);
     Set<String> names = new HashSet<>();
-    list.forEach(n -> names.add(n.path("name").asText()));
+    flyctl.secrets(app).forEach(n -> names.add(n.name()));
     return names;
   }
 
@@ -305,41 +312,44 @@ public final class SecretsFlow {
     String mode = req.stage() ? "staged" : "deployed";
     if (!forms.isEmpty()) {
       done++;
-      List<String> args = args(req, "import", done == calls);
-      run(args, SecretEncoder.stream(forms), "Setting " + count(forms.size(), "secret") + " on Fly app " + req.flyApp()
-          + " (" + mode + ")", set, moving, planned, src);
+      run(req, "import", done == calls, List.of(), SecretEncoder.stream(forms), "Setting " + count(forms.size(), "secret") + " on Fly app " + req.flyApp()
+          + " (" + mode + ")", set, moving, planned, src, List.copyOf(forms.keySet()));
       set.addAll(forms.keySet());
     }
     for (PlanEntry p : alone) {
       done++;
-      List<String> args = args(req, "set", done == calls);
-      args.add(p.flyName() + "=-");
-      run(args, src.vars().get(p.name()).getBytes(StandardCharsets.UTF_8), "Setting " + p.flyName() + " on Fly app "
-          + req.flyApp() + " (" + mode + ")", set, moving, planned, src);
+      run(req, "set", done == calls, List.of(p.flyName() + "=-"), src.vars().get(p.name()).getBytes(StandardCharsets.UTF_8), "Setting " + p.flyName() + " on Fly app "
+          + req.flyApp() + " (" + mode + ")", set, moving, planned, src, List.of(p.flyName()));
       set.add(p.flyName());
     }
   }
 
-  /** {@code --stage} on every call but, when the user wants a deploy now, the last one (which restarts once). */
-  private static List<String> args(SecretsRequest req, String verb, boolean last) {
-    List<String> a = new ArrayList<>(List.of("secrets", verb, "-a", req.flyApp()));
-    if (req.stage() || !last) a.add("--stage");
-    return a;
-  }
-
-  private void run(List<String> args, byte[] stdin, String title, List<String> alreadySet, List<PlanEntry> moving,
-      SecretsResult planned, Source src) {
+  /**
+   * One {@code secrets import|set} call: {@code --stage} on every call but, when the user wants a deploy now, the
+   * last one (which restarts once). A failure says which secrets are on Fly: a non-staged call may have stored its
+   * values before the restart failed (fly/Flyctl#setSecrets).
+   */
+  private void run(SecretsRequest req, String verb, boolean last, List<String> pairs, byte[] stdin, String title,
+      List<String> alreadySet, List<PlanEntry> moving, SecretsResult planned, Source src, List<String> thisCall) {
+    boolean stage = req.stage() || !last;
     try {
-      flyctl.call(args).stdin(stdin).timeout(FLYCTL_TIMEOUT).stream(title).run();
+      flyctl.setSecrets(req.flyApp(), verb, stage, pairs, stdin, title, FLYCTL_TIMEOUT);
     } catch (UserError e) {
       // flyctl's message may quote a line it was given: keep it scrubbed, and drop the exception itself (no cause)
       // so a debug stack trace cannot carry it either.
+      boolean stored = e instanceof FlyctlException.SecretsUpdateFailed f && f.stored();
       String why = MaskPolicy.scrub(e.getMessage(), src.vars());
-      List<String> notSet = moving.stream().map(PlanEntry::flyName).filter(n -> !alreadySet.contains(n)).toList();
-      String state = alreadySet.isEmpty() ? "nothing was set" : String.join(", ", alreadySet) + " were set, "
-          + String.join(", ", notSet) + " were not";
-      throw new SecretsError("Setting secrets on Fly app " + args.get(3) + " failed (" + stripDot(why) + "); " + state
-          + ": fix the cause and re-run (secrets already set are replaced, not duplicated).", planned, null);
+      List<String> set = new ArrayList<>(alreadySet);
+      if (stored) set.addAll(thisCall);
+      List<String> notSet = moving.stream().map(PlanEntry::flyName).filter(n -> !set.contains(n)).toList();
+      String state = set.isEmpty() ? "nothing was set" : String.join(", ", set) + " were set"
+          + (notSet.isEmpty() ? "" : ", " + String.join(", ", notSet) + " were not");
+      String action = stored
+          ? "; the values are stored on Fly but the machines did not restart with them: run `fly secrets deploy -a "
+              + req.flyApp() + "` (or deploy) once the cause is fixed"
+          : ": fix the cause and re-run (secrets already set are replaced, not duplicated)";
+      throw new SecretsError("Setting secrets on Fly app " + req.flyApp() + " failed (" + stripDot(why) + "); " + state
+          + action + ".", planned, null);
     }
   }
 
@@ -380,8 +390,8 @@ public final class SecretsFlow {
           p.action().label(), JobSummary.inline(p.reason())));
     }
     if (!rows.isEmpty()) s.table(List.of("Config var", "Fly name", "Action", "Why"), rows);
-    s.markdown("Check on Fly: `fly secrets list -a " + r.flyApp() + "`"
-        + (r.completed() && r.staged() && moving > 0 ? " (staged secrets are marked; `fly deploy` or `fly secrets deploy -a "
-            + r.flyApp() + "` applies them)" : ""));
+    s.markdown("Check on Fly: " + JobSummary.code("fly secrets list -a " + r.flyApp())
+        + (r.completed() && r.staged() && moving > 0 ? " (staged secrets are marked; `fly deploy` or "
+            + JobSummary.code("fly secrets deploy -a " + r.flyApp()) + " applies them)" : ""));
   }
 }

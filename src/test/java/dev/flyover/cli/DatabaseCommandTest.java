@@ -21,9 +21,11 @@ import java.util.Properties;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** flyover database as the runner and a terminal run it, against the real cluster and the flyctl/Heroku doubles. */
+@Tag("integration")
 class DatabaseCommandTest {
   static final String ROLE = "fo_dbcmd";
   static final String PASSWORD = "Cmd#Pw:9x/Q";
@@ -200,7 +202,7 @@ class DatabaseCommandTest {
     assertEquals("true", r.outputs().get("database-verified"));
     List<JsonNode> calls = fly.calls("proxy");
     assertEquals(1, calls.size());
-    assertEquals("[\"proxy\",\"0:5432\",\"shop-db.flycast\",\"--watch-stdin\",\"--app\",\"shop-db\"]", calls.get(0).path("argv").toString());
+    assertEquals("[\"proxy\",\"--watch-stdin\",\"--app\",\"shop-db\",\"--\",\"0:5432\",\"shop-db.flycast\"]", calls.get(0).path("argv").toString());
     assertTrue(r.stdout().contains("flyctl proxy ready: localhost:"), r.stdout());
     assertTrue(r.summary().contains("shop-db.flycast:5432/" + target), r.summary());
     Thread.sleep(200);

@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.flyover.testing.ActionHarness;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** {@code flyover action} with INPUT_COMMAND=cutover against the Heroku and flyctl doubles and real PostgreSQL. */
+@Tag("integration")
 class CutoverActionTest {
   final CutoverFixture f = new CutoverFixture();
 
@@ -113,8 +115,8 @@ class CutoverActionTest {
   }
 
   /**
-   * create-database: flyctl postgres create with every flag (no prompt), attach, its printed password masked at
-   * once, and the attached database (made real by the double's backend hook) used as the transfer's target.
+   * create-database with postgres-kind: unmanaged: flyctl postgres create with every flag (no prompt), attach,
+   * its printed password masked at once, and the attached database (made real by the double's backend hook) used as the transfer's target.
    */
   @Test
   void createDatabaseCreatesAttachesAndTransfersIntoIt() {
@@ -122,7 +124,8 @@ class CutoverActionTest {
     f.exec("postgres", "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)", "DROP ROLE IF EXISTS " + db);
     f.fly.edit(st -> st.put("postgres_backend", f.url("postgres")));
     try {
-      ActionHarness.Result r = f.action("cutover").input("database-url", "").input("create-database", "true").run();
+      ActionHarness.Result r = f.action("cutover").input("database-url", "").input("create-database", "true")
+          .input("postgres-kind", "unmanaged").run();
       assertEquals(0, r.exitCode(), r.everything());
       assertEquals("plan,create-database,secrets,maintenance,workers,database,deploy,certificates,heroku-after",
           r.outputs().get("steps-completed"));
@@ -191,7 +194,8 @@ class CutoverActionTest {
   void aMissingFlyAppStopsBeforeHerokuIsTouched() {
     ActionHarness.Result r = f.action("cutover").input("fly-app", "shop-missing").run();
     assertEquals(1, r.exitCode(), r.everything());
-    assertTrue(errors(r).get(0).contains("The Fly app does not exist"), errors(r).get(0));
+    // The double answers `secrets list` as the Machines API does (fly-go flaps_secrets.go), not with GraphQL's text.
+    assertTrue(errors(r).get(0).contains("The Fly app shop-missing does not exist"), errors(r).get(0));
     assertEquals(List.of(), f.herokuChanges());
     f.assertHerokuAsBefore();
   }

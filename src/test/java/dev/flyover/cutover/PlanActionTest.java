@@ -9,9 +9,11 @@ import dev.flyover.testing.CliHarness;
 import dev.flyover.testing.HerokuApiDouble;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** {@code flyover plan}: reads everything, changes nothing, says what a cutover would do and every warning. */
+@Tag("integration")
 class PlanActionTest {
   final CutoverFixture f = new CutoverFixture();
 
