@@ -90,6 +90,14 @@ public final class MaskPolicy {
     return List.copyOf(ids);
   }
 
+  /**
+   * Registers a value whose kind flyover does not know (a mistyped option's): as a config var's, so a setting
+   * word or a small number is not turned into a mask over the whole log.
+   */
+  public static void unknown(Console con, String value) {
+    if (notSecret("", value, List.of()).isEmpty()) secret(con, value);
+  }
+
   /** Registers every config var's value that is a secret by {@link #notSecret}, before anything prints. */
   public static void configVars(Console con, Map<String, String> vars, Collection<String> publicValues) {
     vars.forEach((k, v) -> configVar(con, k, v, publicValues));
