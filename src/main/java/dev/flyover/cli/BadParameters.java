@@ -58,8 +58,10 @@ final class BadParameters implements CommandLine.IParameterExceptionHandler {
       if (value == null || value.isBlank()) continue;
       if (RunCommand.SECRET_LINE_OPTIONS.contains(name)) {
         RunCommand.maskLineValues(ctx.console(), name, List.of(value.split("\\r?\\n")));
+      } else if (secret) {
+        MaskPolicy.secret(ctx.console(), value);
       } else {
-        MaskPolicy.secret(ctx.console(), value); // the one masking rule (URLs: their password too)
+        MaskPolicy.unknown(ctx.console(), value);
       }
     }
   }

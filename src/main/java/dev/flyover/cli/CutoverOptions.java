@@ -91,7 +91,7 @@ public final class CutoverOptions {
 
   // strict (issue 13): an unmatched process group stops the cutover
   @Option(names = "--strict", arity = "0..1", defaultValue = "false", fallbackValue = "true", paramLabel = "BOOL",
-      description = "Stop before any change when a Heroku process type has no Fly process group (default false: a warning).")
+      description = "Stop before any change when a process type running on Heroku has no Fly process group (default false: a warning).")
   boolean strict;
 
   private static Optional<String> opt(String s) {

@@ -7,6 +7,7 @@ import dev.flyover.Env;
 import dev.flyover.UserError;
 import dev.flyover.actions.Console;
 import dev.flyover.proc.Subprocess;
+import dev.flyover.secrets.MaskPolicy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -348,7 +349,7 @@ public final class Flyctl {
         "--volume-size", String.valueOf(volumeGb), "--pg-major-version", String.valueOf(major))
         .stream("fly mpg create " + name).timeout(Duration.ofMinutes(30)).watch(line -> {
           String t = line.strip();
-          if (t.startsWith("Connection string:")) console.maskUrl(t.substring("Connection string:".length()).strip());
+          if (t.startsWith("Connection string:")) MaskPolicy.secret(console, t.substring("Connection string:".length()).strip());
           if (t.startsWith("ID:")) cluster[0] = t.substring(3).strip();
         }).run();
     if (cluster[0] == null || cluster[0].isEmpty()) {
@@ -378,8 +379,8 @@ public final class Flyctl {
     Subprocess.Result created = call(createArgs).stream("flyctl postgres create " + name).timeout(Duration.ofMinutes(20))
         .watch(line -> {
           String t = line.strip();
-          if (t.startsWith("Password:")) console.mask(t.substring("Password:".length()).strip());
-          if (t.startsWith("Connection string:")) console.maskUrl(t.substring("Connection string:".length()).strip());
+          if (t.startsWith("Password:")) MaskPolicy.secret(console, t.substring("Password:".length()).strip());
+          if (t.startsWith("Connection string:")) MaskPolicy.secret(console, t.substring("Connection string:".length()).strip());
         }).run();
     List<String> notice = new ArrayList<>();
     for (String l : created.stderr()) {
@@ -400,7 +401,7 @@ public final class Flyctl {
       int eq = t.indexOf('=');
       if (eq > 0 && t.substring(0, eq).equals("DATABASE_URL")) {
         url[0] = t.substring(eq + 1).strip();
-        console.maskUrl(url[0]);
+        MaskPolicy.secret(console, url[0]);
       }
     }).run();
     if (url[0] == null) {

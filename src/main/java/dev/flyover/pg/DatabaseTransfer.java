@@ -1,5 +1,6 @@
 package dev.flyover.pg;
 
+import dev.flyover.secrets.MaskPolicy;
 import dev.flyover.Env;
 import dev.flyover.UserError;
 import dev.flyover.actions.Console;
@@ -79,10 +80,10 @@ public final class DatabaseTransfer {
 
   /** Runs the transfer and its verification; throws a {@link UserError} (one sentence) on any failure. */
   public TransferResult run(TransferRequest req) {
-    console.maskUrl(req.source().raw());
-    console.mask(req.source().password());
-    console.maskUrl(req.target().raw());
-    console.mask(req.target().password());
+    MaskPolicy.secret(console, req.source().raw());
+    MaskPolicy.secret(console, req.source().password());
+    MaskPolicy.secret(console, req.target().raw());
+    MaskPolicy.secret(console, req.target().password());
     stopper.installShutdownHook(() -> console.error(
         "flyover was cancelled: stopping the database transfer; the target database is incomplete."));
     long started = System.nanoTime();
