@@ -59,8 +59,8 @@ public final class FlyTomlWriter {
       sb.append(values(procs));
     }
 
-    boolean web = p.processes().groups().stream().anyMatch(g -> g.name().equals("web")) || p.processes().groups().isEmpty();
-    if (web) {
+    // The plan sets PORT exactly when the app serves HTTP (a web group, or no Procfile at all).
+    if (p.env().containsKey("PORT")) {
       ObjectNode http = TOML.createObjectNode().put("internal_port", p.internalPort()).put("force_https", true)
           .put("auto_stop_machines", "off").put("auto_start_machines", true).put("min_machines_running", 0);
       if (!p.processes().groups().isEmpty()) http.putArray("processes").add("web");
