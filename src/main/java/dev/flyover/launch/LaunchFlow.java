@@ -171,6 +171,14 @@ public final class LaunchFlow {
     PullRequest.Outcome o = pr.open(LaunchReport.title(plan), plan.flyApp(), send,
         draft -> LaunchReport.body(plan, local(draft.committed(), req), local(draft.keptUserChanges(), req),
             unprefix(draft.workflowsByHand(), plan), existing));
+    if (o.number() == 0) {
+      ctx.outputs().set("files", "");
+      ctx.summary().heading(2, "flyover launch: " + plan.herokuApp() + " → " + plan.flyApp());
+      ctx.summary().markdown("No pull request: the repository already holds everything launch would write"
+          + " (set `overwrite: true` to replace those files with flyover's).");
+      ctx.summary().markdown(LaunchReport.table(plan));
+      return 0;
+    }
     ctx.outputs().set("pull-request-url", o.url());
     ctx.outputs().set("pull-request-number", String.valueOf(o.number()));
     ctx.outputs().set("files", String.join(",", o.committed()));
