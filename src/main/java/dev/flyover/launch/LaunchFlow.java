@@ -119,7 +119,8 @@ public final class LaunchFlow {
   private int dryRun(LaunchPlan plan, List<Deliverable> files, List<String> existing) {
     ctx.console().info("Dry run: nothing is written, committed or created.");
     for (Deliverable d : files) {
-      ctx.console().info("--- " + d.repoPath + (existing.contains(d.file.path()) ? " (exists; kept unless overwrite)" : "")
+      // result(): line by line, so no line of a file can pass for a workflow command.
+      ctx.console().result("--- " + d.repoPath + (existing.contains(d.file.path()) ? " (exists; kept unless overwrite)" : "")
           + (d.generated ? "" : " (carried as generated)") + " ---\n" + (d.generated ? d.file.content() : "(" + d.file.content().length() + " characters)"));
     }
     ctx.outputs().set("files", String.join(",", files.stream().map(Deliverable::repoPath).toList()));
