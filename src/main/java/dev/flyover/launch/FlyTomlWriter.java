@@ -69,6 +69,8 @@ public final class FlyTomlWriter {
       p.healthPath().ifPresent(path -> {
         ObjectNode check = TOML.createObjectNode().put("grace_period", "10s").put("interval", "30s").put("method", "GET")
             .put("timeout", "5s").put("path", path);
+        // The app redirects plain HTTP to HTTPS unless the proxy says the request came in over HTTPS.
+        if (p.repo().forceSsl()) check.putObject("headers").put("X-Forwarded-Proto", "https");
         sb.append("\n[[http_service.checks]]\n").append(values(check));
       });
     }

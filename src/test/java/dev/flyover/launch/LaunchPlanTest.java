@@ -56,7 +56,7 @@ class LaunchPlanTest {
   }
 
   @Test
-  void healthRouteIsUsedWhenTheRouterHasOne() {
+  void healthRouteIsUsedWhenTheRouterHasOne() throws Exception {
     PhoenixFixture.write(dir, true);
     LaunchPlan p = LaunchPlan.of("shop", Optional.empty(), RepoScan.of(dir), facts("us", Map.of()), Optional.empty());
     assertEquals(Optional.of("/api/health"), p.healthPath());
@@ -64,6 +64,14 @@ class LaunchPlanTest {
     assertTrue(toml.contains("path = '/api/health'"), toml);
     assertTrue(toml.contains("primary_region = 'iad'"), toml);
     assertEquals(List.of(), FlyTomlWriter.check(toml, p));
+    assertFalse(toml.contains("X-Forwarded-Proto"), toml);
+
+    // An app that redirects to HTTPS gets the header Heroku's router would have sent.
+    Files.writeString(dir.resolve("config/prod.exs"), "config :shop, ShopWeb.Endpoint, force_ssl: [rewrite_on: [:x_forwarded_proto]]\n");
+    LaunchPlan ssl = LaunchPlan.of("shop", Optional.empty(), RepoScan.of(dir), facts("us", Map.of()), Optional.empty());
+    String sslToml = ssl.file("fly.toml").orElseThrow().content();
+    assertTrue(sslToml.contains("headers.X-Forwarded-Proto = 'https'") || sslToml.contains("X-Forwarded-Proto = 'https'"), sslToml);
+    assertEquals(List.of(), FlyTomlWriter.check(sslToml, ssl));
   }
 
   @Test
