@@ -109,5 +109,7 @@ def apps_destroy(ctx):
         if name not in ctx.state["apps"]:
             fail("Could not find App \"%s\"" % name)
         st.check_app_access(ctx, name)
+        from .machines import kill_machines
+        kill_machines(ctx.state["apps"][name])
         del ctx.state["apps"][name]
         out("Destroyed app %s" % name)

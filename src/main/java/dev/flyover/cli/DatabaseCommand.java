@@ -4,6 +4,7 @@ import dev.flyover.Context;
 import dev.flyover.UserError;
 import dev.flyover.pg.DatabaseTransfer;
 import dev.flyover.pg.PgUrl;
+import dev.flyover.pg.RemoteOptions;
 import dev.flyover.pg.TransferReport;
 import dev.flyover.pg.TransferRequest;
 import dev.flyover.pg.TransferResult;
@@ -67,6 +68,7 @@ final class DatabaseCommand extends RunCommand {
     PgUrl target = PgUrl.parse(databaseUrl, "database-url");
     if (target.isFlyPrivate()) target = target.withDefaultSslMode("disable");
     int n = transfer.jobs(ctx);
+    RemoteOptions remote = transfer.remote(ctx);
     Optional<String> app = Optional.empty();
     if (transfer.mode == TransferRequest.Mode.REMOTE || target.isFlyPrivate()) {
       try {
@@ -77,7 +79,7 @@ final class DatabaseCommand extends RunCommand {
     }
     TransferRequest req = new TransferRequest(source, target, transfer.mode, n, transfer.verify, overwrite, app, fly.token());
     try {
-      TransferResult r = new DatabaseTransfer(ctx.env(), ctx.console()).run(req);
+      TransferResult r = new DatabaseTransfer(ctx.env(), ctx.console()).remote(remote).run(req);
       TransferReport.outputs(ctx, r);
       TransferReport.summary(ctx, req, r);
       ctx.console().info(r.verified() ? "database transfer verified: the target equals the source"

@@ -4,6 +4,7 @@ import dev.flyover.Context;
 import dev.flyover.UserError;
 import dev.flyover.pg.DatabaseTransfer;
 import dev.flyover.pg.PgUrl;
+import dev.flyover.pg.RemoteOptions;
 import dev.flyover.pg.TransferReport;
 import dev.flyover.pg.TransferRequest;
 import dev.flyover.pg.TransferResult;
@@ -18,6 +19,7 @@ import java.util.Optional;
 public final class DatabasePart implements Part {
   private final Context ctx;
   private final TransferRequest request;
+  private RemoteOptions remote;
 
   /** Source gets Heroku's {@code sslmode=require}; a Fly-private target {@code disable}, as the database command does. */
   public DatabasePart(Context ctx, String sourceUrl, String targetUrl, TransferRequest.Mode mode, int jobs,
@@ -27,6 +29,12 @@ public final class DatabasePart implements Part {
     PgUrl target = PgUrl.parse(targetUrl, "database-url");
     if (target.isFlyPrivate()) target = target.withDefaultSslMode("disable");
     this.request = new TransferRequest(source, target, mode, jobs, verify, overwrite, flyApp, flyToken);
+  }
+
+  /** How transfer-mode remote sizes its machine. */
+  public DatabasePart remote(RemoteOptions options) {
+    this.remote = options;
+    return this;
   }
 
   @Override
@@ -57,7 +65,7 @@ public final class DatabasePart implements Part {
   @Override
   public String apply() {
     try {
-      TransferResult r = new DatabaseTransfer(ctx.env(), ctx.console()).run(request);
+      TransferResult r = new DatabaseTransfer(ctx.env(), ctx.console()).remote(remote).run(request);
       TransferReport.outputs(ctx, r);
       TransferReport.summary(ctx, request, r);
       if (!r.verified()) throw new UserError("The database transfer finished but was not proven equal: see the database table.");

@@ -56,10 +56,19 @@ public final class DatabaseTransfer {
   private final Console console;
   private final Stopper stopper = new Stopper();
   private final Map<String, String> targetOptions = new LinkedHashMap<>();
+  /** Set (to true) on the remote transfer's own machine: Fly's private hosts are reached directly, not proxied. */
+  static final String ON_FLY_NETWORK = "FLYOVER_ON_FLY_NETWORK";
+  private RemoteOptions remoteOptions;
 
   public DatabaseTransfer(Env env, Console console) {
     this.env = env;
     this.console = console;
+  }
+
+  /** How transfer-mode remote sizes its machine (defaults otherwise). */
+  public DatabaseTransfer remote(RemoteOptions options) {
+    this.remoteOptions = options;
+    return this;
   }
 
   /** Smallest piece a big table is split into (tests lower it to exercise splitting on small tables). */
@@ -81,18 +90,23 @@ public final class DatabaseTransfer {
     boolean touched = false;
     try {
       PgUrl target = req.target();
-      TransferResult remote = null;
-      if (req.mode() == Mode.REMOTE) {
-        remote = new RemoteTransfer(env, console, stopper).run(req, started);
-        touched = true;
-      }
-      if (target.isFlyPrivate()) {
+      if (target.isFlyPrivate() && env.get(ON_FLY_NETWORK).isEmpty()) {
         proxy = FlyProxy.start(env, console, req.flyApp(), req.flyToken(), target.host(), target.port());
         stopper.track(proxy);
         target = target.via("127.0.0.1", proxy.localPort());
       }
-      if (remote != null) {
-        // The copy ran inside Fly; the proof is made from here, reading both sides.
+      if (req.mode() == Mode.REMOTE) {
+        // The local modes' preflight, from here, before anything runs on Fly (reachable, versions, extensions,
+        // empty unless overwrite); its sessions are closed again so no snapshot is held while the machine copies.
+        Run check = new Run(req, req.source(), target, started);
+        check.preflight();
+        // SOURCE != TARGET: the proof from branch `source` (pg/SourceTargetCheck) is called here once it is on main.
+        stopper.untrack(check.coordinator);
+        stopper.untrack(check.targetAdmin);
+        TransferResult remote = new RemoteTransfer(env, console, stopper,
+            remoteOptions != null ? remoteOptions : RemoteOptions.defaults(env)).run(req, started);
+        touched = true;
+        // The copy ran on a Fly Machine, which verified it; the proof is made again from here, reading both sides.
         return new Run(req, req.source(), target, started).verifyOnly(remote);
       }
       Run run = new Run(req, req.source(), target, started);
@@ -190,7 +204,8 @@ public final class DatabaseTransfer {
         throw new UserError("The target database runs PostgreSQL " + tMajor + " but the source runs " + sMajor
             + ": a dump cannot be restored into an older major version; create the target with PostgreSQL " + sMajor + " or newer.");
       }
-      tools = PgTools.choose(env, sMajor, tMajor);
+      // Remote mode runs pg_dump/pg_restore on its machine (flyover's image has every major): none needed here.
+      if (req.mode() != Mode.REMOTE) tools = PgTools.choose(env, sMajor, tMajor);
       // Everything the source is read for happens inside one snapshot, shared by pg_dump and every worker.
       coordinator.setAutoCommit(false);
       coordinator.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
