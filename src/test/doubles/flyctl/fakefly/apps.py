@@ -70,6 +70,8 @@ def apps_create(ctx):
     if name in ctx.state["apps"]:
         fail("Validation failed: Name has already been taken")
     app = new_app(ctx.state, name, org["slug"])
+    if ctx.flag("network"):
+        app["network"] = ctx.flag("network")
     ctx.state["apps"][name] = app
     if ctx.json():
         go_json({"ID": name, "Name": name, "Status": "pending", "Deployed": False, "Hostname": app["hostname"],

@@ -53,7 +53,7 @@ public final class Machines {
   public static final List<String> VM_SIZES = List.of("shared-cpu-1x", "shared-cpu-2x", "shared-cpu-4x",
       "shared-cpu-6x", "shared-cpu-8x", "performance-1x", "performance-2x", "performance-4x", "performance-6x",
       "performance-8x", "performance-10x", "performance-12x", "performance-14x", "performance-16x");
-  private static final Pattern MACHINE_ID = Pattern.compile("^\\s*Machine ID:\\s*(\\S+)\\s*$");
+  private static final Pattern MACHINE_ID = Pattern.compile("^\\s*Machine ID:\\s*([0-9a-z]+)\\s*$");
   private static final Pattern STATE = Pattern.compile("^State:\\s*(\\S+)\\s*$");
   private static final Pattern EXIT_CODE = Pattern.compile("exit_code=(-?\\d+)");
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -70,10 +70,23 @@ public final class Machines {
     this.flyctl = new Flyctl(env, console, token);
   }
 
-  /** Where an app lives: its organization and a region of one of its machines (empty when it has none). */
-  public record AppPlace(String org, Optional<String> region) {}
+  /**
+   * Where an app lives: its organization, a region of one of its machines (empty when it has none) and its custom
+   * private network (empty: the organization's default one).
+   */
+  public record AppPlace(String app, String org, Optional<String> region, Optional<String> network) {}
 
-  /** {@code status --json}: {@code Organization.Slug} and the first machine's {@code region}. */
+  /** Slugs, regions and network names as flyctl prints them; anything else is not passed on to a command line. */
+  private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
+
+  private static Optional<String> name(String s) {
+    return s != null && NAME.matcher(s).matches() ? Optional.of(s) : Optional.empty();
+  }
+
+  /**
+   * {@code status --json} ({@code internal/command/status/machines.go renderMachineJSONStatus}):
+   * {@code Organization.Slug}, {@code Network} when the app has a custom one, and each machine's {@code region}.
+   */
   public AppPlace place(String app) {
     JsonNode s;
     try {
@@ -81,22 +94,21 @@ public final class Machines {
     } catch (FlyctlException e) {
       throw new UserError("Could not read the Fly app " + app + " (" + e.getMessage() + "): check fly-app and fly-api-token.");
     }
-    String org = s.path("Organization").path("Slug").asText("");
+    Optional<String> org = name(s.path("Organization").path("Slug").asText(""));
     if (org.isEmpty()) throw new UserError("flyctl status --json for " + app + " named no organization: check FLYCTL points at flyctl.");
     Optional<String> region = Optional.empty();
     for (JsonNode m : s.path("Machines")) {
-      String r = m.path("region").asText("");
-      if (!r.isEmpty()) {
-        region = Optional.of(r);
-        break;
-      }
+      region = name(m.path("region").asText(""));
+      if (region.isPresent()) break;
     }
-    return new AppPlace(org, region);
+    return new AppPlace(app, org.get(), region, name(s.path("Network").asText("")));
   }
 
-  /** Creates an empty app in {@code org}; a failure says which token it takes. */
-  public void createApp(String name, String org) {
-    Subprocess.Result r = flyctl.call("apps", "create", name, "--org", org).quiet().noCheck().run();
+  /** Creates an empty app in {@code org} (on {@code network} when set); a failure says which token it takes. */
+  public void createApp(String name, String org, Optional<String> network) {
+    List<String> a = new ArrayList<>(List.of("apps", "create", name, "--org=" + org));
+    network.ifPresent(n -> a.add("--network=" + n));
+    Subprocess.Result r = flyctl.call(a).quiet().noCheck().run();
     if (!r.ok()) {
       throw new UserError("Could not create the helper app " + name + " in the Fly organization " + org + " ("
           + FlyctlException.errorLine(r).orElse("exit " + r.exitCode())
@@ -126,7 +138,7 @@ public final class Machines {
 
   public Launch run(String app, MachineSpec spec) {
     List<String> a = new ArrayList<>(List.of("machine", "run", "--app", app, "--rm", "--detach", "--vm-size", spec.vmSize()));
-    spec.region().ifPresent(r -> a.addAll(List.of("--region", r)));
+    spec.region().ifPresent(r -> a.add("--region=" + r));
     for (Map.Entry<String, String> f : spec.fileSecrets().entrySet()) a.addAll(List.of("--file-secret", f.getKey() + "=" + f.getValue()));
     for (Map.Entry<String, String> e : spec.env().entrySet()) a.addAll(List.of("--env", e.getKey() + "=" + e.getValue()));
     // Flags end here: the image and the machine's command are positional whatever they look like.

@@ -91,8 +91,10 @@ final class RemoteTransfer {
     String app = req.flyApp().orElseThrow(() -> new UserError(
         "transfer-mode remote starts its machine in the Fly app's organization: set fly-app (or app in fly.toml)."));
     Machines fly = new Machines(env, console, req.flyToken());
-    Machines.AppPlace place = fly.place(app);
-    Optional<String> region = databaseRegion(fly, req.target()).or(place::region);
+    // Next to the database: its own app's organization, network and region when the target is a Fly-private
+    // host, else the production app's.
+    Machines.AppPlace place = databasePlace(fly, req.target()).orElseGet(() -> fly.place(app));
+    Optional<String> region = place.region();
     byte[] random = new byte[16];
     new SecureRandom().nextBytes(random);
     String hex = HexFormat.of().formatHex(random);
@@ -109,8 +111,9 @@ final class RemoteTransfer {
     Machines.LogTail logs = null;
     try {
       console.info("remote transfer: creating the helper app " + helper.name + " in organization " + place.org()
-          + region.map(r -> ", region " + r).orElse(""));
-      fly.createApp(helper.name, place.org());
+          + place.network().map(n -> ", network " + n).orElse("") + region.map(r -> ", region " + r).orElse("")
+          + " (next to " + place.app() + ")");
+      fly.createApp(helper.name, place.org(), place.network());
       helper.created();
       stopper.check();
       Map<String, String> secrets = new LinkedHashMap<>();
@@ -174,16 +177,16 @@ final class RemoteTransfer {
     return c;
   }
 
-  /** The region of the database's own Fly app when the target is one of Fly's private hosts. */
-  private Optional<String> databaseRegion(Machines fly, PgUrl target) {
+  /** The database's own Fly app ({@code <app>.flycast}, {@code ….<app>.internal}), when the token may read it. */
+  private Optional<Machines.AppPlace> databasePlace(Machines fly, PgUrl target) {
     if (!target.isFlyPrivate()) return Optional.empty();
-    String[] labels = target.host().split("\\.");
+    String[] labels = target.host().toLowerCase(java.util.Locale.ROOT).split("\\.");
     if (labels.length < 2) return Optional.empty();
     String dbApp = labels[labels.length - 2];
     try {
-      return fly.place(dbApp).region();
+      return Optional.of(fly.place(dbApp));
     } catch (UserError e) {
-      console.debug("no region from " + dbApp + ": " + e.getMessage());
+      console.debug("the database app " + dbApp + " could not be read: " + e.getMessage());
       return Optional.empty();
     }
   }
