@@ -4,7 +4,9 @@
 #   build    Maven builds the jar (once, on the build machine's platform: the jar is the same everywhere).
 #   runtime  scripts/build-runtime.sh makes a jlink'd Java with only the modules the jar needs and an AppCDS
 #            archive from training runs that need no network (bench/startup.sh measures the same script's output).
-#   flyctl   the pinned flyctl release, checked against docker/flyctl.sha256.
+#   flyctl   the pinned flyctl release, checked against docker/flyctl.sha256 (x86_64 and arm64). fly/Flyctl's rules
+#            were read in flyctl's source at ad0172f (v0.4.87+6, 2026-08-21) with fly-go v0.9.6; 0.4.111 is the
+#            release pinned here.
 #   final    Debian slim + PostgreSQL clients + flyctl + /opt/flyover (runtime, jar, archive) and nothing else.
 # scripts/check-image.sh (run by .ci/run) keeps the module list and the final stage's copies honest. Base images
 # are written out in each FROM (not through an ARG) so Dependabot can update them.

@@ -2,6 +2,7 @@
 other modules add their own keys to the same record (releases, machines, secrets...)."""
 import datetime
 
+from . import cli
 from . import state as st
 from .cli import command, fail, out, progress, go_json, JSON_FLAG
 
@@ -67,8 +68,11 @@ def apps_create(ctx):
     # Deploy tokens are scoped to one app: they can never create another one.
     st.require_org_token(ctx, "create apps")
     org = find_org(ctx, ctx.flag("org"))
-    if name in ctx.state["apps"]:
-        fail("Validation failed: Name has already been taken")
+    # internal/command/apps/create.go over the Machines API (fly-go flaps_apps.go CreateApp): the error is the
+    # server's text (neutral here) and, for status name_taken, fly-go's fixed suggestion follows it
+    # (flaps/flaps_error.go). state["taken_names"]: names held by apps the token cannot see.
+    if name in ctx.state["apps"] or name in (ctx.state.get("taken_names") or []):
+        fail("(double: the Machines API refused this app name)", suggestion=cli.NAME_TAKEN_SUGGESTION)
     app = new_app(ctx.state, name, org["slug"])
     if ctx.flag("network"):
         app["network"] = ctx.flag("network")

@@ -12,6 +12,9 @@ def now():
     return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+LIST_LIMIT = 50
+
+
 def certs_of(app):
     return app.setdefault("certs", {})
 
@@ -75,7 +78,7 @@ def print_setup(app, host):
 
 @command("certs add", args=(1, 1), aliases=("certs create",), flags=dict(APP_FLAGS, **JSON_FLAG))
 def certs_add(ctx):
-    app = ctx.app()
+    app = ctx.app_flaps("failed to create ACME certificate")
     host = ctx.args[0].strip().lower()
     certs = certs_of(app)
     if host in certs:
@@ -96,12 +99,12 @@ def certs_add(ctx):
 
 @command("certs check", args=(1, 1), aliases=("certs show",), flags=dict(APP_FLAGS, **JSON_FLAG))
 def certs_check(ctx):
-    app = ctx.app()
+    app = ctx.app_flaps("failed to check certificate")
     host = ctx.args[0].strip().lower()
     cert = certs_of(app).get(host)
     if cert is None:
-        # (unverified) wording of flaps' 404 for an unknown hostname
-        fail("certificate for %s not found" % host)
+        # fly-go flaps_certificates.go wraps the server's 404 text, which is unknown: a neutral one here.
+        fail("failed to check certificate: (double: no certificate for this hostname)")
     if ctx.json():
         go_json(detail(app, cert, check=True))
         return
@@ -116,9 +119,12 @@ def certs_check(ctx):
 
 @command("certs list", aliases=("certs ls",), flags=dict(APP_FLAGS, **JSON_FLAG))
 def certs_list(ctx):
-    app = ctx.app()
+    # root.go runCertificatesList: flaps ListCertificates with Limit 50; when there is a next page it prints
+    # "Showing N of M certificates…" after the list, on stdout, JSON or not.
+    app = ctx.app_flaps("failed to list certificates")
     rows = []
-    for host in sorted(certs_of(app)):
+    hosts = sorted(certs_of(app))
+    for host in hosts[:LIST_LIMIT]:
         c = certs_of(app)[host]
         active = c["status"] == "active"
         rows.append({"hostname": host, "status": c["status"], "acme_dns_configured": active,
@@ -127,7 +133,10 @@ def certs_list(ctx):
                      "has_fly_certificate": active, "created_at": c["created_at"], "updated_at": c["created_at"]})
     if ctx.json():
         go_json(rows)
-        return
-    out("HOSTNAME\tSOURCE\tSTATUS")
-    for r in rows:
-        out("%s\t%s\t%s" % (r["hostname"], "fly", "Issued" if r["configured"] else "Not verified"))
+    else:
+        out("HOSTNAME\tSOURCE\tSTATUS")
+        for r in rows:
+            out("%s\t%s\t%s" % (r["hostname"], "fly", "Issued" if r["configured"] else "Not verified"))
+    if len(hosts) > LIST_LIMIT:
+        out("")
+        out("Showing %d of %d certificates. (double: the Machines API pages the rest)" % (len(rows), len(hosts)))

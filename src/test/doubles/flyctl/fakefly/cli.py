@@ -4,6 +4,7 @@ A command module registers verbs with @command(path, flags=..., args=(min, max))
 pflag: --name value, --name=value, -n value, -nvalue, bool flags take no value but accept --name=false,
 repeatable flags collect a list, `--` ends flags. An unknown flag is an error, as in flyctl."""
 import json
+import os
 import sys
 
 from . import state as st
@@ -61,11 +62,32 @@ def err(msg):
     sys.stderr.write(msg + "\n")
 
 
-def fail(msg, code=1):
-    """flyctl's error path: `Error: <msg>` on stderr, then a blank line, exit 1."""
-    err("Error: " + msg)
-    err("")
+def colour_forced():
+    """iostreams/color.go EnvColorForced: CLICOLOR_FORCE set and not "0" turns colour on without a terminal, and
+    NO_COLOR does not override it."""
+    v = os.environ.get("CLICOLOR_FORCE", "")
+    return v != "" and v != "0"
+
+
+def error_prefix():
+    # internal/cli/cli.go printError: cs.Red("Error: ")
+    return "\x1b[0;31mError: \x1b[0m" if colour_forced() else "Error: "
+
+
+def fail(msg, code=1, suggestion=None):
+    """flyctl's error path (internal/cli/cli.go printError): `Error: <msg>` on stderr, then each of description,
+    suggestion and doc URL that the error carries followed by a blank line; exit 1."""
+    err(error_prefix() + msg)
+    if suggestion:
+        err(suggestion)
+        err("")
     raise Exit(code)
+
+
+# fly-go flaps/flaps_error.go Suggestion() for status name_taken (paraphrased; the double's own words: flyover
+# matches only its first words, which are fly-go's).
+NAME_TAKEN_SUGGESTION = ("App names are unique across all of Fly.io, not just your organization: an app you cannot see "
+                         "may hold this name. Choose another name.")
 
 
 def out(text=""):
@@ -192,6 +214,17 @@ class Ctx:
         a = self.state["apps"].get(name)
         if a is None and required:
             fail("Could not find App \"%s\"" % name)
+        st.check_app_access(self, name)
+        return a
+
+    def app_flaps(self, wrap):
+        """The app record over the Machines API (fly-go flaps): a missing app fails with the server's text, wrapped
+        by fly-go (e.g. flaps_secrets.go "failed to list app secrets: %w"). "app not found" is the body fly-go's own
+        test fixture uses (flaps/flaps_apps_test.go); the real server wording may differ, so flyover must not match it."""
+        name = self.app_name()
+        a = self.state["apps"].get(name)
+        if a is None:
+            fail("%s: app not found" % wrap)
         st.check_app_access(self, name)
         return a
 

@@ -9,6 +9,8 @@ app's machines, and prints flyctl's lines on flyctl's streams. Faults (state["fa
   exit0-no-release       flyctl prints a normal-looking deploy and exits 0, but no release is made
   exit1-good-release     the deploy completes, then flyctl exits 1 with "error" (a late, unrelated failure)
   image-not-found        the image (--image or the built one) cannot be found
+  final-status-fails     machines are updated, then marking the release final fails: a WARN line, exit 0, and
+                         the release stays `running` (machines_deploymachinesapp.go)
 """
 import datetime
 import os
@@ -149,8 +151,15 @@ def image_ref_object(ref):
 
 
 def release_json(r):
-    return {k: r.get(k) for k in ("ID", "Version", "Stable", "InProgress", "Reason", "Description", "Status",
-                                  "DeploymentStrategy", "Metadata", "User", "EvaluationID", "CreatedAt", "ImageRef")}
+    """fly-go types.go Release (PascalCase, no JSON tags). resource_releases.go's query fetches only id, version,
+    description, reason, status, imageRef, stable, user and createdAt, so Metadata is always null, InProgress false
+    and DeploymentStrategy empty in `releases --json`, whatever the state holds."""
+    j = {k: r.get(k) for k in ("ID", "Version", "Stable", "InProgress", "Reason", "Description", "Status",
+                               "DeploymentStrategy", "Metadata", "User", "EvaluationID", "CreatedAt", "ImageRef")}
+    j["Metadata"] = None
+    j["InProgress"] = False
+    j["DeploymentStrategy"] = ""
+    return j
 
 
 def service_checks(cfg):
@@ -329,6 +338,17 @@ def deploy(ctx):
         lines.append("✔ %sMachine %s [%s] update succeeded" % (prefix, m["id"], m["config"]["metadata"]["fly_process_group"]))
     for line in lines:
         out(line)
+    if mode == "final-status-fails":
+        # machines_deploymachinesapp.go: the deploy succeeded but updating the release failed; terminal.Warnf
+        # (stdout, "WARN " prefix), the release stays `running`, and flyctl goes on to emit the release and exit 0.
+        out("WARN failed to set final release status after successful deployment: (double: the API did not answer)")
+        out("")
+        app["deployed"] = True
+        app["status"] = "deployed"
+        if os.environ.get("FLY_EMIT_RELEASE_JSON"):
+            import json
+            out(json.dumps({"id": release["ID"], "version": version, "image_ref": image}, separators=(",", ":")))
+        return 0
     release["Status"] = "complete"
     release["InProgress"] = False
     release["Stable"] = True

@@ -13,13 +13,18 @@ import urllib.parse
 from . import state as st
 from .cli import command, fail, out, progress, APP_FLAGS
 
-# (paraphrased; the real notice's wording differs) every `fly pg` command prints it to stderr first.
+# (paraphrased; the real notice's wording differs) every `fly pg` command prints it to stderr first, as
+# "\n%s\n" with a two-line notice ending in "\n" (internal/command/postgres/postgres.go PreRun): a blank line, the
+# notice, a blank line.
 NOTICE = ("Unmanaged Fly Postgres is not supported by Fly.io Support: consider Managed Postgres instead "
-          "(fly mpg --help).")
+          "(fly mpg --help).",
+          "See Fly's Managed Postgres documentation.")
 
 
 def notice():
-    progress(NOTICE)
+    progress("")
+    for line in NOTICE:
+        progress(line)
     progress("")
 
 

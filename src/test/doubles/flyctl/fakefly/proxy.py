@@ -42,9 +42,20 @@ def proxy(ctx):
         cli.fail('strconv.Atoi: parsing "%s": invalid syntax' % remote)
     if ctx.flag("org"):
         app = None
+        # proxy.go: GetOrganizationBySlug first
+        if not any(o["slug"] == ctx.flag("org") for o in ctx.state.get("orgs", [])):
+            cli.fail("organization %s not found" % ctx.flag("org"))
     else:
-        app = ctx.app_name()
-        ctx.app()
+        app = ctx.app_name(required=False)
+        if app:
+            ctx.app()
+        else:
+            # proxy.go: with neither app nor org it asks prompt.Org, which picks a lone personal org and otherwise
+            # fails without a terminal (internal/prompt/prompt.go); the network is then looked up with an empty name.
+            from . import apps
+            apps.find_org(ctx, None)
+    if len(ctx.args) < 2 and not app:
+        cli.fail("(double: no remote host and no app to default it from)")
     host = ctx.args[1] if len(ctx.args) > 1 else "%s.internal" % app
     target = (ctx.state.get("proxy_targets") or {}).get("%s:%s" % (host, remote))
     if not target:

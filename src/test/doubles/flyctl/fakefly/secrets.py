@@ -162,6 +162,18 @@ def decode(b):
     return b.decode("utf-8", "surrogateescape")
 
 
+def store_and_deploy(ctx, app, values, fault):
+    """internal/command/secrets/set.go SetSecretsAndDeploy: appsecrets.Update first (an error is wrapped
+    `update secrets: `, and nothing is stored), then DeploySecrets (an error there leaves the values stored).
+    Faults: {"mode": "update-fails"} and {"mode": "restart-fails"}; their server-side texts are neutral."""
+    if fault and fault.get("mode") == "update-fails":
+        fail("update secrets: failed to update app secrets: (double: the Machines API refused the update)")
+    store(app, values)
+    if fault and fault.get("mode") == "restart-fails" and not ctx.flag("stage"):
+        fail("(double: a machine did not restart with the new secrets)")
+    deploy_secrets(ctx, app)
+
+
 @command("secrets import", flags=SHARED_FLAGS, args=(0, 0))
 def secrets_import(ctx):
     app = app_record(ctx)
@@ -179,8 +191,7 @@ def secrets_import(ctx):
         panic(str(e))
     if not parsed:
         fail("requires at least one SECRET=VALUE pair")
-    store(app, {decode(k): decode(v) for k, v in parsed.items()})
-    deploy_secrets(ctx, app)
+    store_and_deploy(ctx, app, {decode(k): decode(v) for k, v in parsed.items()}, fault)
 
 
 @command("secrets set", flags=SHARED_FLAGS, args=(1, None))
@@ -201,8 +212,7 @@ def secrets_set(ctx):
                 fail("Input exceeded max length of %d bytes" % MAX_STDIN)
             value = raw.decode("utf-8", "replace").strip(GO_SPACE)
         values[name] = value
-    store(app, values)
-    deploy_secrets(ctx, app)
+    store_and_deploy(ctx, app, values, st.take_fault(ctx))
 
 
 @command("secrets unset", flags=SHARED_FLAGS, args=(1, None))
@@ -214,7 +224,8 @@ def secrets_unset(ctx):
 
 @command("secrets list", flags=dict(APP_FLAGS, **JSON_FLAG), args=(0, 0), aliases=("secrets ls",))
 def secrets_list(ctx):
-    app = app_record(ctx)
+    # internal/appsecrets/secrets.go List over the Machines API (fly-go flaps_secrets.go ListAppSecrets).
+    app = ctx.app_flaps("failed to list app secrets")
     secrets = app.get("secrets", {})
     rows = [{"name": n, "digest": s["digest"], "status": s.get("status", "Deployed")} for n, s in sorted(secrets.items())]
     if ctx.json():

@@ -1,7 +1,9 @@
 """The double's world: apps, tokens, organizations and injected faults, kept as JSON in
-$FLYCTL_DOUBLE_STATE/state.json (tests write it before a run and read it after). Every call is also
+$FLY_DOUBLE_STATE/state.json (tests write it before a run and read it after; the FLY_ prefix is what lets it
+through flyover's allow-listed flyctl environment, fly/FlyEnv.java; FLYCTL_DOUBLE_STATE is the older name). Every call is also
 appended to calls.jsonl so tests can check what flyover ran (argv only: values must never be there)."""
 import contextlib
+import datetime
 import fcntl
 import json
 import os
@@ -16,9 +18,9 @@ from . import cli
 
 
 def state_dir():
-    d = os.environ.get("FLYCTL_DOUBLE_STATE")
+    d = os.environ.get("FLY_DOUBLE_STATE") or os.environ.get("FLYCTL_DOUBLE_STATE")
     if not d:
-        sys.stderr.write("Error: the flyctl double needs FLYCTL_DOUBLE_STATE (a directory for its state)\n")
+        sys.stderr.write("Error: the flyctl double needs FLY_DOUBLE_STATE (a directory for its state)\n")
         raise cli.Exit(1)
     os.makedirs(d, exist_ok=True)
     return d
@@ -74,7 +76,8 @@ def log_call(argv, ctx):
         source = "FLY_ACCESS_TOKEN"
     elif os.environ.get("FLY_API_TOKEN"):
         source = "FLY_API_TOKEN"
-    entry = {"argv": argv, "cwd": os.getcwd(), "token_source": source}
+    # Names only (never values): tests check that flyctl's environment is allow-listed (fly/FlyEnv.java).
+    entry = {"argv": argv, "cwd": os.getcwd(), "token_source": source, "env": sorted(os.environ.keys())}
     with open(os.path.join(state_dir(), "calls.jsonl"), "a", encoding="utf-8") as f:
         f.write(json.dumps(entry, ensure_ascii=False) + "\n")
 
@@ -114,8 +117,43 @@ def strip_token(raw):
     return t
 
 
+def config_file_token():
+    """A `fly auth login` token from the config file (helpers/config.go: $FLY_CONFIG_DIR, else ~/.fly; config.yml).
+    internal/command/command.go RequireSession refuses it when last_login is missing or older than 30 days and it
+    cannot prompt (always, for the double: no terminal), returning fly-go's ErrNoAuthToken. A token from the
+    environment or --access-token is never aged. The double reads only the two lines it needs."""
+    d = os.environ.get("FLY_CONFIG_DIR") or os.path.join(os.environ.get("HOME", "/nonexistent"), ".fly")
+    path = os.path.join(d, "config.yml")
+    if not os.path.isfile(path):
+        return None
+    token, last = None, None
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            k, _, v = line.partition(":")
+            v = v.strip().strip('"').strip("'")
+            if k.strip() == "access_token":
+                token = v
+            elif k.strip() == "last_login":
+                last = v
+    if not token:
+        return None
+    if not last:
+        return None
+    try:
+        when = datetime.datetime.fromisoformat(last.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=datetime.timezone.utc)
+    if datetime.datetime.now(datetime.timezone.utc) - when > datetime.timedelta(days=30):
+        return None
+    return token
+
+
 def authenticate(ctx):
     raw = ctx.flags.get("access-token") or os.environ.get("FLY_ACCESS_TOKEN") or os.environ.get("FLY_API_TOKEN")
+    if not raw:
+        raw = config_file_token()
     if not raw:
         cli.fail("no access token available. Please login with 'flyctl auth login'")
     token = strip_token(raw)

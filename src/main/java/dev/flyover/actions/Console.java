@@ -3,6 +3,10 @@ package dev.flyover.actions;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
 
 /**
  * The one way flyover prints. Every line is redacted through the {@link Masker}. In Actions everything goes to
@@ -24,7 +28,7 @@ public final class Console {
     this.err = new PrintStream(err, true, StandardCharsets.UTF_8);
     this.inActions = inActions;
     this.debug = debug;
-    this.masker = new Masker(inActions, this::rawOut);
+    this.masker = new Masker(inActions, this::command);
   }
 
   /** For picocli's own help and version text only; everything else goes through the methods below. */
@@ -79,45 +83,46 @@ public final class Console {
     return masker.redact(s);
   }
 
-  private synchronized void rawOut(String line) {
+  /**
+   * One of flyover's own workflow commands. Commands stopped for an untrusted block are resumed first: the
+   * runner ignores every command until the block's token, and a mask registered inside would not mask.
+   */
+  private synchronized void command(String line) {
+    closeBlock();
     out.println(line);
   }
 
   /** Progress and log lines. */
   public synchronized void info(String line) {
     String safe = redact(line);
-    if (inActions) out.println(neutralize(safe)); else err.println(safe);
+    if (inActions) untrusted(safe); else err.println(safe);
   }
 
   /** A result meant for stdout in a terminal (summaries, plans). */
   public synchronized void result(String text) {
     String safe = redact(text);
-    if (inActions) {
-      for (String line : safe.split("\n", -1)) out.println(neutralize(line));
-    } else {
-      out.println(safe);
-    }
+    if (inActions) untrusted(safe); else out.println(safe);
   }
 
   public synchronized void warn(String message) {
     String safe = redact(message);
-    if (inActions) out.println(Annotations.command("warning", null, safe)); else err.println("warning: " + safe);
+    if (inActions) command(Annotations.command("warning", null, safe)); else err.println("warning: " + safe);
   }
 
   public synchronized void error(String message) {
     String safe = redact(message);
-    if (inActions) out.println(Annotations.command("error", null, safe)); else err.println("error: " + safe);
+    if (inActions) command(Annotations.command("error", null, safe)); else err.println("error: " + safe);
   }
 
   public synchronized void notice(String message) {
     String safe = redact(message);
-    if (inActions) out.println(Annotations.command("notice", null, safe)); else err.println(safe);
+    if (inActions) command(Annotations.command("notice", null, safe)); else err.println(safe);
   }
 
   public synchronized void debug(String message) {
     if (!debug) return;
     String safe = redact(message);
-    if (inActions) out.println("::debug::" + Annotations.escapeData(safe)); else err.println("debug: " + safe);
+    if (inActions) command("::debug::" + Annotations.escapeData(safe)); else err.println("debug: " + safe);
   }
 
   /** Starts a collapsible group in Actions (no nesting: an open group is closed first). */
@@ -126,34 +131,92 @@ public final class Console {
       err.println("==> " + redact(title));
       return;
     }
-    if (inGroup) out.println("::endgroup::");
-    out.println("::group::" + Annotations.escapeData(redact(title)));
+    if (inGroup) command("::endgroup::");
+    command("::group::" + Annotations.escapeData(redact(title)));
     inGroup = true;
   }
 
   public synchronized void endGroup() {
-    if (inActions && inGroup) out.println("::endgroup::");
+    if (inActions && inGroup) command("::endgroup::");
     inGroup = false;
   }
 
   /** A line of a child process's output, echoed live. */
   public synchronized void child(String line) {
     String safe = redact(line);
-    if (inActions) out.println(neutralize(safe)); else err.println("    " + safe);
+    if (inActions) untrusted(safe); else err.println("    " + safe);
   }
 
-  /**
-   * Text that is not ours (a child's output, a value from outside) must not be taken for a workflow command:
-   * a line starting with {@code ::} could otherwise add masks, stop commands or forge annotations.
-   */
-  private static String neutralize(String line) {
-    String t = line.stripLeading();
-    if (!t.startsWith("::") && !t.startsWith("##[")) return line;
-    // The runner trims before matching, so a leading space is not enough: break the marker itself.
-    return line.replaceFirst("^(\\s*)(::|##\\[)", "$1\u200B$2");
+  // ---- text the runner must not read as a command ----
+  //
+  // How the runner reads a step's output (actions/runner 2.336.0, commit 258d6c85): ProcessInvoker.cs splits it
+  // with StreamReader.ReadLine (CR, LF and CRLF end a line); OutputManager.cs offers a line holding "::" or "##["
+  // to ActionCommandManager.cs, which tries ActionCommand.cs TryParseV2 ("::" at the start after TrimStart with
+  // .NET's whitespace set) and then TryParse (v1: "##[" ANYWHERE in the line). Both look for the markers with
+  // culture-sensitive (ICU) string search, in which zero-width and control characters weigh nothing, so no
+  // character-level escaping can be proven complete. Instead a line that could possibly be read as a command is
+  // printed inside the runner's own stop-commands block, whose random token nobody else can know; every other
+  // line is printable ASCII without "::" or "##[", which no rule of the runner can take for a command.
+
+  /** Prints outside text (already redacted) line by line, as the runner will split it. */
+  private void untrusted(String text) {
+    for (String line : lines(text)) {
+      if (!inert(line)) openBlock();
+      out.println(line);
+    }
   }
 
-  public void flush() {
+  /** The token of the open stop-commands block, or null. */
+  private String blockToken;
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private void openBlock() {
+    if (blockToken != null) return;
+    // 128 random bits, new for every block (ActionCommandManager.cs also masks tokens longer than 6 characters).
+    byte[] b = new byte[16];
+    RANDOM.nextBytes(b);
+    blockToken = "flyover-" + HexFormat.of().formatHex(b);
+    out.println("::stop-commands::" + blockToken);
+  }
+
+  private void closeBlock() {
+    if (blockToken == null) return;
+    out.println("::" + blockToken + "::");
+    blockToken = null;
+  }
+
+  /** Splits as .NET StreamReader.ReadLine does: at CRLF, CR or LF; a trailing terminator adds no empty line. */
+  static List<String> lines(String text) {
+    List<String> out = new ArrayList<>();
+    int start = 0;
+    int i = 0;
+    while (i < text.length()) {
+      char c = text.charAt(i);
+      if (c == '\n' || c == '\r') {
+        out.add(text.substring(start, i));
+        i += c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n' ? 2 : 1;
+        start = i;
+      } else {
+        i++;
+      }
+    }
+    if (start < text.length() || out.isEmpty()) out.add(text.substring(start));
+    return out;
+  }
+
+  /** True when no rule of the runner can read the line as a command: tab or printable ASCII, no "::" or "##[". */
+  static boolean inert(String line) {
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if (c != '\t' && (c < 0x20 || c > 0x7E)) return false;
+    }
+    return !line.contains("::") && !line.contains("##[");
+  }
+
+  /** Ends any open block (so later steps' output is read normally) and flushes. */
+  public synchronized void flush() {
+    if (inActions) closeBlock();
     out.flush();
     err.flush();
   }

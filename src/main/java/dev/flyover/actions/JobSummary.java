@@ -50,8 +50,9 @@ public final class JobSummary {
     return table(List.of("", ""), rows);
   }
 
+  /** A fenced code block: the fence is a backtick run longer than any in the text, so the text cannot close it. */
   public synchronized JobSummary code(String language, String text) {
-    String fence = text.contains("```") ? "~~~~" : "```";
+    String fence = "`".repeat(Math.max(3, longestRun(text, '`') + 1));
     blocks.add(fence + (language == null ? "" : language) + "\n" + text + (text.endsWith("\n") ? "" : "\n") + fence + "\n");
     return this;
   }
@@ -67,9 +68,29 @@ public final class JobSummary {
     return sb.append("\n").toString();
   }
 
-  /** Table cells: already-formatted Markdown is allowed, but pipes and line breaks would break the table. */
-  private static String cell(String s) {
-    return s == null ? "" : s.replace("|", "\\|").replace("\r\n", "<br>").replace("\n", "<br>");
+  /**
+   * Table cells: already-formatted Markdown is allowed, but pipes and line breaks would break the table. GFM
+   * splits a row at every pipe not escaped by a backslash, reading "\\x" pairs from the left (cmark-gfm's table
+   * extension), inside code spans too: a pipe after an odd run of backslashes is escaped already, any other one
+   * gets a backslash.
+   */
+  static String cell(String s) {
+    if (s == null) return "";
+    StringBuilder sb = new StringBuilder();
+    int backslashes = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '|' && backslashes % 2 == 0) sb.append('\\');
+      if (c == '\r' || c == '\n') {
+        if (c == '\r' && i + 1 < s.length() && s.charAt(i + 1) == '\n') i++;
+        sb.append("<br>");
+        backslashes = 0;
+        continue;
+      }
+      sb.append(c);
+      backslashes = c == '\\' ? backslashes + 1 : 0;
+    }
+    return sb.toString();
   }
 
   /** Escapes a value from outside for use in Markdown text (table cells escape pipes themselves). */
@@ -81,7 +102,7 @@ public final class JobSummary {
         case '<' -> sb.append("&lt;");
         case '>' -> sb.append("&gt;");
         case '&' -> sb.append("&amp;");
-        case '\\', '`', '*', '_', '[', ']', '#', '~' -> sb.append('\\').append(c);
+        case '\\', '`', '*', '_', '[', ']', '#', '~', '|' -> sb.append('\\').append(c);
         case '\n', '\r' -> sb.append(' ');
         default -> sb.append(c);
       }
@@ -89,20 +110,54 @@ public final class JobSummary {
     return sb.toString();
   }
 
-  /** A value shown as code: backticks chosen so the value cannot close the span. */
+  /**
+   * A value shown as a code span (CommonMark 0.31 §6.1): delimited by a backtick run longer than any in the value,
+   * so the value cannot close it; padded with a space on each side when it starts or ends with a backtick, or
+   * both starts and ends with a space (one space is stripped from each end of such content). Inside a span
+   * nothing is Markdown or HTML, so {@code <}, {@code >} and {@code &} need no escaping; line breaks become spaces
+   * (a line ending inside a span is read as a space anyway, and a table row must stay on one line).
+   */
   public static String code(String s) {
     if (s == null || s.isEmpty()) return "";
-    String clean = s.replace('\n', ' ').replace('\r', ' ');
-    String ticks = clean.contains("`") ? "``" : "`";
-    return ticks + (clean.startsWith("`") || clean.endsWith("`") ? " " + clean + " " : clean) + ticks;
+    String clean = s.replace("\r\n", " ").replace('\n', ' ').replace('\r', ' ');
+    String ticks = "`".repeat(longestRun(clean, '`') + 1);
+    boolean pad = clean.startsWith("`") || clean.endsWith("`")
+        || (clean.startsWith(" ") && clean.endsWith(" ") && !clean.isBlank());
+    return ticks + (pad ? " " + clean + " " : clean) + ticks;
   }
 
+  static int longestRun(String s, char c) {
+    int best = 0;
+    int run = 0;
+    for (int i = 0; i < s.length(); i++) {
+      run = s.charAt(i) == c ? run + 1 : 0;
+      best = Math.max(best, run);
+    }
+    return best;
+  }
+
+  /** A link; the URL is percent-encoded where it could end the destination or break the line. */
   public static String link(String text, String url) {
-    return "[" + inline(text) + "](" + url.replace(")", "%29").replace(" ", "%20") + ")";
+    StringBuilder u = new StringBuilder();
+    for (byte b : url.getBytes(StandardCharsets.UTF_8)) {
+      int c = b & 0xFF;
+      if (c <= 0x20 || c >= 0x7F || "<>()\"'`\\|[]".indexOf(c) >= 0) u.append(String.format("%%%02X", c));
+      else u.append((char) c);
+    }
+    return "[" + inline(text) + "](" + u + ")";
   }
 
-  private static String html(String s) {
+  static String html(String s) {
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+  }
+
+  /**
+   * The forms a value takes once escaped here, so that a secret escaped into the Markdown is still found and
+   * masked: the runner's masker and {@link Masker#redact} only know the value as it was.
+   */
+  static java.util.List<String> escapedForms(String v) {
+    String oneLine = v.replace("\r\n", " ").replace('\n', ' ').replace('\r', ' ');
+    return java.util.List.of(inline(v), html(v), cell(v), cell(inline(v)), cell(html(v)), oneLine, cell(oneLine));
   }
 
   public synchronized boolean isEmpty() {
@@ -115,7 +170,7 @@ public final class JobSummary {
     int bytes = 0;
     int kept = 0;
     for (String b : blocks) {
-      String safe = masker.redact(b) + "\n";
+      String safe = masker.redact(b, JobSummary::escapedForms) + "\n";
       int n = safe.getBytes(StandardCharsets.UTF_8).length;
       if (bytes + n > LIMIT_BYTES) break;
       sb.append(safe);

@@ -61,6 +61,25 @@ public final class Masker {
     return out;
   }
 
+  /**
+   * Replaces every registered value, and each of the forms {@code encodings} gives for it (a value escaped for
+   * Markdown no longer contains the value as it was), with {@value #MASK}.
+   */
+  public String redact(String text, java.util.function.Function<String, List<String>> encodings) {
+    if (text == null || text.isEmpty()) return text;
+    List<String> forms = new ArrayList<>();
+    for (String v : longestFirst) {
+      forms.add(v);
+      for (String e : encodings.apply(v)) if (!e.isEmpty() && !e.equals(v)) forms.add(e);
+    }
+    forms.sort(Comparator.comparingInt(String::length).reversed());
+    String out = text;
+    for (String f : forms) {
+      if (out.contains(f)) out = out.replace(f, MASK);
+    }
+    return out;
+  }
+
   public synchronized boolean isEmpty() {
     return values.isEmpty();
   }

@@ -3,6 +3,7 @@ package dev.flyover.cli;
 import dev.flyover.Context;
 import dev.flyover.UserError;
 import dev.flyover.actions.ActionManifest;
+import dev.flyover.secrets.MaskPolicy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -28,8 +29,11 @@ final class ActionCommand extends RunCommand {
     for (ActionManifest.Input in : inputs) {
       Optional<String> v = value(in);
       if (v.isEmpty()) continue;
-      if (SECRET_OPTIONS.contains("--" + in.name())) ctx.console().mask(v.get());
-      if (SECRET_URL_OPTIONS.contains("--" + in.name())) ctx.console().maskUrl(v.get());
+      if (SECRET_OPTIONS.contains("--" + in.name()) || SECRET_URL_OPTIONS.contains("--" + in.name())) {
+        MaskPolicy.secret(ctx.console(), v.get());
+      }
+      // Split as the option splits them (DeployOptions: one per line); before any outside text is printed.
+      if (SECRET_LINE_OPTIONS.contains("--" + in.name())) maskLineValues(ctx.console(), List.of(v.get().split("\\r?\\n")));
     }
     String command = inputs.stream().filter(in -> in.name().equals("command")).findFirst()
         .flatMap(this::value).orElse("deploy");

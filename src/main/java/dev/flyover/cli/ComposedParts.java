@@ -25,12 +25,15 @@ final class ComposedParts implements Parts {
   private final Settings settings;
   private final Flyctl fly;
   private final DeployRequest deploy;
+  private final DeployRequest deployPreview;
   private final CutoverOptions options;
   private final HerokuClient heroku;
   private final Optional<String> token;
 
+  /** @param deployPreview the same deploy as a dry run (for a cutover's dry run) */
   ComposedParts(Context ctx, Settings settings, Flyctl fly, HerokuClient heroku, DeployRequest deploy,
-      CutoverOptions options, Optional<String> token) {
+      DeployRequest deployPreview, CutoverOptions options, Optional<String> token) {
+    this.deployPreview = deployPreview;
     this.ctx = ctx;
     this.heroku = heroku;
     this.options = options;
@@ -71,6 +74,18 @@ final class ComposedParts implements Parts {
         return r.imported().size() + " secrets staged, " + r.skipped().size() + " config vars left behind";
       }
     });
+  }
+
+  /** The secrets flow's dry run (reads Heroku and Fly's secret names) and the deploy's (calls nothing). */
+  @Override
+  public void preview() {
+    SecretsRequest req = SecretsRequest.fromHeroku(settings.herokuApp(), settings.flyApp())
+        .withFilters(options.include, options.exclude, options.rename).withDryRun(true);
+    SecretsFlow flow = new SecretsFlow(ctx, fly, Optional.of(heroku));
+    flow.report(flow.run(req));
+    DeployResult r = new Deployer(ctx).run(deployPreview);
+    DeploySummary.write(ctx.summary(), ctx.env(), r, deployPreview.directory());
+    if (!r.ok()) throw new UserError(r.error().orElse("The deploy's dry run failed."));
   }
 
   /** The database flow's transfer and verification (parallel by default), skipped when the target already equals the source. */

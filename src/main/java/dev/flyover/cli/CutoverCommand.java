@@ -26,8 +26,13 @@ final class CutoverCommand extends RunCommand {
   @Mixin
   DeployOptions deploy;
 
-  @Option(names = "--confirm", paramLabel = "HEROKU_APP", description = "Must equal heroku-app for the cutover to change anything.")
+  @Option(names = "--confirm", paramLabel = "HEROKU_APP",
+      description = "Must equal heroku-app for the cutover to change anything; empty: plan only (exit 0, cutover-status=planned).")
   String confirm;
+
+  @Option(names = "--dry-run", arity = "0..1", defaultValue = "false", fallbackValue = "true", paramLabel = "BOOL",
+      description = "Plan and preview every part (secrets, database preflight, the flyctl deploy command), then stop; change nothing.")
+  boolean dryRun;
 
   CutoverCommand(Context ctx) {
     super(ctx);
@@ -35,7 +40,12 @@ final class CutoverCommand extends RunCommand {
 
   @Override
   protected int run() {
-    Cutover c = build(ctx, fly, heroku, cutover, deploy, Optional.ofNullable(confirm).filter(s -> !s.isBlank()));
+    Optional<String> confirmed = Optional.ofNullable(confirm).filter(s -> !s.isBlank());
+    Cutover c = build(ctx, fly, heroku, cutover, deploy, confirmed);
+    if (dryRun || confirmed.isEmpty()) {
+      CutoverRun.preview(c, dryRun);
+      return 0;
+    }
     CutoverRun.run(c);
     return 0;
   }
@@ -44,10 +54,11 @@ final class CutoverCommand extends RunCommand {
       DeployOptions deploy, Optional<String> confirm) {
     String herokuApp = heroku.requireApp(ctx);
     String flyApp = fly.appName(ctx.env());
-    Settings s = options.settings(ctx, herokuApp, flyApp, fly.directory(ctx.env()), confirm);
+    Settings s = options.settings(ctx, herokuApp, flyApp, fly.directory(ctx.env()), confirm, deploy.buildFrom());
     Flyctl flyctl = new Flyctl(ctx.env(), ctx.console(), fly.token());
     HerokuClient client = heroku.client(ctx);
     return new Cutover(ctx, s, client, flyctl,
-        new ComposedParts(ctx, s, flyctl, client, deploy.request(fly, s.workDir()), options, fly.token()));
+        new ComposedParts(ctx, s, flyctl, client, deploy.request(fly, s.workDir()),
+            deploy.builder(fly, s.workDir()).dryRun(true).build(), options, fly.token()));
   }
 }

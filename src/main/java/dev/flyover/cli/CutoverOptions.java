@@ -74,11 +74,18 @@ public final class CutoverOptions {
   @Mixin
   TransferOptions transfer;
 
+  // strict (issue 13): an unmatched process group stops the cutover
+  @Option(names = "--strict", arity = "0..1", defaultValue = "false", fallbackValue = "true", paramLabel = "BOOL",
+      description = "Stop before any change when a Heroku process type has no Fly process group (default false: a warning).")
+  boolean strict;
+
   private static Optional<String> opt(String s) {
     return Optional.ofNullable(s).map(String::strip).filter(v -> !v.isEmpty());
   }
 
-  Settings settings(Context ctx, String herokuApp, String flyApp, java.nio.file.Path workDir, Optional<String> confirm) {
+  /** @param buildFrom the deploy inputs' own way to build (see {@link DeployOptions#buildFrom}) */
+  Settings settings(Context ctx, String herokuApp, String flyApp, java.nio.file.Path workDir, Optional<String> confirm,
+      Optional<String> buildFrom) {
     if (postgresClusterSize < 1) {
       throw new UserError("The " + ctx.optionName("postgres-cluster-size") + " input is " + postgresClusterSize + ": use 1 or more.");
     }
@@ -97,6 +104,6 @@ public final class CutoverOptions {
         opt(herokuDatabaseUrl), opt(org),
         new Settings.Postgres(opt(postgresApp).orElse(flyApp + "-db"), opt(postgresRegion), postgresVmSize.strip(),
             postgresClusterSize, postgresVolumeSize),
-        workDir);
+        workDir, buildFrom, List.copyOf(include), List.copyOf(exclude), List.copyOf(rename), strict);
   }
 }

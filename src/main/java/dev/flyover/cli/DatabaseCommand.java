@@ -2,12 +2,17 @@ package dev.flyover.cli;
 
 import dev.flyover.Context;
 import dev.flyover.UserError;
+import dev.flyover.actions.JobSummary;
+import dev.flyover.cutover.DatabasePart;
 import dev.flyover.pg.DatabaseTransfer;
 import dev.flyover.pg.PgUrl;
 import dev.flyover.pg.RemoteOptions;
 import dev.flyover.pg.TransferReport;
 import dev.flyover.pg.TransferRequest;
 import dev.flyover.pg.TransferResult;
+import dev.flyover.secrets.MaskPolicy;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,6 +42,10 @@ final class DatabaseCommand extends RunCommand {
       description = "Allow dropping what the target database already holds (default false).")
   boolean overwrite;
 
+  @Option(names = "--dry-run", arity = "0..1", defaultValue = "false", fallbackValue = "true", paramLabel = "BOOL",
+      description = "Connect to both databases read-only, print the preflight (versions, size, target empty?) and stop; copy nothing.")
+  boolean dryRun;
+
   DatabaseCommand(Context ctx) {
     super(ctx);
   }
@@ -53,7 +62,7 @@ final class DatabaseCommand extends RunCommand {
         throw new UserError("The Heroku app " + app + " has no DATABASE_URL config var: attach Heroku Postgres, or set "
             + ctx.optionName("heroku-database-url") + " to the database's URL.");
       }
-      ctx.console().maskUrl(herokuDatabaseUrl);
+      MaskPolicy.secret(ctx.console(), herokuDatabaseUrl);
       ctx.console().info("source: DATABASE_URL of Heroku app " + app);
     }
     if (herokuDatabaseUrl == null || herokuDatabaseUrl.isBlank()) {
@@ -78,8 +87,9 @@ final class DatabaseCommand extends RunCommand {
       }
     }
     TransferRequest req = new TransferRequest(source, target, transfer.mode, n, transfer.verify, overwrite, app, fly.token());
+    if (dryRun) return dryRun(req);
     try {
-      TransferResult r = new DatabaseTransfer(ctx.env(), ctx.console()).remote(remote).run(req);
+      TransferResult r = new DatabaseTransfer(ctx.env(), ctx.console()).inputNames(ctx::optionName).remote(remote).run(req);
       TransferReport.outputs(ctx, r);
       TransferReport.summary(ctx, req, r);
       ctx.console().info(r.verified() ? "database transfer verified: the target equals the source"
@@ -90,5 +100,29 @@ final class DatabaseCommand extends RunCommand {
       TransferReport.summary(ctx, req, e.result());
       throw e;
     }
+  }
+
+  /** The cutover's read-only database preflight, printed and summarised; nothing is written anywhere. */
+  private int dryRun(TransferRequest req) {
+    List<String> lines;
+    try {
+      lines = new DatabasePart(ctx, req).preflight();
+    } catch (java.sql.SQLException e) {
+      throw new UserError("The database preflight failed (" + e.getMessage() + "): check "
+          + ctx.optionName("heroku-database-url") + " and " + ctx.optionName("database-url") + ".", e);
+    }
+    JobSummary s = ctx.summary();
+    s.heading(2, "Database plan (dry run)");
+    List<String> shown = new ArrayList<>(List.of("source " + req.source().describe(), "target " + req.target().describe()));
+    shown.addAll(lines);
+    shown.add("would copy with " + req.mode().label() + (req.mode() == TransferRequest.Mode.PARALLEL ? ", " + req.jobs()
+        + " jobs" : "") + ", then verify by " + req.verify().label());
+    for (String l : shown) {
+      if (l.startsWith("WARNING: ")) ctx.console().warn(l.substring(9)); else ctx.console().info(l);
+    }
+    s.markdown(String.join("\n", shown.stream().map(l -> "- " + JobSummary.inline(l)).toList()));
+    ctx.console().notice("Dry run: nothing was copied and no database was changed; run again without "
+        + ctx.optionName("dry-run") + " to transfer.");
+    return 0;
   }
 }

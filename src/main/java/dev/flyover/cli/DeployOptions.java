@@ -9,8 +9,8 @@ import picocli.CommandLine.Option;
 /**
  * The deploy inputs shared by {@code flyover deploy} and the cutover's deploy step, handed to the same
  * {@link DeployRequest}, so both deploys are checked the same way and record the same GitHub Deployment.
- * Rollback, create-app and dry-run are the deploy command's alone: a cutover's undo is Heroku's, and its Fly app
- * must exist (the plan says so).
+ * Rollback and create-app are the deploy command's alone: a cutover's undo is Heroku's, and its Fly app must exist
+ * (the plan says so). Each command has its own dry-run.
  */
 public final class DeployOptions {
   @Option(names = "--image", paramLabel = "REF", description = "Deploy this prebuilt image instead of building.")
@@ -62,6 +62,23 @@ public final class DeployOptions {
 
   @Option(names = "--environment", paramLabel = "NAME", defaultValue = "production", description = "GitHub Deployment environment (default production).")
   String environment;
+
+  /**
+   * How these inputs say to build, for the cutover's plan: the image input, or a build flag among extra-args
+   * (flyctl deploy's --image, --dockerfile, --nixpacks: internal/command/deploy/deploy.go).
+   */
+  java.util.Optional<String> buildFrom() {
+    if (image != null && !image.isBlank()) return java.util.Optional.of("the image input");
+    if (extraArgs != null) {
+      for (String a : extraArgs) {
+        String flag = a.strip().split("=", 2)[0];
+        if (List.of("--image", "-i", "--dockerfile", "--nixpacks").contains(flag)) {
+          return java.util.Optional.of("extra-args " + flag);
+        }
+      }
+    }
+    return java.util.Optional.empty();
+  }
 
   DeployRequest request(FlyOptions fly, Path directory) {
     return builder(fly, directory).build();

@@ -19,14 +19,17 @@ final class PlanCommand extends RunCommand {
   @Mixin
   CutoverOptions cutover;
 
+  /** The cutover's deploy inputs, so a plan run with the cutover's inputs sees its image (the plan never deploys). */
+  @Mixin
+  DeployOptions deploy;
+
   PlanCommand(Context ctx) {
     super(ctx);
   }
 
-  /** The plan never deploys: the deploy options are the cutover's alone. */
   @Override
   protected int run() {
-    Cutover c = CutoverCommand.build(ctx, fly, heroku, cutover, new DeployOptions(), Optional.empty());
+    Cutover c = CutoverCommand.build(ctx, fly, heroku, cutover, deploy, Optional.empty());
     CutoverRun.plan(c);
     return 0;
   }

@@ -2,6 +2,7 @@ package dev.flyover.cli;
 
 import dev.flyover.Context;
 import dev.flyover.UserError;
+import dev.flyover.secrets.MaskPolicy;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,6 +18,8 @@ public abstract class RunCommand implements Callable<Integer> {
   /** Options whose values are secrets (URLs carry passwords). */
   static final Set<String> SECRET_OPTIONS = Set.of("--fly-api-token", "--heroku-api-key", "--github-token");
   static final Set<String> SECRET_URL_OPTIONS = Set.of("--database-url", "--heroku-database-url");
+  /** Options of NAME=VALUE lines whose values are secrets. */
+  static final Set<String> SECRET_LINE_OPTIONS = Set.of("--build-secrets");
 
   protected final Context ctx;
 
@@ -68,12 +71,25 @@ public abstract class RunCommand implements Callable<Integer> {
     }
   }
 
+  /** Masks the value of each NAME=VALUE line (a line without '=' may be all value), so logs still name it. */
+  static void maskLineValues(dev.flyover.actions.Console console, Iterable<String> lines) {
+    for (String line : lines) {
+      if (line == null) continue;
+      int eq = line.indexOf('=');
+      MaskPolicy.secret(console, eq >= 0 ? line.substring(eq + 1) : line);
+    }
+  }
+
   private void maskSecretOptions() {
     for (OptionSpec o : spec.options()) {
       Object v = o.getValue();
+      if (SECRET_LINE_OPTIONS.contains(o.longestName()) && v instanceof java.util.List<?> l) {
+        maskLineValues(ctx.console(), l.stream().map(String::valueOf).toList());
+      }
       if (!(v instanceof String s) || s.isBlank()) continue;
-      if (SECRET_OPTIONS.contains(o.longestName())) ctx.console().mask(s);
-      if (SECRET_URL_OPTIONS.contains(o.longestName())) ctx.console().maskUrl(s);
+      if (SECRET_OPTIONS.contains(o.longestName()) || SECRET_URL_OPTIONS.contains(o.longestName())) {
+        MaskPolicy.secret(ctx.console(), s);
+      }
     }
   }
 }

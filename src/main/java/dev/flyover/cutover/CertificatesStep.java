@@ -1,9 +1,8 @@
 package dev.flyover.cutover;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.flyover.fly.Certificate;
 import dev.flyover.heroku.Domain;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -40,22 +39,22 @@ final class CertificatesStep implements Step {
     return c.heroku.domains(c.settings.herokuApp()).stream().filter(Domain::custom).map(Domain::hostname).toList();
   }
 
-  private Set<String> existing() {
-    Set<String> names = new HashSet<>();
-    for (JsonNode cert : c.fly.json("certs", "list", "-a", c.settings.flyApp())) {
-      names.add(cert.path("hostname").asText().toLowerCase(Locale.ROOT));
-    }
-    return names;
-  }
-
+  /**
+   * Each domain asked for by name ({@code certs show}): {@code certs list} stops at 50 (fly/Flyctl#certificates), so
+   * it cannot say that a certificate is missing.
+   */
   @Override
   public Optional<String> alreadyDone() {
     List<String> domains = customDomains();
     if (domains.isEmpty()) return Optional.of("Heroku app " + c.settings.herokuApp() + " has no custom domains");
-    Set<String> have = existing();
-    if (!domains.stream().allMatch(d -> have.contains(d.toLowerCase(Locale.ROOT)))) return Optional.empty();
+    List<Certificate> certs = new ArrayList<>();
+    for (String d : domains) {
+      Optional<Certificate> cert = c.fly.certificate(c.settings.flyApp(), d);
+      if (cert.isEmpty()) return Optional.empty();
+      certs.add(cert.get());
+    }
     c.dns.clear();
-    for (String d : domains) records(d, c.fly.json("certs", "show", d, "-a", c.settings.flyApp()));
+    for (int i = 0; i < domains.size(); i++) records(domains.get(i), certs.get(i));
     return Optional.of("every custom domain already has a Fly certificate (" + String.join(", ", domains) + ")");
   }
 
@@ -63,15 +62,15 @@ final class CertificatesStep implements Step {
   public String apply() {
     if (!c.settings.confirmed()) throw PlanStep.notConfirmed(c);
     List<String> domains = customDomains();
-    Set<String> have = existing();
     c.dns.clear();
     List<String> added = new ArrayList<>();
     for (String d : domains) {
-      JsonNode cert;
-      if (have.contains(d.toLowerCase(Locale.ROOT))) {
-        cert = c.fly.json("certs", "show", d, "-a", c.settings.flyApp());
+      Optional<Certificate> have = c.fly.certificate(c.settings.flyApp(), d);
+      Certificate cert;
+      if (have.isPresent()) {
+        cert = have.get();
       } else {
-        cert = c.fly.json("certs", "add", d, "-a", c.settings.flyApp());
+        cert = c.fly.addCertificate(c.settings.flyApp(), d);
         added.add(d);
       }
       records(d, cert);
@@ -80,12 +79,11 @@ final class CertificatesStep implements Step {
         + "; " + c.dns.size() + " DNS record(s) to set";
   }
 
-  /** The records for one domain, from flyctl's CertificateDetailResponse. */
-  private void records(String host, JsonNode cert) {
-    JsonNode req = cert.path("dns_requirements");
+  /** The records for one domain, from the certificate's DNS requirements. */
+  private void records(String host, Certificate cert) {
     if (apex(host)) {
-      List<String> v4 = texts(req.path("a"));
-      List<String> v6 = texts(req.path("aaaa"));
+      List<String> v4 = cert.a();
+      List<String> v6 = cert.aaaa();
       for (String ip : v4) c.dns.add(new DnsRecord(host, "A", host, ip, "apex domain: A record (replaces Heroku's ALIAS/ANAME)"));
       for (String ip : v6) c.dns.add(new DnsRecord(host, "AAAA", host, ip, "apex domain: AAAA record"));
       if (v4.isEmpty() && v6.isEmpty()) {
@@ -94,20 +92,13 @@ final class CertificatesStep implements Step {
             + "` and `fly ips allocate-v6 -a " + c.settings.flyApp() + "`, then `fly certs check " + host + "`.");
       }
     } else {
-      String target = req.path("cname").asText(c.settings.flyApp() + ".fly.dev");
+      String target = cert.cname().isEmpty() ? c.settings.flyApp() + ".fly.dev" : cert.cname();
       c.dns.add(new DnsRecord(host, "CNAME", host, target, "replaces the CNAME to Heroku's herokudns.com"));
     }
-    JsonNode acme = req.path("acme_challenge");
-    if (!acme.path("name").asText().isEmpty()) {
-      c.dns.add(new DnsRecord(host, "CNAME", acme.path("name").asText(), acme.path("target").asText(),
+    if (!cert.acmeName().isEmpty()) {
+      c.dns.add(new DnsRecord(host, "CNAME", cert.acmeName(), cert.acmeTarget(),
           "optional, set first: Fly issues the certificate before traffic moves"));
     }
-  }
-
-  private static List<String> texts(JsonNode arr) {
-    List<String> out = new ArrayList<>();
-    if (arr.isArray()) arr.forEach(n -> out.add(n.asText()));
-    return out;
   }
 
   static boolean apex(String host) {

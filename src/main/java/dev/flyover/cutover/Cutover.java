@@ -3,6 +3,7 @@ package dev.flyover.cutover;
 import dev.flyover.Context;
 import dev.flyover.UserError;
 import dev.flyover.fly.Flyctl;
+import dev.flyover.secrets.MaskPolicy;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +24,7 @@ public final class Cutover {
   Plan plan;
   private String sourceUrl;
   private String targetUrl;
+  private List<String> publicValues;
   final List<DnsRecord> dns = new ArrayList<>();
   final List<String> warnings = new ArrayList<>();
 
@@ -33,11 +35,11 @@ public final class Cutover {
     this.fly = fly;
     this.parts = parts;
     settings.databaseUrl().ifPresent(u -> {
-      ctx.console().maskUrl(u);
+      MaskPolicy.secret(ctx.console(), u);
       targetUrl = u;
     });
     settings.herokuDatabaseUrl().ifPresent(u -> {
-      ctx.console().maskUrl(u);
+      MaskPolicy.secret(ctx.console(), u);
       sourceUrl = u;
     });
   }
@@ -90,17 +92,29 @@ public final class Cutover {
     return steps;
   }
 
+  /**
+   * Registers the config vars' secret values, by the one policy every command uses ({@link MaskPolicy}): the
+   * app names and domains, which the plan and the DNS table print, are this run's public identifiers.
+   */
+  void maskConfigVars(Map<String, String> vars) {
+    if (publicValues == null) {
+      publicValues = MaskPolicy.publicIdentifiers(Optional.of(settings.herokuApp()), settings.flyApp(),
+          heroku.domains(settings.herokuApp()));
+    }
+    MaskPolicy.configVars(ctx.console(), vars, publicValues);
+  }
+
   /** Heroku's DATABASE_URL (or the heroku-database-url input), masked the moment it is read. */
   String sourceUrl() {
     if (sourceUrl != null) return sourceUrl;
     Map<String, String> vars = heroku.configVars(settings.herokuApp());
-    vars.values().forEach(v -> ctx.console().mask(v));
+    maskConfigVars(vars);
     String url = vars.get("DATABASE_URL");
     if (url == null || url.isBlank()) {
       throw new UserError("Heroku app " + settings.herokuApp() + " has no DATABASE_URL config var: set the "
           + ctx.optionName("heroku-database-url") + " input, or use database: skip.");
     }
-    ctx.console().maskUrl(url);
+    MaskPolicy.secret(ctx.console(), url);
     sourceUrl = url;
     return url;
   }
@@ -118,7 +132,7 @@ public final class Cutover {
   }
 
   void targetUrl(String url) {
-    ctx.console().maskUrl(url);
+    MaskPolicy.secret(ctx.console(), url);
     targetUrl = url;
   }
 

@@ -8,7 +8,10 @@ import java.time.Instant;
 public final class CutoverRun {
   private CutoverRun() {}
 
-  /** {@code flyover plan}: read everything, print the plan, change nothing. */
+  /**
+   * {@code flyover plan}: read everything, print the plan, change nothing. A plan with blocking problems (what
+   * would stop the cutover) fails, after the report, with them as its one sentence.
+   */
   public static Plan plan(Cutover c) {
     Plan p = Plan.read(c);
     c.plan = p;
@@ -17,6 +20,23 @@ public final class CutoverRun {
     c.ctx.outputs().set("cutover-status", "planned");
     c.ctx.outputs().set("steps-completed", "");
     c.ctx.outputs().set("downtime-seconds", "0");
+    if (p.blocked().isPresent()) throw p.blocked().get();
+    return p;
+  }
+
+  /**
+   * A cutover that only plans: {@code confirm} left empty, or {@code dry-run}. The plan as {@link #plan}; a dry
+   * run also previews its parts without changing anything (the secrets plan against what Fly has, the flyctl
+   * deploy command line; the database preflight is in the plan), and stops.
+   */
+  public static Plan preview(Cutover c, boolean dryRun) {
+    Plan p = plan(c);
+    if (dryRun) c.parts.preview();
+    String why = dryRun ? "Dry run" : "The " + c.ctx.optionName("confirm") + " " + (c.ctx.actionMode() ? "input" : "option")
+        + " is empty, so this run only planned";
+    c.ctx.console().notice(why + ": nothing was changed on Heroku, Fly or any database. "
+        + (c.settings.confirmed() && dryRun ? "Run again without " + c.ctx.optionName("dry-run") + " to cut over."
+            : "Set " + c.ctx.optionName("confirm") + " to the Heroku app name (" + c.settings.herokuApp() + ") to cut over."));
     return p;
   }
 

@@ -5,6 +5,7 @@ import dev.flyover.actions.Console;
 import dev.flyover.fly.FlyProxy;
 import dev.flyover.pg.PgSession;
 import dev.flyover.pg.PgUrl;
+import dev.flyover.pg.SourceTargetCheck;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 
 /**
  * Whether the target database already holds exactly the source, read-only: the same user tables with the same
@@ -22,22 +24,26 @@ import java.util.TreeMap;
  */
 final class DatabaseCheck {
   /** What the two sides look like. */
-  record Result(boolean targetEmpty, boolean equal, String difference, int tables, long rows) {}
+  record Result(boolean targetEmpty, boolean equal, String difference, int tables, long rows, SourceTargetCheck.Result proof) {}
 
   private DatabaseCheck() {}
 
-  static Result compare(Env env, Console console, PgUrl source, PgUrl target, Optional<String> flyApp, Optional<String> token)
-      throws SQLException {
+  static Result compare(Env env, Console console, PgUrl source, PgUrl target, Optional<String> flyApp, Optional<String> token,
+      UnaryOperator<String> inputName) throws SQLException {
     FlyProxy proxy = null;
     try {
-      if (target.isFlyPrivate()) {
+      if (target.needsFlyProxy()) {
         proxy = FlyProxy.start(env, console, flyApp, token, target.host(), target.port());
         target = target.via("127.0.0.1", proxy.localPort());
       }
-      try (Connection t = PgSession.open(target, PgSession.Side.TARGET, "database-url")) {
+      try (Connection t = PgSession.open(target, PgSession.Side.TARGET, "database-url");
+          Connection s = PgSession.open(source, PgSession.Side.SOURCE, "heroku-database-url")) {
+        // The source itself "equals the source": proven otherwise before any comparison (issue 9).
+        SourceTargetCheck.Result proof = SourceTargetCheck.prove(s, t);
+        proof.refuseIfSame(inputName, "heroku-database-url");
         Map<String, Long> tt = counts(t);
-        if (tt.isEmpty()) return new Result(true, false, "the target has no tables", 0, 0);
-        try (Connection s = PgSession.open(source, PgSession.Side.SOURCE, "heroku-database-url")) {
+        if (tt.isEmpty()) return new Result(true, false, "the target has no tables", 0, 0, proof);
+        {
           // One snapshot of the source for all its counts.
           s.setAutoCommit(false);
           try (Statement st = s.createStatement()) {
@@ -47,24 +53,24 @@ final class DatabaseCheck {
           long rows = ss.values().stream().mapToLong(Long::longValue).sum();
           for (Map.Entry<String, Long> e : ss.entrySet()) {
             Long other = tt.get(e.getKey());
-            if (other == null) return new Result(false, false, e.getKey() + " is missing on the target", ss.size(), rows);
+            if (other == null) return new Result(false, false, e.getKey() + " is missing on the target", ss.size(), rows, proof);
             if (!other.equals(e.getValue())) {
               return new Result(false, false, e.getKey() + " has " + e.getValue() + " rows on the source but " + other
-                  + " on the target", ss.size(), rows);
+                  + " on the target", ss.size(), rows, proof);
             }
           }
           for (String name : tt.keySet()) {
-            if (!ss.containsKey(name)) return new Result(false, false, name + " is on the target only", ss.size(), rows);
+            if (!ss.containsKey(name)) return new Result(false, false, name + " is on the target only", ss.size(), rows, proof);
           }
           Map<String, String> qs = sequences(s);
           Map<String, String> qt = sequences(t);
           for (Map.Entry<String, String> e : qs.entrySet()) {
             if (!e.getValue().equals(qt.get(e.getKey()))) {
-              return new Result(false, false, "sequence " + e.getKey() + " differs", ss.size(), rows);
+              return new Result(false, false, "sequence " + e.getKey() + " differs", ss.size(), rows, proof);
             }
           }
           s.rollback();
-          return new Result(false, true, "", ss.size(), rows);
+          return new Result(false, true, "", ss.size(), rows, proof);
         }
       }
     } finally {
@@ -77,16 +83,22 @@ final class DatabaseCheck {
    * their versions, the source's size, and whether the target is empty.
    */
   static List<String> preflight(Env env, Console console, PgUrl source, PgUrl target, Optional<String> flyApp,
-      Optional<String> token, boolean overwrite) throws SQLException {
+      Optional<String> token, boolean overwrite, UnaryOperator<String> inputName) throws SQLException {
     List<String> lines = new ArrayList<>();
     FlyProxy proxy = null;
     try {
-      if (target.isFlyPrivate()) {
+      if (target.needsFlyProxy()) {
         proxy = FlyProxy.start(env, console, flyApp, token, target.host(), target.port());
         target = target.via("127.0.0.1", proxy.localPort());
       }
       try (Connection s = PgSession.open(source, PgSession.Side.SOURCE, "heroku-database-url");
           Connection t = PgSession.open(target, PgSession.Side.TARGET, "database-url")) {
+        SourceTargetCheck.Result proof = SourceTargetCheck.prove(s, t);
+        proof.refuseIfSame(inputName, "heroku-database-url");
+        lines.add(proof.describe());
+        if (proof.verdict() == SourceTargetCheck.Verdict.INCONCLUSIVE) {
+          lines.add("WARNING: flyover " + proof.describe() + ": the database step will drop nothing and copy only into an empty database");
+        }
         String sv = scalar(s, "SHOW server_version");
         String tv = scalar(t, "SHOW server_version");
         lines.add("source PostgreSQL " + sv + ", " + scalar(s, "SELECT pg_size_pretty(pg_database_size(current_database()))")
@@ -95,7 +107,9 @@ final class DatabaseCheck {
         int smaj = major(sv);
         int tmaj = major(tv);
         if (tmaj < smaj) lines.add("WARNING: the target's major version (" + tmaj + ") is older than the source's (" + smaj + "): the transfer will refuse");
-        if (tableCount(t) > 0) lines.add(overwrite ? "the target holds tables: overwrite is on, so they are replaced unless they already equal the source"
+        if (tableCount(t) > 0 && !proof.provenDifferent()) {
+          lines.add("WARNING: the target holds tables and is not proven to be another database than the source: the database step will refuse");
+        } else if (tableCount(t) > 0) lines.add(overwrite ? "the target holds tables: overwrite is on, so they are replaced unless they already equal the source"
             : "the target holds tables: the database step skips them only if they equal the source after the freeze, else it stops (set overwrite: true to replace them)");
       }
     } finally {

@@ -31,6 +31,12 @@ public final class DatabasePart implements Part {
     this.request = new TransferRequest(source, target, mode, jobs, verify, overwrite, flyApp, flyToken);
   }
 
+  /** The {@code database} command's request as it built it (its dry run is this part's preflight). */
+  public DatabasePart(Context ctx, TransferRequest request) {
+    this.ctx = ctx;
+    this.request = request;
+  }
+
   /** How transfer-mode remote sizes its machine. */
   public DatabasePart remote(RemoteOptions options) {
     this.remote = options;
@@ -39,9 +45,10 @@ public final class DatabasePart implements Part {
 
   @Override
   public Optional<String> alreadyDone() throws SQLException {
-    if (request.overwrite()) return Optional.empty();
+    // Compared even with overwrite on: the comparison is also where the target is proven not to be the source.
     DatabaseCheck.Result r = DatabaseCheck.compare(ctx.env(), ctx.console(), request.source(), request.target(),
-        request.flyApp(), request.flyToken());
+        request.flyApp(), request.flyToken(), ctx::optionName);
+    if (request.overwrite()) return Optional.empty();
     if (r.equal()) {
       ctx.outputs().set("database-tables", r.tables());
       ctx.outputs().set("database-rows", r.rows());
@@ -50,8 +57,10 @@ public final class DatabasePart implements Part {
           + " rows, sequences): transferred by an earlier run");
     }
     if (!r.targetEmpty()) {
+      String fix = r.proof().provenDifferent() ? "set " + (ctx.actionMode() ? "overwrite: true" : "--overwrite") + " to replace it, or point "
+          : "flyover could not prove it is not the source (" + r.proof().reason() + "), so point ";
       throw new UserError("The target database already holds data that differs from Heroku's (" + r.difference()
-          + "), likely an earlier cutover's copy: set overwrite: true to replace it, or point database-url at an empty database.");
+          + "), likely an earlier cutover's copy: " + fix + ctx.optionName("database-url") + " at an empty database.");
     }
     return Optional.empty();
   }
@@ -59,13 +68,13 @@ public final class DatabasePart implements Part {
   /** The plan's preflight lines. */
   public java.util.List<String> preflight() throws SQLException {
     return DatabaseCheck.preflight(ctx.env(), ctx.console(), request.source(), request.target(), request.flyApp(),
-        request.flyToken(), request.overwrite());
+        request.flyToken(), request.overwrite(), ctx::optionName);
   }
 
   @Override
   public String apply() {
     try {
-      TransferResult r = new DatabaseTransfer(ctx.env(), ctx.console()).remote(remote).run(request);
+      TransferResult r = new DatabaseTransfer(ctx.env(), ctx.console()).inputNames(ctx::optionName).remote(remote).run(request);
       TransferReport.outputs(ctx, r);
       TransferReport.summary(ctx, request, r);
       if (!r.verified()) throw new UserError("The database transfer finished but was not proven equal: see the database table.");

@@ -16,6 +16,9 @@ public interface Parts {
   /** Deploy on Fly with its checks (issue 2); {@code apply} returns once the app is healthy. */
   Optional<Part> deploy();
 
+  /** A dry run's look at the secrets and deploy parts: prints and reports what they would do, changes nothing. */
+  default void preview() {}
+
   /** Read-only database preflight lines for the plan (versions, sizes, extensions, target empty). */
   default Optional<java.util.List<String>> databasePreflight(String sourceUrl, String targetUrl) throws Exception {
     return Optional.empty();

@@ -2,14 +2,19 @@ package dev.flyover.cutover;
 
 import static dev.flyover.cutover.HerokuFacts.*;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.flyover.UserError;
 import dev.flyover.actions.JobSummary;
 import dev.flyover.heroku.Addon;
 import dev.flyover.heroku.Domain;
 import dev.flyover.heroku.Formation;
 import dev.flyover.heroku.FormationUpdate;
+import dev.flyover.fly.CertificateList;
 import dev.flyover.fly.FlyToml;
+import dev.flyover.fly.FlyctlException;
+import dev.flyover.fly.IpAddress;
+import dev.flyover.fly.SecretInfo;
+import dev.flyover.secrets.Exclusions;
+import dev.flyover.secrets.SecretsFlow;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,10 +49,24 @@ public final class Plan {
   /** Why the database preflight failed (a cutover stops on it before changing anything). */
   Optional<UserError> databaseProblem = Optional.empty();
   final List<String> warnings = new ArrayList<>();
+  /** What stops a cutover in its plan step, before anything changes (each one sentence). */
+  final List<String> blocking = new ArrayList<>();
   List<Step> steps = List.of();
 
   public List<String> warnings() {
     return List.copyOf(warnings);
+  }
+
+  public List<String> blocking() {
+    return List.copyOf(blocking);
+  }
+
+  /** The blocking problems as the one sentence a cutover stops with, or empty. */
+  Optional<UserError> blocked() {
+    if (blocking.isEmpty()) return Optional.empty();
+    if (blocking.size() == 1) return Optional.of(new UserError(blocking.get(0)));
+    return Optional.of(new UserError("The cutover cannot start, nothing was changed: " + blocking.size()
+        + " blocking problems (see the plan): " + String.join(" Also: ", blocking)));
   }
 
   public List<Step> steps() {
@@ -69,7 +88,7 @@ public final class Plan {
     String h = s.herokuApp();
     p.app = c.heroku.app(h);
     Map<String, String> vars = c.heroku.configVars(h);
-    vars.values().forEach(v -> c.ctx.console().mask(v));
+    c.maskConfigVars(vars);
     p.configVarNames = new ArrayList<>(new TreeSet<>(vars.keySet()));
     p.formation = c.heroku.formation(h);
     p.addons = c.heroku.addons(h);
@@ -78,21 +97,23 @@ public final class Plan {
     p.flyToml = FlyToml.find(s.workDir(), Optional.empty());
     String app = s.flyApp();
     try {
-      for (JsonNode n : c.fly.json("secrets", "list", "-a", app)) p.flySecrets.put(n.path("name").asText(), n.path("status").asText(""));
+      for (SecretInfo n : c.fly.secrets(app)) p.flySecrets.put(n.name(), n.status());
     } catch (UserError e) {
-      if (e.getMessage().contains("does not exist")) p.flyAppExists = false;
+      if (e instanceof FlyctlException.AppNotFound) p.flyAppExists = false;
       p.flyProblem = Optional.of(e);
       p.warnings.add("Could not read the Fly app's secrets (" + e.getMessage() + ")");
     }
     if (p.flyAppExists) {
       try {
-        for (JsonNode n : c.fly.json("certs", "list", "-a", app)) p.flyCerts.add(n.path("hostname").asText());
+        CertificateList certs = c.fly.certificates(app);
+        p.flyCerts.addAll(certs.hostnames());
+        if (certs.truncated()) p.flyCerts.add("(flyctl lists the first 50; the certificates step checks each domain)");
       } catch (UserError e) {
         if (p.flyProblem.isEmpty()) p.flyProblem = Optional.of(e);
         p.warnings.add("Could not read the Fly app's certificates (" + e.getMessage() + ")");
       }
       try {
-        for (JsonNode n : c.fly.json("ips", "list", "-a", app)) p.flyIps.add(n.path("Type").asText() + " " + n.path("Address").asText());
+        for (IpAddress n : c.fly.ips(app)) p.flyIps.add(n.type() + " " + n.address());
       } catch (UserError e) {
         p.warnings.add("Could not read the Fly app's IP addresses (" + e.getMessage() + ")");
       }
@@ -113,6 +134,7 @@ public final class Plan {
     }
     p.steps = c.steps();
     p.warn(c);
+    p.block(c);
     return p;
   }
 
@@ -149,10 +171,7 @@ public final class Plan {
     if (app.maintenance()) warnings.add("Heroku app " + s.herokuApp() + " is already in maintenance mode (an earlier "
         + "cutover that was stopped hard?): a failed run leaves it as found, on. If workers were scaled to 0 by that run, "
         + "restore their counts from its summary.");
-    Map<String, String> groups = flyToml.map(FlyToml::processes).orElse(Map.of("app", ""));
-    for (String type : processTypes()) {
-      if (type.equals("web")) continue;
-      if (groups.containsKey(type)) continue;
+    for (String type : unmatchedProcessTypes()) {
       String cmd = procfile.getOrDefault(type, "");
       String running = formation.stream().filter(d -> d.type().equals(type)).findFirst()
           .map(d -> d.quantity() + " × " + d.size()).orElse("in the Procfile");
@@ -190,10 +209,6 @@ public final class Plan {
           + ": replace it or keep paying for it.");
     }
     if (s.database() == Settings.DatabaseChoice.KEEP_HEROKU) warnings.add(KeepHerokuDatabaseStep.ROTATION_WARNING);
-    if (s.database() == Settings.DatabaseChoice.TRANSFER && !s.createDatabase() && !c.hasTarget()) {
-      warnings.add("No target database: set database-url to the Fly Postgres connection string, or create-database: "
-          + "true, or database: skip; the cutover stops here until one is set.");
-    }
     if (s.database() == Settings.DatabaseChoice.TRANSFER && !s.setDatabaseUrl() && !s.createDatabase()
         && !flySecrets.containsKey("DATABASE_URL")) {
       warnings.add("Fly has no DATABASE_URL secret and set-database-url is false: the app on Fly will not find the "
@@ -207,6 +222,86 @@ public final class Plan {
     if (custom && flyAppExists && flyIps.isEmpty()) {
       warnings.add("The Fly app has no public IP addresses yet: the first deploy allocates them; apex domains need them for A/AAAA records.");
     }
+  }
+
+  /**
+   * The problems that would make the cutover fail after Heroku is frozen, found now: Fly unreadable, the database
+   * preflight failed, no target database, nothing to build the app from, and (with strict) a process type with no
+   * Fly process group. Each moves from the warnings to the blocking list.
+   */
+  private void block(Cutover c) {
+    Settings s = c.settings;
+    flyProblem.ifPresent(e -> blocking.add(e.getMessage()));
+    databaseProblem.ifPresent(e -> blocking.add(e.getMessage()));
+    if (s.database() == Settings.DatabaseChoice.TRANSFER && !s.createDatabase() && !c.hasTarget()) {
+      blocking.add("No target database: set " + c.ctx.optionName("database-url") + " to the Fly Postgres connection "
+          + "string, or " + c.ctx.optionName("create-database") + " true, or " + c.ctx.optionName("database") + " skip.");
+    }
+    buildProblem(c).ifPresent(blocking::add);
+    if (s.strict()) {
+      for (String type : unmatchedProcessTypes()) {
+        blocking.add("Heroku runs a `" + type + "` process but fly.toml has no [processes] group for it, and "
+            + c.ctx.optionName("strict") + " is true: add the group (see the warning) or set strict to false to cut over without it.");
+      }
+    }
+    for (String b : blocking) warnings.removeIf(w -> w.contains(b) || b.contains(w));
+    shadowedEnv(c);
+  }
+
+  /**
+   * Whether the deploy step will have something to build, as flyctl decides (internal/build/imgsrc/resolver.go:
+   * --image or [build] image, [build] builder, [build] dockerfile, else Dockerfile or dockerfile in the build
+   * directory): without, the build fails after the freeze and the database copy.
+   */
+  private Optional<String> buildProblem(Cutover c) {
+    Settings s = c.settings;
+    if (s.buildFrom().isPresent()) return Optional.empty();
+    if (flyToml.isEmpty()) {
+      return Optional.of("There is no fly.toml in " + s.workDir() + ", so the deploy step has nothing to build: add one"
+          + " (`fly launch --no-deploy` writes it), point " + c.ctx.optionName("config") + " or "
+          + c.ctx.optionName("working-directory") + " at it, or set " + c.ctx.optionName("image") + " to a prebuilt image.");
+    }
+    FlyToml t = flyToml.get();
+    if (t.buildImage().isPresent() || t.buildBuilder().isPresent()) return Optional.empty();
+    if (t.buildDockerfile().isPresent()) {
+      Path dir = t.path().toAbsolutePath().getParent();
+      Path df = dir.resolve(t.buildDockerfile().get());
+      if (Files.isRegularFile(df)) return Optional.empty();
+      return Optional.of("fly.toml's [build] dockerfile names " + t.buildDockerfile().get() + ", which does not exist in "
+          + dir + ": fix the path, or the build fails after Heroku is frozen.");
+    }
+    if (Files.isRegularFile(s.workDir().resolve("Dockerfile")) || Files.isRegularFile(s.workDir().resolve("dockerfile"))) {
+      return Optional.empty();
+    }
+    return Optional.of("Nothing to build the app from: no Dockerfile in " + s.workDir() + ", no [build] image,"
+        + " dockerfile or builder in fly.toml, and no " + c.ctx.optionName("image") + ", so the deploy would fail after"
+        + " Heroku is frozen and the database copied. Add a Dockerfile (for Phoenix, `mix phx.gen.release --docker`"
+        + " writes one), or set " + c.ctx.optionName("image") + " to a prebuilt image.");
+  }
+
+  /**
+   * Config vars that would become Fly secrets under a name fly.toml's [env] also sets: the app then has two values
+   * for one name and fly.toml no longer says what it runs with (Phoenix: PHX_HOST, MIX_ENV, POOL_SIZE, PORT).
+   */
+  private void shadowedEnv(Cutover c) {
+    Map<String, String> env = flyToml.map(FlyToml::env).orElse(Map.of());
+    if (env.isEmpty()) return;
+    Settings s = c.settings;
+    List<String> both = SecretsFlow.flyNames(configVarNames, Exclusions.fromAddons(addons, List.of()), s.include(),
+        s.exclude(), s.rename()).stream().filter(env::containsKey).toList();
+    if (both.isEmpty()) return;
+    warnings.add((both.size() == 1 ? "The config var " + both.get(0) + " would become a Fly secret with the same name as"
+        + " a key" : "The config vars " + String.join(", ", both) + " would become Fly secrets with the same names as keys")
+        + " in fly.toml's [env], so the app would get two values for one name and fly.toml would no longer say what it"
+        + " runs with: keep fly.toml's by leaving " + (both.size() == 1 ? "it" : "them") + " out with "
+        + c.ctx.optionName("exclude") + " (" + String.join(", ", both) + "), or remove " + (both.size() == 1 ? "it" : "them")
+        + " from [env].");
+  }
+
+  /** Process types Heroku runs or the Procfile declares (but web and release) with no fly.toml process group. */
+  List<String> unmatchedProcessTypes() {
+    Map<String, String> groups = flyToml.map(FlyToml::processes).orElse(Map.of("app", ""));
+    return processTypes().stream().filter(t -> !t.equals("web") && !groups.containsKey(t)).toList();
   }
 
   /** The plan as the summary shows it (and, as text, the terminal). */
@@ -264,6 +359,10 @@ public final class Plan {
           st.undoTitle().isEmpty() ? "kept" : JobSummary.inline(st.undoTitle())));
     }
     sum.table(List.of("#", "Step", "What it does", "On failure"), rows);
+    if (!blocking.isEmpty()) {
+      sum.heading(3, "Blocking problems (the cutover stops before changing anything)");
+      sum.markdown(String.join("\n", blocking.stream().map(b -> "- ⛔ " + JobSummary.inline(b)).toList()));
+    }
     if (!warnings.isEmpty()) {
       sum.heading(3, "Warnings");
       sum.markdown(String.join("\n", warnings.stream().map(w -> "- ⚠️ " + JobSummary.inline(w)).toList()));

@@ -37,12 +37,8 @@ final class PlanStep implements Step {
     Plan p = Plan.read(c);
     c.plan = p;
     p.warnings().forEach(c::warn);
-    if (c.settings.database() == Settings.DatabaseChoice.TRANSFER && !c.settings.createDatabase() && !c.hasTarget()) {
-      c.targetUrl(); // throws the clear sentence
-    }
+    if (p.blocked().isPresent()) throw p.blocked().get();
     if (c.settings.database() == Settings.DatabaseChoice.TRANSFER) c.sourceUrl();
-    if (p.flyProblem.isPresent()) throw p.flyProblem.get();
-    if (p.databaseProblem.isPresent()) throw p.databaseProblem.get();
     if (!c.settings.confirmed()) throw notConfirmed(c);
     return p.steps().size() + " steps, " + p.warnings().size() + " warning(s)";
   }

@@ -43,10 +43,13 @@ final class Report {
     JobSummary sum = c.ctx.summary();
     Settings s = c.settings;
     sum.heading(2, "Cutover " + (o.ok() ? "completed" : "failed") + ": Heroku " + s.herokuApp() + " → Fly " + s.flyApp());
+    boolean touched = changedSomething(o);
     if (!o.ok()) {
       boolean undoFailed = o.steps().stream().anyMatch(r -> r.status() == StepRecord.Status.UNDO_FAILED);
       sum.markdown("> [!CAUTION]\n> **" + JobSummary.inline(o.message()) + "**\n>\n> "
-          + (undoFailed ? "Some changes could **not** be undone: see the steps marked *undo failed* and put them back by hand."
+          + (!touched ? "Nothing was changed on Heroku, Fly or any database: the cutover stopped before its first change."
+              + " Fix the cause and run it again."
+              : undoFailed ? "Some changes could **not** be undone: see the steps marked *undo failed* and put them back by hand."
               : "Heroku was put back as it was found (maintenance mode and formation). The target database and "
                   + "staged Fly secrets are kept for inspection. Fix the cause and run the cutover again: steps "
                   + "already done and verified are skipped."));
@@ -62,7 +65,8 @@ final class Report {
         : " (maintenance on → Heroku restored)"))));
     facts.add(List.of("Steps completed", JobSummary.inline(String.join(", ", o.completedIds()))));
     facts.add(List.of("Database", JobSummary.inline(s.database().input)));
-    facts.add(List.of("Heroku now", JobSummary.inline(!o.ok() ? "serving again (as before the cutover)"
+    facts.add(List.of("Heroku now", JobSummary.inline(!o.ok() && !touched ? "untouched"
+        : !o.ok() ? "serving again (as before the cutover)"
         : s.herokuAfter() == Settings.HerokuAfter.SCALE_DOWN ? "scaled to 0" : "in maintenance mode")));
     sum.facts(facts);
 
@@ -92,6 +96,14 @@ final class Report {
     }
     stillOnHeroku(c, sum);
     cheatSheet(c, o, sum);
+  }
+
+  /** Whether any step but the plan (which only reads) ran in this run, even if it was then undone. */
+  static boolean changedSomething(Engine.Outcome o) {
+    return o.steps().stream().anyMatch(r -> !r.id().equals("plan") && switch (r.status()) {
+      case DONE, FAILED, UNDONE, UNDO_FAILED -> true;
+      case VERIFIED, NOT_RUN, PENDING -> false;
+    });
   }
 
   private static void stillOnHeroku(Cutover c, JobSummary sum) {

@@ -2,10 +2,17 @@ package dev.flyover.cutover;
 
 import dev.flyover.UserError;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-/** What the user asked the cutover for (the inputs), checked once. */
+/**
+ * What the user asked the cutover for (the inputs), checked once.
+ *
+ * @param buildFrom the inputs' own way to build, described for the plan ("the image input"), when they give one
+ * @param include the secrets step's include globs (with exclude and rename: the plan names what would move)
+ * @param strict a Heroku process type with no Fly process group stops the cutover instead of being a warning
+ */
 public record Settings(
     String herokuApp,
     String flyApp,
@@ -19,7 +26,12 @@ public record Settings(
     Optional<String> herokuDatabaseUrl,
     Optional<String> org,
     Postgres postgres,
-    Path workDir) {
+    Path workDir,
+    Optional<String> buildFrom,
+    List<String> include,
+    List<String> exclude,
+    List<String> rename,
+    boolean strict) {
 
   public enum DatabaseChoice {
     TRANSFER("transfer"), KEEP_HEROKU("keep-heroku"), SKIP("skip");

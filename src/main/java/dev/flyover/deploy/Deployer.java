@@ -1,14 +1,17 @@
 package dev.flyover.deploy;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flyover.Context;
 import dev.flyover.UserError;
 import dev.flyover.actions.Console;
+import dev.flyover.fly.AppStatus;
+import dev.flyover.fly.DeployOutcome;
 import dev.flyover.fly.FlyToml;
 import dev.flyover.fly.Flyctl;
 import dev.flyover.fly.FlyctlException;
+import dev.flyover.fly.Machine;
+import dev.flyover.fly.Release;
 import dev.flyover.proc.Subprocess;
+import dev.flyover.secrets.MaskPolicy;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -20,7 +23,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -40,11 +42,6 @@ import java.util.regex.Pattern;
 public final class Deployer {
   static final Set<String> STRATEGIES = Set.of("canary", "rolling", "bluegreen", "immediate");
   private static final Duration DEPLOY_TIMEOUT = Duration.ofMinutes(90);
-  /** Built on first use: a dry run never parses JSON and should not pay for Jackson. */
-  private static final class Json {
-    static final ObjectMapper MAPPER = new ObjectMapper();
-  }
-  private static final Pattern IMAGE_LINE = Pattern.compile("^image: (\\S+)\\s*$");
   private static final Pattern NAME_VALUE = Pattern.compile("[^=\\s]+=.*", Pattern.DOTALL);
 
   private final Context ctx;
@@ -78,9 +75,6 @@ public final class Deployer {
     return run.result();
   }
 
-  /** A release as {@code flyctl releases --json} lists it. */
-  record Release(int version, String status, String imageRef, String error) {}
-
   /** The mutable state of one run; {@link #result()} freezes it. */
   private final class Run {
     final DeployRequest req;
@@ -108,12 +102,13 @@ public final class Deployer {
 
     Run(DeployRequest req) {
       this.req = req;
-      req.token().ifPresent(console::mask);
-      req.githubToken().ifPresent(console::mask);
+      req.token().ifPresent(t -> MaskPolicy.secret(console, t));
+      req.githubToken().ifPresent(t -> MaskPolicy.secret(console, t));
       for (String line : req.buildSecrets()) {
-        // The value only, so logs still name the secret; a line without '=' may be all value.
+        // The value only, so logs still name the secret; a line without '=' may be all value. A value too short
+        // to register is kept out of what flyover prints by shown().
         int eq = line.indexOf('=');
-        console.mask(eq >= 0 ? line.substring(eq + 1) : line);
+        MaskPolicy.secret(console, eq >= 0 ? line.substring(eq + 1) : line);
       }
     }
 
@@ -248,10 +243,22 @@ public final class Deployer {
       return List.copyOf(a);
     }
 
+    /**
+     * The argv as flyover shows it: build secret values as {@code ***} whatever their length (one too short to be
+     * a runner mask must still not be printed, see MaskPolicy).
+     */
+    private static List<String> shown(List<String> argv) {
+      return argv.stream().map(a -> {
+        if (!a.startsWith("--build-secret=")) return a;
+        int eq = a.indexOf('=', "--build-secret=".length());
+        return eq < 0 ? "--build-secret=***" : a.substring(0, eq + 1) + "***";
+      }).toList();
+    }
+
     private void dryRun() {
       console.info("Dry run: nothing is changed and flyctl is not called.");
       console.info("App: " + app + " (https://" + hostname + "/)");
-      console.info("Would run: flyctl " + String.join(" ", argv.stream()
+      console.info("Would run: flyctl " + String.join(" ", shown(argv).stream()
           .map(DeploySummary::shellQuote).toList()));
       console.info("Then check: a release newer than the current one, complete, on the new image, running on the"
           + " app's machines" + (req.healthCheck() ? "; GET " + healthUrl() + " answers " + req.healthCheckStatus()
@@ -264,9 +271,8 @@ public final class Deployer {
     private List<Release> currentReleases() {
       try {
         return releases();
-      } catch (FlyctlException e) {
-        String why = e.flyError().orElse("").toLowerCase(Locale.ROOT);
-        if (!why.contains("could not find app") && !why.contains("could not be found")) throw e;
+      } catch (FlyctlException.AppNotFound e) {
+        // create it below, or say so
       }
       if (!req.createApp()) {
         throw new UserError("The Fly app " + app + " does not exist: create it with `fly apps create " + app
@@ -277,25 +283,20 @@ public final class Deployer {
     }
 
     private void createApp() {
-      List<String> a = new ArrayList<>(List.of("apps", "create", app));
-      req.org().ifPresent(o -> a.add("--org=" + o));
       try {
-        flyctl.call(a).stream("Creating Fly app " + app).run();
+        flyctl.createApp(app, req.org());
+      } catch (FlyctlException.Unauthorized e) {
+        throw new UserError("create-app could not create " + app + " because the " + named("fly-api-token")
+            + " is an app-scoped deploy token, and those cannot create apps: use an org token (`fly tokens create org`)"
+            + " for the first deploy, then go back to a deploy token.");
+      } catch (FlyctlException.NameTaken e) {
+        throw new UserError("The app name " + app + " is taken by another Fly app, maybe in an organization you cannot"
+            + " see (names are global across Fly.io): choose another name in fly.toml or the " + named("fly-app") + ".");
       } catch (FlyctlException e) {
-        String why = e.flyError().orElse("");
-        String lower = why.toLowerCase(Locale.ROOT);
-        if (lower.contains("not authorized") || lower.contains("deploy token") || lower.contains("unauthorized")) {
-          throw new UserError("create-app could not create " + app + " because the " + named("fly-api-token")
-              + " is an app-scoped deploy token, and those cannot create apps: use an org token (`fly tokens create org`)"
-              + " for the first deploy, then go back to a deploy token.");
-        }
-        if (lower.contains("org slug must be specified")) {
+        // internal/prompt/prompt.go: without a terminal, prompt.Org fails with this flyctl-owned text.
+        if (e.flyError().orElse("").contains("org slug must be specified")) {
           throw new UserError("create-app needs the organization to create " + app + " in: set the " + named("org")
               + " to its slug (`fly orgs list`).");
-        }
-        if (lower.contains("already been taken")) {
-          throw new UserError("The app name " + app + " is taken by another Fly organization (names are global): choose"
-              + " another name in fly.toml or the " + named("fly-app") + ".");
         }
         throw e;
       }
@@ -303,14 +304,7 @@ public final class Deployer {
     }
 
     private List<Release> releases() {
-      JsonNode arr = flyctl.json("releases", "-a", app);
-      List<Release> out = new ArrayList<>();
-      if (arr == null || !arr.isArray()) return out;
-      for (JsonNode r : arr) {
-        out.add(new Release(r.path("Version").asInt(), r.path("Status").asText(""), r.path("ImageRef").asText(""),
-            r.path("Metadata").path("post_deployment_info").path("error").asText("")));
-      }
-      return out;
+      return flyctl.releases(app);
     }
 
     private Optional<Release> lastGood(List<Release> rs) {
@@ -319,56 +313,18 @@ public final class Deployer {
     }
 
     private void readStatus() {
-      JsonNode s = flyctl.json("status", "-a", app);
-      if (s.hasNonNull("Hostname") && !s.get("Hostname").asText().isBlank()) hostname = s.get("Hostname").asText();
+      AppStatus s = flyctl.status(app);
+      if (!s.hostname().isBlank()) hostname = s.hostname();
       List<DeployResult.Machine> ms = new ArrayList<>();
-      for (JsonNode m : s.path("Machines")) {
-        List<DeployResult.Check> checks = new ArrayList<>();
-        for (JsonNode c : m.path("checks")) checks.add(new DeployResult.Check(c.path("name").asText(), c.path("status").asText()));
-        JsonNode meta = m.path("config").path("metadata");
-        ms.add(new DeployResult.Machine(m.path("id").asText(), meta.path("fly_process_group").asText("app"),
-            m.path("region").asText(), m.path("state").asText(), meta.path("fly_release_version").asText(""),
-            List.copyOf(checks)));
+      for (Machine m : s.machines()) {
+        List<DeployResult.Check> checks = m.checks().stream().map(c -> new DeployResult.Check(c.name(), c.status())).toList();
+        ms.add(new DeployResult.Machine(m.id(), m.processGroup(), m.region(), m.state(), m.releaseVersion(), checks));
       }
       machines = List.copyOf(ms);
     }
 
-    /** The flyctl deploy call; a failure is kept (not thrown) so Fly's own record can be read first. */
-    private record Attempt(Subprocess.Result result, FlyctlException failure, Optional<String> builtImage,
-        Optional<Integer> emittedVersion, Optional<String> emittedImage) {}
-
-    private Attempt deployCall(List<String> args, String title) {
-      Subprocess.Result r;
-      FlyctlException failure = null;
-      try {
-        r = flyctl.call(args).stream(title).env("FLY_EMIT_RELEASE_JSON", "1").timeout(DEPLOY_TIMEOUT).run();
-      } catch (FlyctlException e) {
-        failure = e;
-        r = e.result();
-      }
-      Optional<String> built = Optional.empty();
-      for (String line : r.stderr()) {
-        Matcher m = IMAGE_LINE.matcher(line);
-        if (m.matches()) built = Optional.of(m.group(1));
-      }
-      Optional<Integer> version = Optional.empty();
-      Optional<String> emittedImage = Optional.empty();
-      for (String line : r.stdout()) {
-        String t = line.strip();
-        if (!t.startsWith("{\"id\"")) continue;
-        try {
-          JsonNode n = Json.MAPPER.readTree(t);
-          if (n.has("version")) version = Optional.of(n.get("version").asInt());
-          if (n.hasNonNull("image_ref")) emittedImage = Optional.of(n.get("image_ref").asText());
-        } catch (IOException ignored) {
-          // not the release line
-        }
-      }
-      return new Attempt(r, failure, built, version, emittedImage);
-    }
-
     private void deployAndVerify() {
-      Attempt at = deployCall(argv, "flyctl deploy " + app);
+      DeployOutcome at = flyctl.deploy(argv, "flyctl deploy " + app, DEPLOY_TIMEOUT);
       Optional<String> expected = at.emittedImage().or(at::builtImage).or(req::image);
       expected.ifPresent(i -> image = i);
       List<Release> after;
@@ -376,7 +332,7 @@ public final class Deployer {
         after = releases();
         readStatus();
       } catch (UserError e) {
-        if (at.failure() != null) throw explain(at.failure());
+        if (at.failure().isPresent()) throw explain(at.failure().get());
         throw e;
       }
       int prev = previousVersion == null ? 0 : previousVersion;
@@ -384,19 +340,22 @@ public final class Deployer {
       Optional<Release> fresh = at.emittedVersion().flatMap(v -> after.stream().filter(r -> r.version() == v).findFirst())
           .or(() -> after.stream().filter(r -> r.version() > prev).max(Comparator.comparingInt(Release::version)));
       if (fresh.isEmpty()) {
-        if (at.failure() != null) throw explain(at.failure());
+        if (at.failure().isPresent()) throw explain(at.failure().get());
         throw new UserError("flyctl deploy exited 0, but Fly has no release newer than v" + prev + ", so nothing was"
             + " deployed: flyover counts this as a failure; see flyctl's output above and `fly releases -a " + app + "`.");
       }
       Release rel = fresh.get();
-      if (!rel.status().equals("complete")) {
-        if (at.failure() != null) throw explain(at.failure());
+      // machines_deploymachinesapp.go: when marking the release final fails after a good deploy, flyctl warns, emits
+      // the release JSON and exits 0, and the release stays `running`. That is proved below from the machines.
+      boolean unmarked = rel.status().equals("running") && at.failure().isEmpty()
+          && at.emittedVersion().map(v -> v == rel.version()).orElse(false);
+      if (!rel.status().equals("complete") && !unmarked) {
+        if (at.failure().isPresent()) throw explain(at.failure().get());
         throw new UserError("flyctl deploy exited 0, but release v" + rel.version() + " is " + rel.status()
-            + (rel.error().isEmpty() ? "" : " (" + rel.error() + ")") + ": flyover counts this as a failure; see `fly releases -a "
-            + app + "` and `fly logs -a " + app + "`.");
+            + ": flyover counts this as a failure; see `fly releases -a " + app + "` and `fly logs -a " + app + "`.");
       }
       if (expected.isPresent() && !sameImage(rel.imageRef(), expected.get())) {
-        if (at.failure() != null) throw explain(at.failure());
+        if (at.failure().isPresent()) throw explain(at.failure().get());
         throw new UserError("Release v" + rel.version() + " runs " + rel.imageRef() + ", not " + expected.get()
             + ", the image this deploy pushed: another deploy probably ran at the same time; check `fly releases -a " + app + " --image`.");
       }
@@ -405,14 +364,24 @@ public final class Deployer {
       List<DeployResult.Machine> onNew = machines.stream()
           .filter(m -> m.releaseVersion().equals(String.valueOf(rel.version())) && !m.state().equals("destroyed")).toList();
       if (onNew.isEmpty()) {
-        if (at.failure() != null) throw explain(at.failure());
+        if (at.failure().isPresent()) throw explain(at.failure().get());
         throw new UserError("Release v" + rel.version() + " is complete but no machine of " + app + " runs it: see `fly status -a "
             + app + "`; `fly scale count 1 -a " + app + "` starts one.");
       }
       boolean critical = onNew.stream().anyMatch(m -> m.checks().stream().anyMatch(c -> c.status().equals("critical")));
-      if (at.failure() != null) {
-        if (critical) throw explain(at.failure());
-        String w = "flyctl deploy exited " + at.result().exitCode() + " (" + at.failure().flyError().orElse("no error line")
+      if (unmarked) {
+        if (critical) {
+          throw new UserError("flyctl deploy exited 0 but left release v" + rel.version() + " running, and its machines"
+              + " report critical Fly health checks: flyover counts this as a failure; see `fly status -a " + app + "`.");
+        }
+        String w = "Fly could not mark release v" + rel.version() + " complete (" + at.finalStatusWarning()
+            .orElse("flyctl exited 0 and left it running") + "), but " + onNew.size() + " machine(s) run it with no"
+            + " critical check: flyover treats the deploy as done; `fly releases -a " + app + "` will show it as running.";
+        warnings.add(w);
+        console.warn(w);
+      } else if (at.failure().isPresent()) {
+        if (critical) throw explain(at.failure().get());
+        String w = "flyctl deploy exited " + at.result().exitCode() + " (" + at.failure().get().flyError().orElse("no error line")
             + "), but release v" + rel.version() + " is complete on the new image and " + onNew.size()
             + " machine(s) run it: flyover treats the deploy as done and checks the app next.";
         warnings.add(w);
@@ -422,7 +391,7 @@ public final class Deployer {
         warnings.add(w);
         console.warn(w);
       }
-      console.info("Fly release v" + rel.version() + " is complete on " + rel.imageRef() + " (" + onNew.size() + " of "
+      console.info("Fly release v" + rel.version() + " is " + (unmarked ? "deployed" : "complete") + " on " + rel.imageRef() + " (" + onNew.size() + " of "
           + machines.size() + " machine(s) run it).");
     }
 
@@ -503,7 +472,8 @@ public final class Deployer {
       }
       Release t = target.get();
       console.notice("Rolling back " + app + " to the image of release v" + t.version() + ": " + t.imageRef());
-      Attempt at = deployCall(deployArgs(Optional.of(t.imageRef()), true), "flyctl deploy " + app + " (rollback to v" + t.version() + ")");
+      DeployOutcome at = flyctl.deploy(deployArgs(Optional.of(t.imageRef()), true), "flyctl deploy " + app
+          + " (rollback to v" + t.version() + ")", DEPLOY_TIMEOUT);
       try {
         List<Release> after = releases();
         readStatus();
@@ -519,7 +489,7 @@ public final class Deployer {
       } catch (UserError e) {
         // fall through: the rollback's own failure is what the user needs
       }
-      String why = at.failure() != null ? at.failure().getMessage() : "no new complete release appeared";
+      String why = at.failure().map(UserError::getMessage).orElse("no new complete release appeared");
       return "the rollback to release v" + t.version() + "'s image " + t.imageRef() + " failed too (" + why
           + "): roll back by hand with `fly deploy -a " + app + " --image " + t.imageRef() + "`";
     }
@@ -546,7 +516,7 @@ public final class Deployer {
           host.map(h -> "https://" + h + "/"), Optional.ofNullable(previousVersion), Optional.ofNullable(releaseVersion),
           Optional.ofNullable(previousImage), Optional.ofNullable(image), machines, healthCheck,
           Optional.ofNullable(healthDetail), rolledBack, Optional.ofNullable(rollbackVersion),
-          deploymentId, deploymentNote, seconds, argv, req.dryRun(),
+          deploymentId, deploymentNote, seconds, shown(argv), req.dryRun(),
           List.copyOf(warnings));
     }
   }

@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
 
 /**
  * {@code flyctl proxy 0:PORT HOST --watch-stdin}: reaches Fly's private {@code .flycast}/{@code .internal} hosts
- * from outside. Ready when flyctl prints {@code Proxying localhost:N to remote [HOST]:PORT}; stopped by closing its
+ * from outside; {@code fly mpg proxy} does the same for a Managed Postgres cluster. Both run with flyctl's
+ * allow-listed environment ({@link FlyEnv}). Ready when flyctl prints {@code Proxying localhost:N to remote [HOST]:PORT}; stopped by closing its
  * stdin (--watch-stdin makes it exit on EOF, so it also goes if flyover dies) and, failing that, killed.
  */
 public final class FlyProxy implements AutoCloseable {
@@ -31,25 +32,75 @@ public final class FlyProxy implements AutoCloseable {
   private final int localPort;
   private final List<String> stderr;
 
-  private FlyProxy(Process process, int localPort, List<String> stderr) {
+  /** False for {@code fly mpg proxy}, which has no --watch-stdin: closing its stdin does not stop it. */
+  private final boolean watchesStdin;
+
+  private FlyProxy(Process process, int localPort, List<String> stderr, boolean watchesStdin) {
     this.process = process;
+    this.watchesStdin = watchesStdin;
     this.localPort = localPort;
     this.stderr = stderr;
   }
 
   public static FlyProxy start(Env env, Console console, Optional<String> app, Optional<String> token, String host,
       int port) {
+    return start(env, console, app, Optional.empty(), token, host, port);
+  }
+
+  /**
+   * Reaches HOST:PORT: a Managed Postgres host ({@code *.flympg.net}) through {@link #startMpg}, a private
+   * {@code .flycast}/{@code .internal} one through {@code flyctl proxy}, which needs the app or, without one, the
+   * organization ({@code --org}): internal/command/proxy/proxy.go prompts for the org when neither is given, and a
+   * prompt fails without a terminal.
+   */
+  public static FlyProxy start(Env env, Console console, Optional<String> app, Optional<String> org,
+      Optional<String> token, String host, int port) {
+    Optional<String> cluster = mpgCluster(host);
+    if (cluster.isPresent()) return startMpg(env, console, token, cluster.get());
+    if (app.isEmpty() && org.isEmpty()) {
+      throw new UserError("The target database host " + host + " is on Fly's private network, which flyctl proxy reaches"
+          + " through an app or an organization: set " + (env.inActions() ? "the fly-app input" : "--fly-app")
+          + " to an app in the database's organization.");
+    }
     Flyctl flyctl = new Flyctl(env, console, token);
     List<String> argv = new ArrayList<>(List.of(flyctl.executable().toString(), "proxy", "0:" + port, host, "--watch-stdin"));
-    app.ifPresent(a -> argv.addAll(List.of("--app", a)));
-    Subprocess sp = Subprocess.of(argv).inherit(env).env("FLY_ACCESS_TOKEN", null);
-    token.ifPresent(t -> sp.env("FLY_API_TOKEN", t));
-    console.info("starting flyctl proxy to " + host + ":" + port);
+    if (app.isPresent()) argv.addAll(List.of("--app", app.get()));
+    else argv.addAll(List.of("--org", org.get()));
+    return launch(flyctl, console, argv, "flyctl proxy", host + ":" + port);
+  }
+
+  /**
+   * {@code fly mpg proxy CLUSTER --local-port 0} (internal/command/mpg/proxy.go, v2/run_proxy.go): a tunnel to the
+   * cluster's direct address, port 5432 (its {@code IpAssignments.Direct}, not PgBouncer), ready on the same
+   * {@code Proxying localhost:N to remote …} line (proxy/connect.go; port 0 picks a free one). It has no
+   * --watch-stdin, so {@link #close} kills it.
+   */
+  public static FlyProxy startMpg(Env env, Console console, Optional<String> token, String cluster) {
+    Flyctl flyctl = new Flyctl(env, console, token);
+    List<String> argv = List.of(flyctl.executable().toString(), "mpg", "proxy", cluster, "--local-port", "0");
+    return launch(flyctl, console, argv, "fly mpg proxy", "Managed Postgres cluster " + cluster);
+  }
+
+  /**
+   * The cluster ID in a Managed Postgres host name: {@code pgbouncer.<cluster>.flympg.net} (pooled) or
+   * {@code direct.<cluster>.flympg.net} (fly.io/docs/mpg/client-configuration/).
+   */
+  public static Optional<String> mpgCluster(String host) {
+    String h = host.toLowerCase(java.util.Locale.ROOT).replaceAll("\\.$", "");
+    if (!h.endsWith(".flympg.net")) return Optional.empty();
+    String[] labels = h.substring(0, h.length() - ".flympg.net".length()).split("\\.");
+    return labels.length == 0 || labels[labels.length - 1].isEmpty() ? Optional.empty() : Optional.of(labels[labels.length - 1]);
+  }
+
+  private static FlyProxy launch(Flyctl flyctl, Console console, List<String> argv, String what, String target) {
+    Subprocess sp = Subprocess.of(argv);
+    flyctl.childEnv().forEach(sp::env);
+    console.info("starting " + what + " to " + target);
     Process p;
     try {
       p = sp.start();
     } catch (IOException e) {
-      throw new UserError("Could not start flyctl proxy (" + e.getMessage() + "): check FLYCTL or the flyctl installation.");
+      throw new UserError("Could not start " + what + " (" + e.getMessage() + "): check FLYCTL or the flyctl installation.");
     }
     List<String> err = java.util.Collections.synchronizedList(new ArrayList<>());
     CompletableFuture<Integer> ready = new CompletableFuture<>();
@@ -86,15 +137,15 @@ public final class FlyProxy implements AutoCloseable {
       port0 = ready.get(READY_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     } catch (TimeoutException e) {
       Subprocess.killTree(p);
-      throw new UserError("flyctl proxy to " + host + " did not become ready within " + READY_TIMEOUT_SECONDS
-          + "s: check the fly-api-token and that the database app exists.");
+      throw new UserError(what + " to " + target + " did not become ready within " + READY_TIMEOUT_SECONDS
+          + "s: check the fly-api-token and that the database exists.");
     } catch (InterruptedException e) {
       Subprocess.killTree(p);
       Thread.currentThread().interrupt();
-      throw new UserError("flyover was cancelled while starting flyctl proxy.");
+      throw new UserError("flyover was cancelled while starting " + what + ".");
     } catch (ExecutionException e) {
       Subprocess.killTree(p);
-      throw new UserError("flyctl proxy failed: " + e.getMessage());
+      throw new UserError(what + " failed: " + e.getMessage());
     }
     if (port0 < 0) {
       Subprocess.killTree(p);
@@ -103,11 +154,11 @@ public final class FlyProxy implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      throw new UserError("flyctl proxy to " + host + " exited before it was ready (" + errorLine(err)
+      throw new UserError(what + " to " + target + " exited before it was ready (" + errorLine(err)
           + "): check the fly-api-token, fly-app and database-url inputs.");
     }
-    console.info("flyctl proxy ready: localhost:" + port0 + " -> " + host + ":" + port);
-    return new FlyProxy(p, port0, err);
+    console.info(what + " ready: localhost:" + port0 + " -> " + target);
+    return new FlyProxy(p, port0, err, argv.contains("--watch-stdin"));
   }
 
   private static String errorLine(List<String> err) {
@@ -133,6 +184,10 @@ public final class FlyProxy implements AutoCloseable {
   /** Closes stdin (flyctl exits on EOF with --watch-stdin), then kills whatever is left. */
   @Override
   public void close() {
+    if (!watchesStdin) {
+      Subprocess.killTree(process);
+      return;
+    }
     try {
       process.getOutputStream().close();
     } catch (IOException ignored) {

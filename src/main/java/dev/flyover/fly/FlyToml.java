@@ -87,6 +87,24 @@ public final class FlyToml {
     return text("build", "image");
   }
 
+  /** {@code [build] dockerfile}, relative to fly.toml's directory (flyctl: it wins over --dockerfile). */
+  public Optional<String> buildDockerfile() {
+    return text("build", "dockerfile");
+  }
+
+  /** {@code [build] builder} (a buildpacks builder image); flyctl then builds without a Dockerfile. */
+  public Optional<String> buildBuilder() {
+    return text("build", "builder");
+  }
+
+  /** {@code [env]}: plain variables the deploy gives every machine. */
+  public Map<String, String> env() {
+    Map<String, String> out = new LinkedHashMap<>();
+    JsonNode e = root.get("env");
+    if (e != null && e.isObject()) e.fields().forEachRemaining(f -> out.put(f.getKey(), f.getValue().asText()));
+    return out;
+  }
+
   public Optional<Integer> internalPort() {
     JsonNode n = root.path("http_service").path("internal_port");
     return n.isNumber() ? Optional.of(n.asInt()) : Optional.empty();

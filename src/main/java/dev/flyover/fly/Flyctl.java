@@ -1,5 +1,6 @@
 package dev.flyover.fly;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flyover.Env;
@@ -7,23 +8,38 @@ import dev.flyover.UserError;
 import dev.flyover.actions.Console;
 import dev.flyover.proc.Subprocess;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Runs flyctl. The executable comes from {@code FLYCTL} or {@code flyctl} on PATH; the token travels as
- * {@code FLY_API_TOKEN} in the child's environment (never argv, and {@code FLY_ACCESS_TOKEN}, which would win
- * over it, is removed). flyctl prints progress on stderr and results on stdout; both are echoed live (redacted)
- * unless the call is a quiet query, and kept for parsing.
+ * flyover's one Fly client: every flyctl command flyover runs, its JSON read into records, its failures into
+ * {@link FlyctlException} and its subclasses ({@link FlyErrors} reads them). Flows call the typed methods; the raw
+ * {@link #call} is for commands whose output is only shown.
+ *
+ * <p>Rules were read in flyctl's source at ad0172f (v0.4.87+6, 2026-08-21) and fly-go v0.9.6 (the version that
+ * flyctl pins); the image pins flyctl 0.4.111 (Dockerfile, docker/flyctl.sha256). Each method names its file.
+ *
+ * <p>The executable comes from {@code FLYCTL} or {@code flyctl} on PATH. The child gets an allow-listed
+ * environment ({@link FlyEnv}) with the token as {@code FLY_API_TOKEN} (never argv). flyctl prints progress on
+ * stderr and results on stdout; both are echoed live (redacted) unless the call is a quiet query, and kept.
  */
 public final class Flyctl {
   /** Built on first use, not when a command merely holds a Flyctl (a dry run never parses flyctl's JSON). */
   private static final class Json {
-    static final ObjectMapper MAPPER = new ObjectMapper();
+    static final ObjectMapper MAPPER = new ObjectMapper().configure(JsonParser.Feature.AUTO_CLOSE_SOURCE, true);
   }
+
+  private static final Pattern IMAGE_LINE = Pattern.compile("^image: (\\S+)\\s*$");
+  /** internal/command/deploy/machines_deploymachinesapp.go, through terminal.Warnf (stdout, {@code WARN } prefix). */
+  private static final String FINAL_STATUS_WARNING = "failed to set final release status after successful deployment";
 
   private final Env env;
   private final Console console;
@@ -35,6 +51,18 @@ public final class Flyctl {
     this.console = console;
     this.token = token;
     token.ifPresent(console::mask);
+  }
+
+  Env env() {
+    return env;
+  }
+
+  Console console() {
+    return console;
+  }
+
+  Optional<String> token() {
+    return token;
   }
 
   /** Resolves the executable once; a clear error when it is missing. */
@@ -51,6 +79,11 @@ public final class Flyctl {
     return executable;
   }
 
+  /** The environment every flyctl child gets (see {@link FlyEnv}). */
+  Map<String, String> childEnv() {
+    return FlyEnv.forFlyctl(env, token);
+  }
+
   /** A call to build and run: {@code flyctl.call("deploy", "--remote-only").stream("Deploying").run()}. */
   public Call call(String... args) {
     return new Call(List.of(args));
@@ -60,13 +93,18 @@ public final class Flyctl {
     return new Call(args);
   }
 
-  /** Runs a {@code --json} query quietly and parses stdout; a failure becomes a {@link FlyctlException}. */
-  public JsonNode json(String... args) {
+  /** Runs a {@code --json} query quietly and parses the first JSON value on stdout (text after it is ignored). */
+  JsonNode json(String... args) {
     List<String> a = new ArrayList<>(List.of(args));
     a.add("--json");
-    Subprocess.Result r = new Call(a).quiet().run();
-    try {
-      return Json.MAPPER.readTree(r.stdoutText());
+    return parse(args, new Call(a).quiet().run());
+  }
+
+  private JsonNode parse(String[] args, Subprocess.Result r) {
+    try (JsonParser p = Json.MAPPER.getFactory().createParser(r.stdoutText())) {
+      JsonNode n = Json.MAPPER.readTree(p);
+      if (n == null) throw new IOException("empty");
+      return n;
     } catch (IOException e) {
       throw new UserError("flyctl " + String.join(" ", args) + " --json printed something that is not JSON;"
           + " check that FLYCTL points at flyctl (got: " + abbreviate(r.stdoutText()) + ").");
@@ -78,6 +116,212 @@ public final class Flyctl {
     return one.length() > 120 ? one.substring(0, 120) + "…" : one;
   }
 
+  // ---------------------------------------------------------------- apps
+
+  /**
+   * Whether the app exists, asked over GraphQL ({@code status --json}: fly-go {@code GetAppCompact}), whose answer for
+   * a missing app, {@code Could not find App}, flyctl itself matches (internal/command/deploy/deploy.go).
+   */
+  public boolean appExists(String app) {
+    Subprocess.Result r = call("status", "-a", app, "--json").quiet().noCheck().run();
+    if (r.ok()) return true;
+    FlyctlException e = failure(List.of("status", "-a", app, "--json"), r, Duration.ofMinutes(30));
+    if (e instanceof FlyctlException.AppNotFound) return false;
+    throw e;
+  }
+
+  /** {@code flyctl status --json}: hostname, organization and machines (internal/command/status/status.go). */
+  public AppStatus status(String app) {
+    JsonNode s = json("status", "-a", app);
+    List<Machine> ms = new ArrayList<>();
+    for (JsonNode m : s.path("Machines")) {
+      List<Machine.Check> checks = new ArrayList<>();
+      for (JsonNode c : m.path("checks")) checks.add(new Machine.Check(c.path("name").asText(), c.path("status").asText()));
+      JsonNode meta = m.path("config").path("metadata");
+      ms.add(new Machine(m.path("id").asText(), meta.path("fly_process_group").asText("app"), m.path("region").asText(),
+          m.path("state").asText(), meta.path("fly_release_version").asText(""), List.copyOf(checks)));
+    }
+    String network = s.path("Network").asText("");
+    return new AppStatus(s.path("Name").asText(app), s.path("Hostname").asText(""),
+        s.path("Organization").path("Slug").asText(""), List.copyOf(ms),
+        network.isEmpty() ? Optional.empty() : Optional.of(network));
+  }
+
+  /**
+   * {@code flyctl apps create NAME [--org]} over the Machines API (internal/command/apps/create.go → fly-go
+   * flaps_apps.go {@code CreateApp}). A taken name is {@link FlyctlException.NameTaken} (recognised by fly-go's fixed
+   * suggestion line, flaps/flaps_error.go), a deploy token {@link FlyctlException.Unauthorized}.
+   */
+  public void createApp(String app, Optional<String> org) {
+    createApp(app, org, Optional.empty());
+  }
+
+  /** The same on a custom private network ({@code --network}, apps/create.go {@code CreateAppRequest.Network}). */
+  public void createApp(String app, Optional<String> org, Optional<String> network) {
+    List<String> a = new ArrayList<>(List.of("apps", "create", app));
+    org.ifPresent(o -> a.add("--org=" + o));
+    network.ifPresent(n -> a.add("--network=" + n));
+    call(a).stream("Creating Fly app " + app).run();
+  }
+
+  /**
+   * {@code flyctl releases --json} (fly-go resource_releases.go: the 25 newest; see {@link Release} for the fields
+   * that are never filled).
+   */
+  public List<Release> releases(String app) {
+    JsonNode arr = json("releases", "-a", app);
+    List<Release> out = new ArrayList<>();
+    if (arr == null || !arr.isArray()) return out;
+    for (JsonNode r : arr) {
+      out.add(new Release(r.path("Version").asInt(), r.path("Status").asText(""), r.path("ImageRef").asText(""),
+          r.path("Description").asText("")));
+    }
+    return out;
+  }
+
+  /**
+   * {@code flyctl deploy ARGS} with {@code FLY_EMIT_RELEASE_JSON=1}, streamed; a failure is returned, not thrown
+   * (see {@link DeployOutcome}).
+   */
+  public DeployOutcome deploy(List<String> args, String title, Duration timeout) {
+    Subprocess.Result r;
+    FlyctlException failure = null;
+    try {
+      r = call(args).stream(title).env("FLY_EMIT_RELEASE_JSON", "1").timeout(timeout).run();
+    } catch (FlyctlException e) {
+      failure = e;
+      r = e.result();
+    }
+    Optional<String> built = Optional.empty();
+    for (String line : r.stderr()) {
+      Matcher m = IMAGE_LINE.matcher(line);
+      if (m.matches()) built = Optional.of(m.group(1));
+    }
+    Optional<Integer> version = Optional.empty();
+    Optional<String> emittedImage = Optional.empty();
+    Optional<String> warning = Optional.empty();
+    for (String line : r.stdout()) {
+      String t = line.strip();
+      if (t.contains(FINAL_STATUS_WARNING)) warning = Optional.of(t.replaceFirst("^WARN\\s+", ""));
+      if (!t.startsWith("{\"id\"")) continue;
+      try {
+        JsonNode n = Json.MAPPER.readTree(t);
+        if (n.has("version")) version = Optional.of(n.get("version").asInt());
+        if (n.hasNonNull("image_ref") && !n.get("image_ref").asText().isEmpty()) emittedImage = Optional.of(n.get("image_ref").asText());
+      } catch (IOException ignored) {
+        // not the release line
+      }
+    }
+    return new DeployOutcome(r, Optional.ofNullable(failure), built, version, emittedImage, warning);
+  }
+
+  // ---------------------------------------------------------------- secrets
+
+  /**
+   * {@code flyctl secrets list --json} (internal/appsecrets/secrets.go over the Machines API, fly-go
+   * flaps/flaps_secrets.go). On a missing app the error is {@code failed to list app secrets: } plus the server's
+   * text, which flyover does not match: any other failure is checked with {@link #appExists} and becomes
+   * {@link FlyctlException.AppNotFound} when GraphQL says the app is not there.
+   */
+  public List<SecretInfo> secrets(String app) {
+    JsonNode list;
+    try {
+      list = json("secrets", "list", "-a", app);
+    } catch (FlyctlException.Unauthorized | FlyctlException.NotLoggedIn | FlyctlException.AppNotFound e) {
+      throw e;
+    } catch (FlyctlException e) {
+      if (!appExists(app)) {
+        throw new FlyctlException.AppNotFound("The Fly app " + app + " does not exist (" + e.flyError().orElse("no error line")
+            + "): check the fly-app input or `app` in fly.toml, or create it.", e.result(), FlyErrors.text(e.result()));
+      }
+      throw e;
+    }
+    List<SecretInfo> out = new ArrayList<>();
+    list.forEach(n -> out.add(new SecretInfo(n.path("name").asText(), n.path("digest").asText(""), n.path("status").asText(""))));
+    return out;
+  }
+
+  /** Stages one secret exactly: {@code flyctl secrets set --stage -a APP NAME=-} reads the value from stdin. */
+  public void stageSecret(String app, String name, String value) {
+    // The value never goes in argv; `-` makes flyctl read it from stdin (helpers/stdin.go: trimmed, up to 64 KiB).
+    call("secrets", "set", "--stage", "-a", app, name + "=-").stdin(value.getBytes(StandardCharsets.UTF_8)).quiet().run();
+  }
+
+  /**
+   * {@code flyctl secrets import|set -a APP [--stage] [NAME=-]} with the values on stdin, streamed. A failure is a
+   * {@link FlyctlException.SecretsUpdateFailed} whose {@code stored()} says whether the values reached Fly
+   * (internal/command/secrets/set.go {@code SetSecretsAndDeploy}: stored first, then the machines restart).
+   */
+  public void setSecrets(String app, String verb, boolean stage, List<String> pairs, byte[] stdin, String title,
+      Duration timeout) {
+    List<String> a = new ArrayList<>(List.of("secrets", verb, "-a", app));
+    if (stage) a.add("--stage");
+    a.addAll(pairs);
+    call(a).stdin(stdin).timeout(timeout).stream(title).run();
+  }
+
+  // ---------------------------------------------------------------- certificates and IPs
+
+  /**
+   * {@code flyctl certs list --json}: at most 50 (internal/command/certificates/root.go), and when there are more
+   * flyctl prints {@code Showing N of M…} after the JSON, so only the first JSON value is read.
+   */
+  public CertificateList certificates(String app) {
+    Subprocess.Result r = call("certs", "list", "-a", app, "--json").quiet().run();
+    JsonNode arr = parse(new String[] {"certs", "list", "-a", app}, r);
+    List<String> names = new ArrayList<>();
+    arr.forEach(n -> names.add(n.path("hostname").asText()));
+    boolean truncated = names.size() >= 50 || r.stdoutText().contains("Showing ");
+    return new CertificateList(List.copyOf(names), truncated);
+  }
+
+  /**
+   * {@code flyctl certs show HOST --json} (= {@code certs check}, root.go): empty when Fly has no certificate for
+   * it. The Machines API's wording for "no such certificate" is the server's, so any failure but a refused token or
+   * a missing app counts as none (the caller then adds it, and that call's error is the one reported).
+   */
+  public Optional<Certificate> certificate(String app, String host) {
+    try {
+      return Optional.of(certificateOf(json("certs", "show", host, "-a", app)));
+    } catch (FlyctlException.Unauthorized | FlyctlException.NotLoggedIn | FlyctlException.AppNotFound e) {
+      throw e;
+    } catch (FlyctlException e) {
+      console.debug("no certificate for " + host + " (" + e.flyError().orElse("no error line") + ")");
+      return Optional.empty();
+    }
+  }
+
+  /** {@code flyctl certs add HOST --json}. */
+  public Certificate addCertificate(String app, String host) {
+    return certificateOf(json("certs", "add", host, "-a", app));
+  }
+
+  private static Certificate certificateOf(JsonNode cert) {
+    JsonNode req = cert.path("dns_requirements");
+    JsonNode acme = req.path("acme_challenge");
+    return new Certificate(cert.path("hostname").asText(), texts(req.path("a")), texts(req.path("aaaa")),
+        req.path("cname").asText(""), acme.path("name").asText(""), acme.path("target").asText(""));
+  }
+
+  private static List<String> texts(JsonNode arr) {
+    List<String> out = new ArrayList<>();
+    if (arr.isArray()) arr.forEach(n -> out.add(n.asText()));
+    return List.copyOf(out);
+  }
+
+  /** {@code flyctl ips list --json}. */
+  public List<IpAddress> ips(String app) {
+    List<IpAddress> out = new ArrayList<>();
+    json("ips", "list", "-a", app).forEach(n -> out.add(new IpAddress(n.path("Type").asText(), n.path("Address").asText())));
+    return out;
+  }
+
+  // ---------------------------------------------------------------- calls
+
+  FlyctlException failure(List<String> args, Subprocess.Result r, Duration timeout) {
+    return FlyErrors.classify(env, token.isPresent(), args, r, timeout);
+  }
+
   /** One invocation. */
   public final class Call {
     private final List<String> args;
@@ -86,6 +330,7 @@ public final class Flyctl {
     private String group;
     private boolean quiet;
     private boolean check = true;
+    private Consumer<String> watcher = l -> {};
     private final List<String[]> extraEnv = new ArrayList<>();
 
     private Call(List<String> args) {
@@ -121,6 +366,15 @@ public final class Flyctl {
       return this;
     }
 
+    /**
+     * Sees every line (stdout and stderr) before it is echoed, so a credential flyctl prints can be masked before
+     * the line that carries it is shown.
+     */
+    public Call watch(Consumer<String> beforeEcho) {
+      this.watcher = beforeEcho;
+      return this;
+    }
+
     public Call env(String name, String value) {
       extraEnv.add(new String[] {name, value});
       return this;
@@ -130,15 +384,24 @@ public final class Flyctl {
       List<String> command = new ArrayList<>();
       command.add(executable().toString());
       command.addAll(args);
-      Subprocess sp = Subprocess.of(command).inherit(env).directory(env.workDir()).timeout(timeout)
-          .env("FLY_ACCESS_TOKEN", null);
-      token.ifPresent(t -> sp.env("FLY_API_TOKEN", t));
+      Subprocess sp = Subprocess.of(command).directory(env.workDir()).timeout(timeout);
+      childEnv().forEach(sp::env);
       for (String[] kv : extraEnv) sp.env(kv[0], kv[1]);
       if (stdin != null) sp.stdin(stdin);
+      Consumer<String> w = watcher;
       if (quiet) {
-        sp.onStdout(l -> {}).onStderr(l -> console.debug("flyctl: " + l));
+        sp.onStdout(w::accept).onStderr(l -> {
+          w.accept(l);
+          console.debug("flyctl: " + l);
+        });
       } else {
-        sp.onStdout(console::child).onStderr(console::child);
+        sp.onStdout(l -> {
+          w.accept(l);
+          console.child(l);
+        }).onStderr(l -> {
+          w.accept(l);
+          console.child(l);
+        });
       }
       String shown = "flyctl " + String.join(" ", args);
       console.debug("running " + shown);
@@ -155,7 +418,7 @@ public final class Flyctl {
       } finally {
         if (group != null) console.endGroup();
       }
-      if (check && !r.ok()) throw FlyctlException.from(args, r, timeout);
+      if (check && !r.ok()) throw failure(args, r, timeout);
       return r;
     }
   }

@@ -58,15 +58,11 @@ public final class Machines {
   private static final Pattern EXIT_CODE = Pattern.compile("exit_code=(-?\\d+)");
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final Env env;
   private final Console console;
-  private final Optional<String> token;
   private final Flyctl flyctl;
 
   public Machines(Env env, Console console, Optional<String> token) {
-    this.env = env;
     this.console = console;
-    this.token = token;
     this.flyctl = new Flyctl(env, console, token);
   }
 
@@ -83,36 +79,27 @@ public final class Machines {
     return s != null && NAME.matcher(s).matches() ? Optional.of(s) : Optional.empty();
   }
 
-  /**
-   * {@code status --json} ({@code internal/command/status/machines.go renderMachineJSONStatus}):
-   * {@code Organization.Slug}, {@code Network} when the app has a custom one, and each machine's {@code region}.
-   */
+  /** From {@link Flyctl#status}: the organization, a machine's region and the network. */
   public AppPlace place(String app) {
-    JsonNode s;
-    try {
-      s = flyctl.json("status", "--app", app);
-    } catch (FlyctlException e) {
-      throw new UserError("Could not read the Fly app " + app + " (" + e.getMessage() + "): check fly-app and fly-api-token.");
-    }
-    Optional<String> org = name(s.path("Organization").path("Slug").asText(""));
+    AppStatus s = flyctl.status(app);
+    Optional<String> org = name(s.orgSlug());
     if (org.isEmpty()) throw new UserError("flyctl status --json for " + app + " named no organization: check FLYCTL points at flyctl.");
     Optional<String> region = Optional.empty();
-    for (JsonNode m : s.path("Machines")) {
-      region = name(m.path("region").asText(""));
+    for (Machine m : s.machines()) {
+      region = name(m.region());
       if (region.isPresent()) break;
     }
-    return new AppPlace(app, org.get(), region, name(s.path("Network").asText("")));
+    return new AppPlace(app, org.get(), region, s.network().flatMap(Machines::name));
   }
 
-  /** Creates an empty app in {@code org} (on {@code network} when set); a failure says which token it takes. */
-  public void createApp(String name, String org, Optional<String> network) {
-    List<String> a = new ArrayList<>(List.of("apps", "create", name, "--org=" + org));
-    network.ifPresent(n -> a.add("--network=" + n));
-    Subprocess.Result r = flyctl.call(a).quiet().noCheck().run();
-    if (!r.ok()) {
-      throw new UserError("Could not create the helper app " + name + " in the Fly organization " + org + " ("
-          + FlyctlException.errorLine(r).orElse("exit " + r.exitCode())
-          + "): transfer-mode remote needs a fly-api-token that may create apps there (an org token: fly tokens create org).");
+  /** Creates an empty app next to {@code place}; a token that may not do it is told what it takes. */
+  public void createApp(String name, AppPlace place) {
+    try {
+      flyctl.createApp(name, Optional.of(place.org()), place.network());
+    } catch (FlyctlException.Unauthorized e) {
+      throw new UserError("Could not create the helper app " + name + " in the Fly organization " + place.org() + " ("
+          + e.flyError().orElse(e.getMessage()) + "): transfer-mode remote needs a fly-api-token that may create apps"
+          + " there (an org token: fly tokens create org).");
     }
   }
 
@@ -125,8 +112,8 @@ public final class Machines {
       // Base64 has no '#', quote or newline, so flyctl's import parser takes it verbatim.
       lines.append(e.getKey()).append('=').append(b64).append('\n');
     }
-    flyctl.call("secrets", "import", "--stage", "--app", app).stdin(lines.toString().getBytes(StandardCharsets.UTF_8))
-        .quiet().run();
+    flyctl.setSecrets(app, "import", true, List.of(), lines.toString().getBytes(StandardCharsets.UTF_8),
+        "flyctl secrets import --stage (" + values.size() + " secrets of " + app + ")", java.time.Duration.ofMinutes(5));
   }
 
   /** A one-off machine: what it runs and how it is sized; files map guest paths to secret names. */
@@ -181,9 +168,8 @@ public final class Machines {
 
   /** {@code fly logs --json}: every entry's message to {@code onMessage}; stopped by {@link LogTail#close()}. */
   public LogTail tailLogs(String app, Consumer<String> onMessage) {
-    Subprocess sp = Subprocess.of(List.of(flyctl.executable().toString(), "logs", "--app", app, "--json"))
-        .inherit(env).env("FLY_ACCESS_TOKEN", null);
-    token.ifPresent(t -> sp.env("FLY_API_TOKEN", t));
+    Subprocess sp = Subprocess.of(List.of(flyctl.executable().toString(), "logs", "--app", app, "--json"));
+    flyctl.childEnv().forEach(sp::env);
     Process p;
     try {
       p = sp.start();

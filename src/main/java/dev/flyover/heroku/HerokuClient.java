@@ -169,12 +169,63 @@ public final class HerokuClient {
         text(n.path("addon").path("app"), "name"), text(n.path("app"), "name"))).toList();
   }
 
+  /** {@code GET /apps/{app}/buildpack-installations}, in build order: each buildpack's name, else its URL. */
+  public List<String> buildpacks(String app) {
+    List<JsonNode> items = new ArrayList<>(list(appPath(app) + "/buildpack-installations", app));
+    items.sort(java.util.Comparator.comparingInt(n -> n.path("ordinal").asInt(0)));
+    List<String> out = new ArrayList<>();
+    for (JsonNode n : items) {
+      String name = text(n.path("buildpack"), "name");
+      out.add(name != null && !name.isBlank() ? name : Objects.toString(text(n.path("buildpack"), "url"), "?"));
+    }
+    return out;
+  }
+
+  /**
+   * The slug the app runs: the newest succeeded release with a slug ({@code GET /apps/{app}/releases}, newest
+   * first by {@code Range: version ..; order=desc}), then {@code GET /apps/{app}/slugs/{id}}. Empty when the
+   * app was never built (or runs a container image, which has no slug).
+   */
+  public Optional<Slug> currentSlug(String app) {
+    Response r = request("GET", appPath(app) + "/releases", null, app, "version ..; max=25, order=desc");
+    if (!r.body.isArray()) throw unexpected("GET /apps/" + app + "/releases", "an array");
+    String slugId = null;
+    for (JsonNode rel : r.body) {
+      String id = text(rel.path("slug"), "id");
+      if (id != null && "succeeded".equals(text(rel, "status"))) {
+        slugId = id;
+        break;
+      }
+    }
+    if (slugId == null) return Optional.empty();
+    JsonNode s = request("GET", appPath(app) + "/slugs/" + URLEncoder.encode(slugId, StandardCharsets.UTF_8), null, app).body;
+    Map<String, String> types = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = s.path("process_types").fields(); it.hasNext();) {
+      Map.Entry<String, JsonNode> e = it.next();
+      types.put(e.getKey(), e.getValue().asText());
+    }
+    return Optional.of(new Slug(text(s, "id"), Collections.unmodifiableMap(types),
+        text(s, "buildpack_provided_description"), text(s.path("stack"), "name")));
+  }
+
+  /** {@code GET /spaces/{space}}: the Private Space's region (a name such as {@code frankfurt}) and Shield flag. */
+  public Space space(String space) {
+    JsonNode n = request("GET", "/spaces/" + URLEncoder.encode(space.strip(), StandardCharsets.UTF_8), null, null).body;
+    return new Space(text(n, "name"), text(n.path("region"), "name"), n.path("shield").asBoolean(false));
+  }
+
+  /** {@code GET /regions}: name, description and the cloud region underneath ({@code provider.region}). */
+  public List<Region> regions() {
+    return list("/regions", null).stream().map(n -> new Region(text(n, "name"), text(n, "description"),
+        text(n.path("provider"), "region"), n.path("private_capable").asBoolean(false))).toList();
+  }
+
   // ---------------------------------------------------------------- mapping
 
   private static HerokuApp toApp(JsonNode n) {
     return new HerokuApp(text(n, "id"), text(n, "name"), n.path("maintenance").asBoolean(false), text(n, "web_url"),
         text(n.path("region"), "name"), text(n.path("stack"), "name"), text(n.path("generation"), "name"),
-        text(n.path("team"), "name"));
+        text(n.path("team"), "name"), text(n.path("space"), "name"));
   }
 
   private static Formation toFormation(JsonNode n) {

@@ -56,7 +56,10 @@ public final class DatabaseTransfer {
   private final Console console;
   private final Stopper stopper = new Stopper();
   private final Map<String, String> targetOptions = new LinkedHashMap<>();
-  /** Set (to true) on the remote transfer's own machine: Fly's private hosts are reached directly, not proxied. */
+  /** Source ≠ target, proven in the preflight; null until then (no overwrite advice without it). */
+  private volatile TargetGuard guard;
+  private java.util.function.UnaryOperator<String> inputName = n -> n;
+  /** Set (to true) on the remote transfer's own machine: Fly's private hosts are reached directly, not tunnelled. */
   static final String ON_FLY_NETWORK = "FLYOVER_ON_FLY_NETWORK";
   private RemoteOptions remoteOptions;
 
@@ -77,6 +80,12 @@ public final class DatabaseTransfer {
     return this;
   }
 
+  /** How inputs are named in messages (the command's {@code Context::optionName}); Actions names by default. */
+  public DatabaseTransfer inputNames(java.util.function.UnaryOperator<String> names) {
+    this.inputName = names;
+    return this;
+  }
+
   /** Runs the transfer and its verification; throws a {@link UserError} (one sentence) on any failure. */
   public TransferResult run(TransferRequest req) {
     console.maskUrl(req.source().raw());
@@ -90,7 +99,7 @@ public final class DatabaseTransfer {
     boolean touched = false;
     try {
       PgUrl target = req.target();
-      if (target.isFlyPrivate() && env.get(ON_FLY_NETWORK).isEmpty()) {
+      if (target.needsFlyProxy() && env.get(ON_FLY_NETWORK).isEmpty()) {
         proxy = FlyProxy.start(env, console, req.flyApp(), req.flyToken(), target.host(), target.port());
         stopper.track(proxy);
         target = target.via("127.0.0.1", proxy.localPort());
@@ -100,7 +109,7 @@ public final class DatabaseTransfer {
         // empty unless overwrite); its sessions are closed again so no snapshot is held while the machine copies.
         Run check = new Run(req, req.source(), target, started);
         check.preflight();
-        // SOURCE != TARGET: the proof from branch `source` (pg/SourceTargetCheck) is called here once it is on main.
+        // The preflight includes the source != target proof (TargetGuard): refused before anything runs on Fly.
         stopper.untrack(check.coordinator);
         stopper.untrack(check.targetAdmin);
         TransferResult remote = new RemoteTransfer(env, console, stopper,
@@ -139,8 +148,9 @@ public final class DatabaseTransfer {
   private UserError incomplete(String why, boolean touched, Throwable cause) {
     String reason = stopper.reason() != null && !why.contains(stopper.reason()) ? stopper.reason() + ": " + why : why;
     if (!touched) return new UserError("The database transfer stopped before changing anything: " + reason + ".", cause);
-    return new UserError("The database transfer failed: " + reason + "; the target database is incomplete:"
-        + " drop and recreate it, or run again with overwrite: true.", cause);
+    String recovery = guard == null ? "drop and recreate it" : guard.recovery();
+    return new UserError("The database transfer failed: " + reason + "; the target database is incomplete: "
+        + recovery + ".", cause);
   }
 
   static String firstLine(Throwable e) {
@@ -192,6 +202,8 @@ public final class DatabaseTransfer {
     void preflight() throws SQLException {
       coordinator = stopper.track(PgSession.open(source, Side.SOURCE, SOURCE_INPUT));
       targetAdmin = stopper.track(PgSession.open(target, Side.TARGET, TARGET_INPUT));
+      // Before anything else: the target must not be the source (issue 9).
+      guard = TargetGuard.prove(coordinator, targetAdmin, console, inputName, SOURCE_INPUT);
       sourceNum = Catalog.serverVersionNum(coordinator);
       targetNum = Catalog.serverVersionNum(targetAdmin);
       sourceVersion = Catalog.serverVersion(coordinator);
@@ -216,14 +228,7 @@ public final class DatabaseTransfer {
       console.info(String.format(Locale.ROOT, "source database: %s, %d tables (%s of table data), snapshot %s",
           Progress.bytes(size), tables.size(), Progress.bytes(tableBytes), snapshot));
       checkExtensions();
-      List<String> existing = Catalog.userRelations(targetAdmin);
-      if (!existing.isEmpty()) {
-        if (!req.overwrite()) {
-          throw new UserError("The target database " + req.target().describe() + " already holds " + existing.size()
-              + " tables or views (" + String.join(", ", existing.subList(0, Math.min(3, existing.size())))
-              + (existing.size() > 3 ? ", …" : "") + "): point database-url at an empty database, or set overwrite: true to drop them.");
-        }
-      }
+      guard.checkTarget(targetAdmin, req.overwrite(), req.target().describe());
       if (Catalog.schemaExists(coordinator, "heroku_ext")) {
         console.info("source has the heroku_ext schema: it, its extensions and the database search_path are carried over");
       }
@@ -264,12 +269,13 @@ public final class DatabaseTransfer {
         throw new UserError("The target server lacks extensions the source uses (" + String.join(", ", missing)
             + "): install them on the target server (or use a Postgres image that has them) before transferring.");
       }
-      if (req.overwrite()) return;
+      if (guard.mayClear(req.overwrite())) return;
       for (Catalog.Extension t : Catalog.extensions(targetAdmin)) {
         for (Catalog.Extension s : used) {
           if (s.name().equals(t.name()) && !s.schema().equals(t.schema())) {
             throw new UserError("The target database already has extension " + t.name() + " in schema " + t.schema()
-                + " but the source has it in " + s.schema() + ": drop it on the target, or set overwrite: true.");
+                + " but the source has it in " + s.schema() + ": drop it on the target"
+                + (guard.provenDifferent() ? ", or set overwrite: true." : "."));
           }
         }
       }
@@ -281,7 +287,7 @@ public final class DatabaseTransfer {
     }
 
     TransferResult transfer() throws SQLException, IOException, InterruptedException {
-      if (req.overwrite()) clearTarget();
+      if (guard.mayClear(req.overwrite())) clearTarget();
       long copyStart = System.nanoTime();
       if (req.mode() == Mode.STREAM) {
         new StreamCopy().run();
@@ -307,6 +313,7 @@ public final class DatabaseTransfer {
 
     /** overwrite: the only path that drops anything on the target. */
     void clearTarget() throws SQLException {
+      guard.requireDifferent();
       List<String> schemas = Catalog.strings(targetAdmin, "SELECT nspname FROM pg_catalog.pg_namespace n WHERE "
           + "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'"
           + " AND n.nspname NOT LIKE 'pg\\_temp\\_%' ORDER BY 1");

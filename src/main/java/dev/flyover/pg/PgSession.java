@@ -62,9 +62,31 @@ public final class PgSession {
         }
         if (side == Side.SOURCE) st.execute("SET default_transaction_read_only = on");
       }
+      if (side == Side.SOURCE && !isReadOnly(c)) {
+        c.close();
+        throw new UserError("The source session at " + url.describe() + " (from " + inputName + ") did not become"
+            + " read-only, so flyover will not use it: give the database's direct URL (not a connection pooler's) in "
+            + inputName + ".");
+      }
       return c;
     } catch (SQLException e) {
       throw connectError(url, inputName, e);
+    }
+  }
+
+  /**
+   * Fails unless the session's next transaction is read-only: the server then rejects any write with
+   * {@code 25006 read_only_sql_transaction}, whatever statement would be sent. Asked of the server, not assumed.
+   */
+  public static void requireReadOnly(Connection c) throws SQLException {
+    if (!isReadOnly(c)) throw new IllegalStateException("a source session is not read-only");
+  }
+
+  private static boolean isReadOnly(Connection c) throws SQLException {
+    String sql = c.getAutoCommit() ? "SELECT pg_catalog.current_setting('default_transaction_read_only')"
+        : "SELECT pg_catalog.current_setting('transaction_read_only')";
+    try (Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery(sql)) {
+      return rs.next() && "on".equals(rs.getString(1));
     }
   }
 

@@ -249,6 +249,20 @@ public final class PgUrl {
     return h.endsWith(".flycast") || h.endsWith(".internal");
   }
 
+  /**
+   * A Fly Managed Postgres host: {@code pgbouncer.<cluster>.flympg.net} (pooled) or {@code direct.<cluster>.flympg.net}
+   * (fly.io/docs/mpg/client-configuration/). Reached through {@code fly mpg proxy}, which tunnels to the direct
+   * address (fly/FlyProxy#startMpg), so COPY and session settings never go through PgBouncer.
+   */
+  public boolean isManagedPostgres() {
+    return host.toLowerCase(java.util.Locale.ROOT).endsWith(".flympg.net");
+  }
+
+  /** Reached through a flyctl tunnel ({@code flyctl proxy} or {@code fly mpg proxy}, fly/FlyProxy). */
+  public boolean needsFlyProxy() {
+    return isFlyPrivate() || isManagedPostgres();
+  }
+
   public String jdbcUrl() {
     String h = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
     return "jdbc:postgresql://" + h + ":" + port + "/" + java.net.URLEncoder.encode(database, StandardCharsets.UTF_8).replace("+", "%20");

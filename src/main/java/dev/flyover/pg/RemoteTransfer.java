@@ -113,7 +113,7 @@ final class RemoteTransfer {
       console.info("remote transfer: creating the helper app " + helper.name + " in organization " + place.org()
           + place.network().map(n -> ", network " + n).orElse("") + region.map(r -> ", region " + r).orElse("")
           + " (next to " + place.app() + ")");
-      fly.createApp(helper.name, place.org(), place.network());
+      fly.createApp(helper.name, place);
       helper.created();
       stopper.check();
       Map<String, String> secrets = new LinkedHashMap<>();

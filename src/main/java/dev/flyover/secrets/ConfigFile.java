@@ -43,9 +43,29 @@ public final class ConfigFile {
    */
   public record Parsed(Format format, Map<String, String> vars, Map<String, String> refused) {}
 
-  /** Characters that make {@code heroku config -s} quote a value. */
+  /**
+   * Characters that make {@code heroku config -s} quote a value, besides JavaScript's {@code \s}: the regex
+   * {@code /["\s#!$&'()*,:;<=>?@\[\\\]^`{|}]/} in {@code quote()}, the same in heroku CLI 11.10.0
+   * ({@code dist/lib/config/quote.js}), 10.17.0 and 8.7.1 ({@code lib/lib/config/quote.js}).
+   */
   private static final String SPECIAL = "\"#!$&'()*,:;<=>?@[\\]^`{|}";
-  private static final Pattern HEROKU_LINE = Pattern.compile("^([A-Za-z0-9_]+)=(.*)$", Pattern.DOTALL);
+  /**
+   * {@code heroku config -s} writes {@code `${k}=${quote(v)}`} for every config var (heroku CLI 11.10.0
+   * {@code dist/commands/config/index.js}; 10.17.0 and 8.7.1 {@code lib/commands/config/index.js}): the name as
+   * Heroku has it, whatever it is ({@code FOO-BAR} too), up to the first {@code =}. Whether a name can be a Fly
+   * secret is the plan's business: such a var is skipped by name there, not the whole file refused here.
+   */
+  private static final Pattern HEROKU_LINE = Pattern.compile("^([^=]+)=(.*)$", Pattern.DOTALL);
+  /**
+   * What plain {@code heroku config} prints for people: {@code styledHeader(`${app} Config Vars`)}, i.e.
+   * {@code "=== " + header}, then {@code styledObject}: {@code KEY:} padded with spaces to the longest key + 2,
+   * then the raw value (@heroku/heroku-cli-util 10.10.0 {@code dist/ux/styled-header.js} and
+   * {@code styled-object.js}, used by heroku 11.10.0; @oclif/core 2.x {@code lib/cli-ux/index.js} and
+   * {@code lib/cli-ux/styled/object.js}, used by 10.17.0 and 8.7.1). Colours only on a terminal.
+   */
+  private static final Pattern CONFIG_HEADER = Pattern.compile("^=== .* Config Vars[ \t]*$");
+  private static final Pattern CONFIG_ROW = Pattern.compile("^[^\\s=:]+: +\\S.*$");
+  private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;]*m");
   private static final Pattern DOTENV_KEY = Pattern.compile("^\\s*(?:export\\s+)?([^=\\s]+)\\s*=");
   private static final Pattern ODD_BACKSLASHES = Pattern.compile("(?<!\\\\)(?:\\\\\\\\)*\\\\(?!\\\\)");
 
@@ -74,12 +94,42 @@ public final class ConfigFile {
   static Parsed parse(String text, String fileName, String input) {
     String where = fileName + " (" + input + ")";
     if (text.strip().startsWith("{")) return json(text, where);
+    if (isHerokuConfigTable(text)) {
+      // Its values are printed raw (no quoting, line breaks as they are): it cannot be read back exactly.
+      throw new UserError(where + " holds the table `heroku config` prints for reading, which cannot be read back"
+          + " exactly: export with `heroku config -s -a APP > " + fileName + "` (or `heroku config --json -a APP > "
+          + fileName + "`) and give that file to " + input + ".");
+    }
     boolean dotenv = fileName.equals(".env") || fileName.endsWith(".env") || fileName.startsWith(".env.");
     for (String line : text.split("\n", -1)) {
       String t = line.stripLeading();
       if (t.startsWith("#") || t.startsWith("export ") || t.startsWith("export\t")) dotenv = true;
     }
     return dotenv ? dotenv(text, where) : herokuShell(text, where);
+  }
+
+  /** The first non-blank line is plain {@code heroku config}'s header, or (header cut off) one of its rows. */
+  static boolean isHerokuConfigTable(String text) {
+    for (String line : text.split("\n", -1)) {
+      String t = ANSI.matcher(stripCr(line)).replaceAll("");
+      if (t.isBlank()) continue;
+      return CONFIG_HEADER.matcher(t).matches() || CONFIG_ROW.matcher(t).matches();
+    }
+    return false;
+  }
+
+  /**
+   * JavaScript's {@code \s} (ECMAScript WhiteSpace and LineTerminator: tab, LF, VT, FF, CR, space, U+00A0,
+   * U+1680, U+2000–U+200A, U+2028, U+2029, U+202F, U+205F, U+3000, U+FEFF), which is what makes the heroku CLI
+   * quote a value. Not Java's {@link Character#isWhitespace}: that also counts U+001C–U+001F, which the CLI
+   * writes unquoted, and leaves out U+00A0, U+2007, U+202F and U+FEFF, which it quotes.
+   */
+  static boolean isJsSpace(char c) {
+    return switch (c) {
+      case '\t', '\n', '\u000B', '\f', '\r', ' ', '\u00A0', '\u1680', '\u2028', '\u2029', '\u202F', '\u205F',
+          '\u3000', '\uFEFF' -> true;
+      default -> c >= '\u2000' && c <= '\u200A';
+    };
   }
 
   // ---------------------------------------------------------------- heroku config --json
@@ -144,7 +194,7 @@ public final class ConfigFile {
         value = unescapeDouble(raw, name, lineNo, where);
       } else {
         for (char c : raw.toCharArray()) {
-          if (Character.isWhitespace(c) || SPECIAL.indexOf(c) >= 0) {
+          if (isJsSpace(c) || SPECIAL.indexOf(c) >= 0) {
             throw new UserError(name + " on line " + lineNo + " of " + where + " has an unquoted value with spaces or"
                 + " shell characters, which `heroku config -s` always quotes: re-export the file, or use a dotenv file.");
           }

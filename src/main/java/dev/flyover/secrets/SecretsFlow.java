@@ -1,11 +1,12 @@
 package dev.flyover.secrets;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.flyover.Context;
 import dev.flyover.UserError;
 import dev.flyover.actions.Console;
 import dev.flyover.actions.JobSummary;
 import dev.flyover.fly.Flyctl;
+import dev.flyover.fly.FlyctlException;
+import dev.flyover.heroku.Domain;
 import dev.flyover.heroku.HerokuClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,9 +30,6 @@ import java.util.regex.Pattern;
  * Used by {@code flyover secrets} and by the cutover; {@link #report} writes the outputs and summary.
  */
 public final class SecretsFlow {
-  /** Shorter values (and lines) are not registered as masks: masking "-" or "}" would blank that character in
-   * every later line of the job log and hide nothing. */
-  static final int MIN_MASK_LENGTH = 3;
   private static final Pattern VALID_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   /** A non-staged call restarts every machine. */
   private static final Duration FLYCTL_TIMEOUT = Duration.ofMinutes(30);
@@ -47,20 +45,30 @@ public final class SecretsFlow {
     this.heroku = heroku;
   }
 
-  private record Source(String label, Map<String, String> vars, Exclusions exclusions, Map<String, String> refused) {}
+  /** @param publicValues this run's public identifiers (see {@link MaskPolicy#publicIdentifiers}) */
+  private record Source(String label, Map<String, String> vars, Exclusions exclusions, Map<String, String> refused,
+      List<String> publicValues) {}
 
   /** Runs the request; throws {@link SecretsError} (with the plan so far) when it stops. */
   public SecretsResult run(SecretsRequest req) {
     Console con = ctx.console();
     Source src = load(req);
     // Masks first: nothing below may print before every value is registered.
-    src.vars().forEach((k, v) -> maskVar(con, k, v));
+    MaskPolicy.configVars(con, src.vars(), src.publicValues());
     con.info("Read " + count(src.vars().size(), "config var") + " from " + src.label() + ".");
 
     con.info("Listing the secrets already on Fly app " + req.flyApp() + ".");
     Set<String> onFly = flyNames(req.flyApp());
     List<PlanEntry> plan = plan(req, src, onFly);
     printPlan(plan, req, onFly);
+    // Skipped by name, the rest still moves: say so where it stands out, with the way to move it after all.
+    for (PlanEntry e : plan) {
+      if (e.action() == PlanEntry.Action.INVALID) {
+        String shown = e.flyName().equals(e.name()) ? e.name() : e.name() + " (renamed " + e.flyName() + ")";
+        con.warn(shown + " is not moved: " + e.reason() + ". Give it such a name with "
+            + ctx.optionName("rename") + " (OLD=NEW) to move it.");
+      }
+    }
     SecretsResult planned = new SecretsResult(src.label(), req.flyApp(), plan, req.dryRun(), req.stage(), false);
 
     List<PlanEntry> refused = planned.refused();
@@ -93,52 +101,6 @@ public final class SecretsFlow {
     return done;
   }
 
-  /**
-   * Masks a config var's value, except Heroku's own dyno metadata and PORT/DYNO: they are platform facts (the
-   * app's name, the release number, the commit), not secrets, and masking the app name would blank it everywhere.
-   */
-  static void maskVar(Console con, String name, String value) {
-    if (Exclusions.DYNO_METADATA.contains(name) || name.equals("PORT") || name.equals("DYNO")) return;
-    mask(con, value);
-  }
-
-  /** Registers a value (or each line of a multi-line one) with the masker. */
-  static void mask(Console con, String value) {
-    if (value == null) return;
-    if (value.indexOf('\n') < 0 && value.indexOf('\r') < 0) {
-      if (value.strip().length() >= MIN_MASK_LENGTH) {
-        con.mask(value);
-        con.mask(value.strip());
-        // A child may print a URL's password alone, or percent-decoded.
-        String password = urlPassword(value.strip());
-        if (password.length() >= MIN_MASK_LENGTH) con.mask(password);
-        try {
-          String decoded = java.net.URLDecoder.decode(password.replace("+", "%2B"), StandardCharsets.UTF_8);
-          if (decoded.strip().length() >= MIN_MASK_LENGTH) con.mask(decoded);
-        } catch (IllegalArgumentException notPercentEncoded) {
-          // the raw form is masked
-        }
-      }
-      return;
-    }
-    for (String line : value.split("\r\n|\r|\n")) {
-      if (line.strip().length() >= MIN_MASK_LENGTH) {
-        con.mask(line.strip());
-        if (!line.equals(line.strip())) con.mask(line);
-      }
-    }
-  }
-
-  /** The password in {@code scheme://user:password@host…}, or "" (a child may print it alone or decoded). */
-  static String urlPassword(String url) {
-    int scheme = url.indexOf("://");
-    int at = url.lastIndexOf('@');
-    if (scheme < 0 || at < scheme) return "";
-    String userInfo = url.substring(scheme + 3, at);
-    int colon = userInfo.indexOf(':');
-    return colon < 0 ? "" : userInfo.substring(colon + 1);
-  }
-
   // ---------------------------------------------------------------- source
 
   private Source load(SecretsRequest req) {
@@ -151,27 +113,30 @@ public final class SecretsFlow {
       }
       ConfigFile.Parsed parsed = ConfigFile.read(file, input);
       Exclusions ex = Exclusions.byName();
+      List<Domain> domains = List.of();
       if (heroku.isPresent() && req.herokuApp().isPresent()) {
         String app = req.herokuApp().get();
         ex = Exclusions.fromAddons(heroku.get().addons(app), heroku.get().addonAttachments(app));
+        domains = heroku.get().domains(app);
       }
-      return new Source(parsed.format().label() + " file " + file.getFileName(), parsed.vars(), ex, parsed.refused());
+      return new Source(parsed.format().label() + " file " + file.getFileName(), parsed.vars(), ex, parsed.refused(),
+          MaskPolicy.publicIdentifiers(req.herokuApp(), req.flyApp(), domains));
     }
     String app = req.herokuApp().orElseThrow();
     HerokuClient client = heroku.orElseThrow(() -> new UserError("No Heroku API key: set "
         + ctx.optionName("heroku-api-key") + " (or HEROKU_API_KEY), or give the config vars in a file with "
         + ctx.optionName("from-file") + "."));
     ctx.console().info("Reading the config vars of Heroku app " + app + ".");
+    List<String> publicValues = MaskPolicy.publicIdentifiers(req.herokuApp(), req.flyApp(), client.domains(app));
     Map<String, String> vars = client.configVars(app);
-    vars.forEach((k, v) -> maskVar(ctx.console(), k, v));
+    MaskPolicy.configVars(ctx.console(), vars, publicValues);
     Exclusions ex = Exclusions.fromAddons(client.addons(app), client.addonAttachments(app));
-    return new Source("Heroku app " + app, vars, ex, Map.of());
+    return new Source("Heroku app " + app, vars, ex, Map.of(), publicValues);
   }
 
   private Set<String> flyNames(String app) {
-    JsonNode list = flyctl.json("secrets", "list", "-a", app);
     Set<String> names = new HashSet<>();
-    list.forEach(n -> names.add(n.path("name").asText()));
+    flyctl.secrets(app).forEach(n -> names.add(n.name()));
     return names;
   }
 
@@ -189,17 +154,12 @@ public final class SecretsFlow {
       String name = e.getKey();
       String value = e.getValue();
       String fly = rename.getOrDefault(name, name);
-      Optional<Glob> ex = exclude.stream().filter(g -> g.matches(name)).findFirst();
-      Optional<String> byDefault = src.exclusions().reason(name);
+      Optional<String> leftOut = leftOut(name, src.exclusions(), include, exclude, named);
       PlanEntry p;
       if (value == null) {
         p = skip(name, fly, PlanEntry.Action.EXCLUDED, "null on Heroku (being deleted)");
-      } else if (ex.isPresent()) {
-        p = skip(name, fly, PlanEntry.Action.EXCLUDED, "matches exclude pattern " + ex.get().text());
-      } else if (!include.isEmpty() && include.stream().noneMatch(g -> g.matches(name))) {
-        p = skip(name, fly, PlanEntry.Action.EXCLUDED, "not matched by include");
-      } else if (byDefault.isPresent() && !named.contains(name)) {
-        p = skip(name, fly, PlanEntry.Action.EXCLUDED, byDefault.get());
+      } else if (leftOut.isPresent()) {
+        p = skip(name, fly, PlanEntry.Action.EXCLUDED, leftOut.get());
       } else if (!VALID_NAME.matcher(fly).matches()) {
         p = skip(name, fly, PlanEntry.Action.INVALID, "Fly secrets are environment variables, whose names are letters,"
             + " digits and _ and do not start with a digit");
@@ -232,6 +192,42 @@ public final class SecretsFlow {
       }
     }
     return plan;
+  }
+
+  /**
+   * Why a config var stays behind by the exclude and include inputs and the default exclusions, or empty when it
+   * moves. {@code named}: names the user gave literally (include without wildcards, rename), which move even when
+   * left behind by default.
+   */
+  static Optional<String> leftOut(String name, Exclusions exclusions, List<Glob> include, List<Glob> exclude,
+      Set<String> named) {
+    Optional<Glob> ex = exclude.stream().filter(g -> g.matches(name)).findFirst();
+    if (ex.isPresent()) return Optional.of("matches exclude pattern " + ex.get().text());
+    if (!include.isEmpty() && include.stream().noneMatch(g -> g.matches(name))) return Optional.of("not matched by include");
+    Optional<String> byDefault = exclusions.reason(name);
+    if (byDefault.isPresent() && !named.contains(name)) return byDefault;
+    return Optional.empty();
+  }
+
+  /**
+   * The Fly secret names these config vars would become, by the same rules as a run (for the cutover's plan,
+   * which reads names only); rename lines that are not OLD=NEW are left to the run to refuse.
+   */
+  public static Set<String> flyNames(Collection<String> names, Exclusions exclusions, List<String> include,
+      List<String> exclude, List<String> rename) {
+    Map<String, String> renamed = new LinkedHashMap<>();
+    for (String line : rename) {
+      int eq = line.indexOf('=');
+      if (eq > 0 && eq < line.strip().length() - 1) renamed.put(line.substring(0, eq).strip(), line.substring(eq + 1).strip());
+    }
+    List<Glob> in = globs(include);
+    Set<String> named = new HashSet<>(renamed.keySet());
+    in.stream().filter(Glob::literal).forEach(g -> named.add(g.text()));
+    Set<String> out = new java.util.TreeSet<>();
+    for (String n : names) {
+      if (leftOut(n, exclusions, in, globs(exclude), named).isEmpty()) out.add(renamed.getOrDefault(n, n));
+    }
+    return out;
   }
 
   private static PlanEntry skip(String name, String fly, PlanEntry.Action a, String reason) {
@@ -316,41 +312,44 @@ public final class SecretsFlow {
     String mode = req.stage() ? "staged" : "deployed";
     if (!forms.isEmpty()) {
       done++;
-      List<String> args = args(req, "import", done == calls);
-      run(args, SecretEncoder.stream(forms), "Setting " + count(forms.size(), "secret") + " on Fly app " + req.flyApp()
-          + " (" + mode + ")", set, moving, planned, src);
+      run(req, "import", done == calls, List.of(), SecretEncoder.stream(forms), "Setting " + count(forms.size(), "secret") + " on Fly app " + req.flyApp()
+          + " (" + mode + ")", set, moving, planned, src, List.copyOf(forms.keySet()));
       set.addAll(forms.keySet());
     }
     for (PlanEntry p : alone) {
       done++;
-      List<String> args = args(req, "set", done == calls);
-      args.add(p.flyName() + "=-");
-      run(args, src.vars().get(p.name()).getBytes(StandardCharsets.UTF_8), "Setting " + p.flyName() + " on Fly app "
-          + req.flyApp() + " (" + mode + ")", set, moving, planned, src);
+      run(req, "set", done == calls, List.of(p.flyName() + "=-"), src.vars().get(p.name()).getBytes(StandardCharsets.UTF_8), "Setting " + p.flyName() + " on Fly app "
+          + req.flyApp() + " (" + mode + ")", set, moving, planned, src, List.of(p.flyName()));
       set.add(p.flyName());
     }
   }
 
-  /** {@code --stage} on every call but, when the user wants a deploy now, the last one (which restarts once). */
-  private static List<String> args(SecretsRequest req, String verb, boolean last) {
-    List<String> a = new ArrayList<>(List.of("secrets", verb, "-a", req.flyApp()));
-    if (req.stage() || !last) a.add("--stage");
-    return a;
-  }
-
-  private void run(List<String> args, byte[] stdin, String title, List<String> alreadySet, List<PlanEntry> moving,
-      SecretsResult planned, Source src) {
+  /**
+   * One {@code secrets import|set} call: {@code --stage} on every call but, when the user wants a deploy now, the
+   * last one (which restarts once). A failure says which secrets are on Fly: a non-staged call may have stored its
+   * values before the restart failed (fly/Flyctl#setSecrets).
+   */
+  private void run(SecretsRequest req, String verb, boolean last, List<String> pairs, byte[] stdin, String title,
+      List<String> alreadySet, List<PlanEntry> moving, SecretsResult planned, Source src, List<String> thisCall) {
+    boolean stage = req.stage() || !last;
     try {
-      flyctl.call(args).stdin(stdin).timeout(FLYCTL_TIMEOUT).stream(title).run();
+      flyctl.setSecrets(req.flyApp(), verb, stage, pairs, stdin, title, FLYCTL_TIMEOUT);
     } catch (UserError e) {
       // flyctl's message may quote a line it was given: keep it scrubbed, and drop the exception itself (no cause)
       // so a debug stack trace cannot carry it either.
-      String why = scrub(e.getMessage(), src.vars().values());
-      List<String> notSet = moving.stream().map(PlanEntry::flyName).filter(n -> !alreadySet.contains(n)).toList();
-      String state = alreadySet.isEmpty() ? "nothing was set" : String.join(", ", alreadySet) + " were set, "
-          + String.join(", ", notSet) + " were not";
-      throw new SecretsError("Setting secrets on Fly app " + args.get(3) + " failed (" + stripDot(why) + "); " + state
-          + ": fix the cause and re-run (secrets already set are replaced, not duplicated).", planned, null);
+      boolean stored = e instanceof FlyctlException.SecretsUpdateFailed f && f.stored();
+      String why = MaskPolicy.scrub(e.getMessage(), src.vars());
+      List<String> set = new ArrayList<>(alreadySet);
+      if (stored) set.addAll(thisCall);
+      List<String> notSet = moving.stream().map(PlanEntry::flyName).filter(n -> !set.contains(n)).toList();
+      String state = set.isEmpty() ? "nothing was set" : String.join(", ", set) + " were set"
+          + (notSet.isEmpty() ? "" : ", " + String.join(", ", notSet) + " were not");
+      String action = stored
+          ? "; the values are stored on Fly but the machines did not restart with them: run `fly secrets deploy -a "
+              + req.flyApp() + "` (or deploy) once the cause is fixed"
+          : ": fix the cause and re-run (secrets already set are replaced, not duplicated)";
+      throw new SecretsError("Setting secrets on Fly app " + req.flyApp() + " failed (" + stripDot(why) + "); " + state
+          + action + ".", planned, null);
     }
   }
 
@@ -361,19 +360,6 @@ public final class SecretsFlow {
       throw new SecretsError("flyctl reported success but Fly app " + req.flyApp() + " does not list "
           + String.join(", ", missing) + ": check with `fly secrets list -a " + req.flyApp() + "` and re-run.", planned, null);
     }
-  }
-
-  /** flyctl's own message may quote what it was given: no value goes into our error, however short. */
-  static String scrub(String message, Collection<String> values) {
-    String out = message;
-    List<String> sorted = new ArrayList<>();
-    for (String v : values) {
-      if (v == null) continue;
-      for (String part : v.split("\r\n|\r|\n")) if (part.strip().length() >= MIN_MASK_LENGTH) sorted.add(part.strip());
-    }
-    sorted.sort((a, b) -> b.length() - a.length());
-    for (String v : sorted) out = out.replace(v, "***");
-    return out;
   }
 
   private static String stripDot(String s) {
@@ -404,8 +390,8 @@ public final class SecretsFlow {
           p.action().label(), JobSummary.inline(p.reason())));
     }
     if (!rows.isEmpty()) s.table(List.of("Config var", "Fly name", "Action", "Why"), rows);
-    s.markdown("Check on Fly: `fly secrets list -a " + r.flyApp() + "`"
-        + (r.completed() && r.staged() && moving > 0 ? " (staged secrets are marked; `fly deploy` or `fly secrets deploy -a "
-            + r.flyApp() + "` applies them)" : ""));
+    s.markdown("Check on Fly: " + JobSummary.code("fly secrets list -a " + r.flyApp())
+        + (r.completed() && r.staged() && moving > 0 ? " (staged secrets are marked; `fly deploy` or "
+            + JobSummary.code("fly secrets deploy -a " + r.flyApp()) + " applies them)" : ""));
   }
 }

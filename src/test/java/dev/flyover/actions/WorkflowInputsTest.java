@@ -33,7 +33,8 @@ class WorkflowInputsTest {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Pattern FLYOVER = Pattern.compile("\\./?|([A-Za-z0-9-]+)/flyover@\\S+");
   private static final Pattern FENCE = Pattern.compile("(?m)^```ya?ml[ \\t]*\\n(.*?)^```[ \\t]*$", Pattern.DOTALL);
-  private static final Pattern IMAGE_OWNER = Pattern.compile("docker://ghcr\\.io/([A-Za-z0-9-]+)/flyover:v\\S+");
+  private static final Pattern IMAGE_OWNER = Pattern.compile(
+      "docker://ghcr\\.io/([A-Za-z0-9-]+)/flyover(?::v\\S+|@sha256:[0-9a-f]{64})"); // by tag on main, by digest at a release
 
   record Step(String where, String uses, Set<String> with) {}
 
@@ -107,7 +108,7 @@ class WorkflowInputsTest {
   void flyoverStepsNameTheOwnerThatPublishesTheImage() throws IOException {
     // A step naming another owner would pull another account's image than this repository publishes.
     Matcher image = IMAGE_OWNER.matcher(ActionHarness.manifest().root().path("runs").path("image").asText());
-    assertTrue(image.matches(), "action.yml's runs.image should be docker://ghcr.io/OWNER/flyover:vX.Y.Z");
+    assertTrue(image.matches(), "action.yml's runs.image should be docker://ghcr.io/OWNER/flyover:vX.Y.Z (or @sha256:…)");
     List<String> others = new ArrayList<>();
     for (Map.Entry<String, String> doc : documents().entrySet()) {
       for (Step s : flyoverSteps(doc.getKey(), doc.getValue())) {

@@ -21,9 +21,11 @@ import java.util.Properties;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** flyover database as the runner and a terminal run it, against the real cluster and the flyctl/Heroku doubles. */
+@Tag("integration")
 class DatabaseCommandTest {
   static final String ROLE = "fo_dbcmd";
   static final String PASSWORD = "Cmd#Pw:9x/Q";

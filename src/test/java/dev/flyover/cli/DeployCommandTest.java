@@ -7,14 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.flyover.testing.AppServer;
 import dev.flyover.testing.CliHarness;
 import dev.flyover.testing.FlyctlDouble;
+import dev.flyover.testing.TempDirs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** {@code flyover deploy} from a terminal. */
+@Tag("integration")
 class DeployCommandTest {
   static final String TOKEN = "fo1_cli_token_value";
 
@@ -27,7 +30,7 @@ class DeployCommandTest {
     fly = new FlyctlDouble();
     fly.token(TOKEN, "org", null);
     fly.run(TOKEN, "apps", "create", "shop");
-    dir = Files.createTempDirectory("flyover-cli-app");
+    dir = TempDirs.create("flyover-cli-app");
     Files.writeString(dir.resolve("fly.toml"), "app = \"shop\"\n[http_service]\n  internal_port = 8080\n");
     Files.writeString(dir.resolve("Dockerfile"), "FROM scratch\n");
     app = new AppServer(200);

@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.flyover.testing.ActionHarness;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** {@code flyover action} with INPUT_COMMAND=cutover against the Heroku and flyctl doubles and real PostgreSQL. */
+@Tag("integration")
 class CutoverActionTest {
   final CutoverFixture f = new CutoverFixture();
 
@@ -156,26 +158,34 @@ class CutoverActionTest {
     assertEquals(0, f.count(f.targetDb, "pg_class WHERE relname = 'orders'"), "nothing copied");
   }
 
+  /** The example workflow's promise: leave confirm empty to only see the plan. A success, and no rollback words. */
   @Test
-  void missingConfirmChangesNothing() {
+  void emptyConfirmOnlyPlans() {
     ActionHarness.Result r = f.action("cutover").input("confirm", "").run();
-    assertEquals(1, r.exitCode(), r.everything());
-    assertEquals("failed", r.outputs().get("cutover-status"));
+    assertEquals(0, r.exitCode(), r.everything());
+    assertEquals("planned", r.outputs().get("cutover-status"));
+    assertEquals("success", r.outputs().get("status"));
     assertEquals("", r.outputs().get("steps-completed"));
-    assertEquals(1, errors(r).size(), r.stdout());
-    assertTrue(errors(r).get(0).contains("The confirm input is missing: nothing was changed"), errors(r).get(0));
+    assertEquals("0", r.outputs().get("downtime-seconds"));
+    assertEquals(List.of(), errors(r), r.stdout());
+    assertTrue(r.commands().data("notice").stream().anyMatch(n -> n.contains("The confirm input is empty, so this run only"
+        + " planned: nothing was changed on Heroku, Fly or any database")), r.stdout());
+    assertTrue(r.summary().contains("Cutover plan: Heroku shop → Fly shop-fly"), r.summary());
+    assertFalse(r.summary().contains("put back"), "no rollback wording when nothing ran:\n" + r.summary());
+    assertFalse(r.summary().contains("Cutover failed"), r.summary());
     assertNothingChanged(r);
   }
 
   @Test
-  void fromATerminalWithoutConfirmNothingChanges() {
+  void fromATerminalWithoutConfirmOnlyPlans() {
     dev.flyover.testing.CliHarness.Result r = new dev.flyover.testing.CliHarness().env(f.fly.env()).env(f.heroku.env())
         .env("HEROKU_API_KEY", dev.flyover.testing.HerokuApiDouble.KEY).env("FLY_API_TOKEN", CutoverFixture.FLY_TOKEN)
         .env("PWD", f.action("cutover").workspace().toString())
         .run("cutover", "--heroku-app", "shop", "--fly-app", "shop-fly", "--database", "skip");
-    assertEquals(1, r.exitCode(), r.stdout() + r.stderr());
-    assertTrue(r.stderr().contains("error: The --confirm option is missing: nothing was changed"), r.stderr());
-    assertTrue(r.stdout().contains("Cutover failed: Heroku shop → Fly shop-fly"), r.stdout());
+    assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
+    assertTrue(r.stderr().contains("The --confirm option is empty, so this run only planned: nothing was changed"), r.stderr());
+    assertTrue(r.stdout().contains("Cutover plan: Heroku shop → Fly shop-fly"), r.stdout());
+    assertFalse(r.stdout().contains("put back"), r.stdout());
     assertEquals(List.of(), f.herokuChanges());
   }
 
@@ -183,7 +193,8 @@ class CutoverActionTest {
   void aMissingFlyAppStopsBeforeHerokuIsTouched() {
     ActionHarness.Result r = f.action("cutover").input("fly-app", "shop-missing").run();
     assertEquals(1, r.exitCode(), r.everything());
-    assertTrue(errors(r).get(0).contains("The Fly app does not exist"), errors(r).get(0));
+    // The double answers `secrets list` as the Machines API does (fly-go flaps_secrets.go), not with GraphQL's text.
+    assertTrue(errors(r).get(0).contains("The Fly app shop-missing does not exist"), errors(r).get(0));
     assertEquals(List.of(), f.herokuChanges());
     f.assertHerokuAsBefore();
   }
@@ -194,6 +205,8 @@ class CutoverActionTest {
     assertEquals(1, r.exitCode(), r.everything());
     assertTrue(errors(r).get(0).contains("does not equal the Heroku app name shop"), errors(r).get(0));
     assertTrue(r.summary().contains("Cutover failed"), r.summary());
+    assertTrue(r.summary().contains("Nothing was changed on Heroku, Fly or any database"), r.summary());
+    assertFalse(r.summary().contains("Heroku was put back as it was found"), "nothing ran, nothing was put back:\n" + r.summary());
     assertNothingChanged(r);
   }
 }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -17,6 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * A failure injected at each step: the run exits non-zero, the step is reported failed, the steps before it
  * completed, and the Heroku double is left with maintenance off and the formation exactly as before.
  */
+@Tag("integration")
 class CutoverFailureTest {
   private static final List<String> ORDER = List.of("plan", "secrets", "maintenance", "workers", "database",
       "database-url", "deploy", "certificates", "heroku-after");

@@ -2,6 +2,7 @@ package dev.flyover.cutover;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flyover.testing.ActionHarness;
@@ -141,6 +142,27 @@ final class CutoverFixture implements AutoCloseable {
     }
     parts.sort(String::compareTo);
     return String.join(",", parts);
+  }
+
+  /** flyctl commands that only read (what a plan or a dry run may call). */
+  static final List<String> FLY_READS = List.of("secrets list", "certs list", "ips list", "status", "releases", "version",
+      "apps list", "postgres list", "config show");
+
+  /**
+   * Nothing changed anywhere since {@code flyCallsBefore}: Heroku saw only GETs and is as the fixture made it,
+   * flyctl was only asked to read, and the target database is still empty.
+   */
+  void assertNothingChanged(int flyCallsBefore) {
+    assertEquals(List.of(), herokuChanges(), "Heroku saw no change request");
+    assertHerokuAsBefore();
+    List<JsonNode> calls = fly.calls();
+    for (JsonNode c : calls.subList(flyCallsBefore, calls.size())) {
+      JsonNode argv = c.path("argv");
+      String verb = argv.path(0).asText() + (argv.size() > 1 && !argv.path(1).asText().startsWith("-") ? " " + argv.path(1).asText() : "");
+      assertTrue(FLY_READS.contains(verb), "flyctl was only asked to read, not: " + argv);
+    }
+    assertEquals(0, count(targetDb, "pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname NOT IN"
+        + " ('pg_catalog', 'information_schema', 'pg_toast')"), "the target database is still empty");
   }
 
   /** Heroku requests that change something. */

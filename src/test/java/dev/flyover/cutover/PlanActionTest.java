@@ -9,9 +9,11 @@ import dev.flyover.testing.CliHarness;
 import dev.flyover.testing.HerokuApiDouble;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** {@code flyover plan}: reads everything, changes nothing, says what a cutover would do and every warning. */
+@Tag("integration")
 class PlanActionTest {
   final CutoverFixture f = new CutoverFixture();
 
@@ -80,6 +82,7 @@ class PlanActionTest {
   void worksFromATerminal() {
     CliHarness.Result r = new CliHarness().env(f.fly.env()).env(f.heroku.env())
         .env("HEROKU_API_KEY", HerokuApiDouble.KEY).env("FLY_API_TOKEN", CutoverFixture.FLY_TOKEN)
+        .env("PWD", f.action("plan").workspace().toString())
         .run("plan", "--heroku-app", "shop", "--fly-app", "shop-fly", "--database", "skip");
     assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
     assertTrue(r.stdout().contains("Cutover plan: Heroku shop → Fly shop-fly"), r.stdout());

@@ -14,9 +14,11 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** {@code flyover action} with INPUT_COMMAND=deploy, as the runner runs it, against the flyctl and GitHub doubles. */
+@Tag("integration")
 class DeployActionTest {
   static final String TOKEN = "fo1_orgtoken_s3cr3t_value";
   static final String DEPLOY_TOKEN = "fm2_deploytoken_for_shop_only";

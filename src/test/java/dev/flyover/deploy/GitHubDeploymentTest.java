@@ -13,11 +13,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.kohsuke.github.GHDeploymentState;
 import org.kohsuke.github.GitHubBuilder;
 import org.kohsuke.github.HttpException;
 
+@Tag("integration")
 class GitHubDeploymentTest {
   final GitHubApiDouble api = new GitHubApiDouble();
   final ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -13,9 +13,11 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@Tag("integration")
 class FlyctlTest {
   private final FlyctlDouble fly = new FlyctlDouble();
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -43,7 +45,7 @@ class FlyctlTest {
   void errorLineBecomesOneActionableSentence() {
     fly.fault("version", Map.of("exit", 1, "stderr", "Error: no access token available. Please login with 'flyctl auth login'"));
     UserError e = assertThrows(UserError.class, () -> flyctl(Map.of(), null).call("version").run());
-    assertTrue(e.getMessage().startsWith("No Fly API token: set the fly-api-token input"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("No Fly API token: set --fly-api-token"), e.getMessage());
   }
 
   @Test

@@ -20,8 +20,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("integration")
 class HerokuClientTest {
   private final HerokuApiDouble heroku = new HerokuApiDouble();
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -24,12 +24,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Each fault ends the run with one clear sentence, the target reported incomplete, the source untouched, and no
  * child process or session left behind.
  */
+@Tag("integration")
 class DatabaseFaultsTest {
   static TestDatabases dbs;
   static String source;
@@ -38,7 +40,7 @@ class DatabaseFaultsTest {
   @BeforeAll
   static void setUp() {
     dbs = new TestDatabases();
-    source = dbs.create("fsrc");
+    source = dbs.createSource("fsrc");
     // Big enough that a COPY lasts long enough to be interrupted, small enough to build in a second.
     dbs.exec(source, "CREATE TABLE big (id bigint PRIMARY KEY, pad text);"
         + " INSERT INTO big SELECT g, repeat(md5(g::text), 4) FROM generate_series(1, 300000) g;"
@@ -147,7 +149,7 @@ class DatabaseFaultsTest {
   void aWorkersCopyFailing() throws Exception {
     String target = dbs.create("fcopy");
     // A target-side event trigger makes every new orders table reject rows: the COPY into it fails.
-    dbs.exec(target, "CREATE FUNCTION boom() RETURNS event_trigger LANGUAGE plpgsql AS $$ DECLARE r record; BEGIN"
+    dbs.adminExec(target, "CREATE FUNCTION boom() RETURNS event_trigger LANGUAGE plpgsql AS $$ DECLARE r record; BEGIN"
         + " FOR r IN SELECT * FROM pg_event_trigger_ddl_commands() WHERE command_tag = 'CREATE TABLE' AND object_identity = 'public.orders' LOOP"
         + " EXECUTE 'ALTER TABLE public.orders ADD CONSTRAINT boom CHECK (total < 0)'; END LOOP; END $$;"
         + " CREATE EVENT TRIGGER boom ON ddl_command_end EXECUTE FUNCTION boom()");

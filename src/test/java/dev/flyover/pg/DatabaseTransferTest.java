@@ -19,9 +19,11 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Real PostgreSQL, pg_dump, pg_restore and JDBC: every hard case arrives identical, in each local mode. */
+@Tag("integration")
 class DatabaseTransferTest {
   static TestDatabases dbs;
   static String source;
@@ -30,7 +32,7 @@ class DatabaseTransferTest {
   @BeforeAll
   static void setUp() throws IOException {
     dbs = new TestDatabases();
-    source = dbs.create("src");
+    source = dbs.createSource("src");
     dbs.exec(source, fixture());
     sourcePrint = Fingerprint.of(dbs, source);
   }
@@ -139,7 +141,7 @@ class DatabaseTransferTest {
   @Test
   void badPasswordIsOneSentenceWithoutThePassword() {
     String target = dbs.create("pw");
-    String wrong = "postgres://" + TestDatabases.ROLE + ":Wr0ngPassw0rd@" + dbs.host() + ":" + dbs.port() + "/" + source + "?sslmode=disable";
+    String wrong = "postgres://" + TestDatabases.SOURCE_ROLE + ":Wr0ngPassw0rd@" + dbs.host() + ":" + dbs.port() + "/" + source + "?sslmode=disable";
     TransferRequest req = new TransferRequest(PgUrl.parse(wrong, "heroku-database-url"), dbs.pgUrl(target), Mode.PARALLEL, 1,
         Verify.COUNTS, false, Optional.empty(), Optional.empty());
     UserError e = assertThrows(UserError.class, () -> new DatabaseTransfer(Env.of(System.getenv()), console).run(req));

@@ -184,7 +184,7 @@ class RemoteTransferTest {
     assertTrue(argv.contains("/run/flyover/database-url=" + RemoteTransfer.TARGET_SECRET), argv.toString());
     List<String> cmd = argv.subList(argv.indexOf("--") + 1, argv.size());
     assertEquals(List.of(IMAGE, "database", "--transfer-mode", "parallel", "--verify", "counts", "--jobs", "2"), cmd);
-    assertEquals("[\"secrets\",\"import\",\"--stage\",\"--app\",\"" + helper + "\"]",
+    assertEquals("[\"secrets\",\"import\",\"-a\",\"" + helper + "\",\"--stage\"]",
         fly.calls("secrets", "import").get(0).path("argv").toString());
     assertNoCredentialInArgv(fly);
     assertProductionUntouched(fly);

@@ -13,6 +13,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 class FlyImportParserTest {
@@ -97,6 +98,7 @@ class FlyImportParserTest {
 
   /** The Java model and the flyctl double's model agree on every tricky stream (the double is the reference). */
   @Test
+  @Tag("integration") // runs python3 (the flyctl double's parser)
   void agreesWithTheDouble() throws Exception {
     List<String> streams = new ArrayList<>(List.of(
         "FOO=\"BAR BAZ\" # comment\n", "K='s3cr#t'\n", "A=\"\n", "A='\n", "A=\"\"\"x\ny\"\"\"\nB=2\n",

@@ -10,6 +10,7 @@ import dev.flyover.testing.ActionHarness;
 import dev.flyover.testing.CliHarness;
 import dev.flyover.testing.FlyctlDouble;
 import dev.flyover.testing.HerokuApiDouble;
+import dev.flyover.testing.TempDirs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,9 +23,11 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** flyover secrets end to end: Heroku API double -> flyover (as the runner runs it) -> flyctl double. */
+@Tag("integration")
 class SecretsCommandTest {
   static final String FLY_TOKEN = "fo1_canaryflytoken0123456789";
   static final String SPECIAL = "\"#!$&'()*,:;<=>?@[\\]^`{|}";
@@ -269,7 +272,8 @@ class SecretsCommandTest {
   // ------------------------------------------------------------ files
 
   static String herokuShellQuote(String v, boolean legacy) {
-    boolean special = v.chars().anyMatch(c -> Character.isWhitespace(c) || SPECIAL.indexOf(c) >= 0);
+    // JavaScript's \s, not Java's whitespace: the CLI writes U+001C..U+001F unquoted (heroku 11.10.0 quote.js).
+    boolean special = v.chars().anyMatch(c -> ConfigFile.isJsSpace((char) c) || SPECIAL.indexOf(c) >= 0);
     if (!special) return v;
     if (v.contains("'") || v.contains("\n")) {
       return "\"" + v.replace("\\", "\\\\").replace("\"", "\\\"").replace("$", "\\$").replace("`", "\\`")
@@ -294,6 +298,48 @@ class SecretsCommandTest {
     Map<String, String> stored = storedOnFly();
     vars.forEach((k, v) -> assertEquals(v, stored.get(k), k));
     assertEquals(vars.keySet(), stored.keySet());
+  }
+
+  /** What the real CLI writes (issue 13, part 7): a name Fly cannot take is skipped by name with a warning, and a
+   * value with U+001C..U+001F, written bare, arrives exactly. */
+  @Test
+  void fromFileSkipsANameFlyCannotTakeAndKeepsInformationSeparators() {
+    Map<String, String> vars = new LinkedHashMap<>();
+    vars.put("FOO-BAR", "canary-dash-value");
+    vars.put("SEPARATED", "canary\u001Cfs\u001Dgs\u001Ers\u001Fus");
+    vars.put("PLAIN", "canary-plain");
+    ActionHarness h = new ActionHarness().env(fly.env()).input("command", "secrets").input("from-file", "config.txt")
+        .input("fly-app", "shop-fly").input("fly-api-token", FLY_TOKEN).file("config.txt", herokuShell(vars, false));
+    assertTrue(herokuShell(vars, false).contains("SEPARATED=canary\u001Cfs"), "written bare, as the CLI does");
+    ActionHarness.Result r = run(h);
+    assertEquals(0, r.exitCode(), r.stdout());
+    assertEquals(Map.of("SEPARATED", vars.get("SEPARATED"), "PLAIN", "canary-plain"), storedOnFly());
+    List<String> warnings = r.commands().warnings();
+    assertTrue(warnings.stream().anyMatch(w -> w.startsWith("FOO-BAR is not moved: Fly secrets are environment variables")
+        && w.endsWith("Give it such a name with rename (OLD=NEW) to move it.")), warnings.toString());
+    assertTrue(r.summary().contains("| `FOO-BAR` |  | invalid name |"), r.summary());
+    assertFalse(r.everything().replaceAll("(?m)^::add-mask::.*$", "").contains("canary-dash-value"), "never shown");
+
+    // Renamed, it moves.
+    ActionHarness renamed = new ActionHarness().env(fly.env()).input("command", "secrets").input("from-file", "config.txt")
+        .input("fly-app", "shop-fly").input("fly-api-token", FLY_TOKEN).input("rename", "FOO-BAR=FOO_BAR")
+        .file("config.txt", herokuShell(vars, false));
+    assertEquals(0, run(renamed).exitCode());
+    assertEquals("canary-dash-value", storedOnFly().get("FOO_BAR"));
+  }
+
+  @Test
+  void fromFileWithPlainHerokuConfigOutputSaysWhichExportToUse() {
+    ActionHarness h = new ActionHarness().env(fly.env()).input("command", "secrets").input("from-file", "config.txt")
+        .input("fly-app", "shop-fly").input("fly-api-token", FLY_TOKEN)
+        .file("config.txt", "=== shop Config Vars\n\nPOOL_SIZE:  10\nSECRET:     canary-table-secret\n");
+    ActionHarness.Result r = run(h);
+    assertEquals(1, r.exitCode());
+    assertEquals(List.of("config.txt (from-file) holds the table `heroku config` prints for reading, which cannot be read"
+        + " back exactly: export with `heroku config -s -a APP > config.txt` (or `heroku config --json -a APP >"
+        + " config.txt`) and give that file to from-file."), r.commands().errors());
+    assertEquals(Map.of(), storedOnFly());
+    assertFalse(r.everything().replaceAll("(?m)^::add-mask::.*$", "").contains("canary-table-secret"));
   }
 
   @Test
@@ -332,7 +378,7 @@ class SecretsCommandTest {
 
   @Test
   void dotenvFileFromTheTerminal() throws IOException {
-    Path dir = Files.createTempDirectory("flyover-secrets-cli");
+    Path dir = TempDirs.create("flyover-secrets-cli");
     Files.writeString(dir.resolve(".env"), "# app settings\nexport API_KEY=canary-dotenv-key\nGREETING=\"hello\\nworld canary\"\n"
         + "LITERAL='a\\n $b'\nTRAILING=value canary # comment\nDATABASE_URL=postgres://x:canarydotenvpass@h/d\n");
     CliHarness cli = new CliHarness().env(fly.env()).env("PWD", dir.toString()).env("FLY_API_TOKEN", FLY_TOKEN);

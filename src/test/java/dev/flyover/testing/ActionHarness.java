@@ -30,7 +30,7 @@ public final class ActionHarness {
 
   public ActionHarness() {
     try {
-      root = Files.createTempDirectory("flyover-run");
+      root = TempDirs.create("flyover-run");
       workspace = Files.createDirectories(root.resolve("workspace"));
       Files.createDirectories(root.resolve("file_commands"));
       Files.createDirectories(root.resolve("home"));
@@ -132,7 +132,7 @@ public final class ActionHarness {
     }
 
     public WorkflowCommands commands() {
-      return WorkflowCommands.parse(stdout + "\n" + stderr);
+      return WorkflowCommands.parse(stdout, stderr);
     }
 
     /** Everything the step wrote anywhere, for leak scans. */

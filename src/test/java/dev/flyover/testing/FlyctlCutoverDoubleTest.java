@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The flyctl double's certs, ips and postgres verbs keep flyctl's flags, streams, JSON casing and texts (A.4, A.5). */
+@Tag("integration")
 class FlyctlCutoverDoubleTest {
   static final String TOKEN = "fo1_double_test";
 

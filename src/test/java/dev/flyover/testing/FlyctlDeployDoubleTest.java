@@ -1,6 +1,7 @@
 package dev.flyover.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,9 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The flyctl double's deploy, releases, status and apps verbs keep flyctl's flags, streams and JSON casing. */
+@Tag("integration")
 class FlyctlDeployDoubleTest {
   static final ObjectMapper JSON = new ObjectMapper();
 
@@ -22,7 +25,7 @@ class FlyctlDeployDoubleTest {
     List<String> cmd = new ArrayList<>(List.of(FlyctlDouble.EXECUTABLE.toString()));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.environment().put("FLYCTL_DOUBLE_STATE", fly.stateDir().toString());
+    pb.environment().put("FLY_DOUBLE_STATE", fly.stateDir().toString());
     pb.environment().remove("FLY_ACCESS_TOKEN");
     if (token == null) pb.environment().remove("FLY_API_TOKEN"); else pb.environment().put("FLY_API_TOKEN", token);
     Process p = pb.start();
@@ -51,6 +54,10 @@ class FlyctlDeployDoubleTest {
     assertEquals(List.of("ID", "Version", "Stable", "InProgress", "Reason", "Description", "Status", "DeploymentStrategy",
         "Metadata", "User", "EvaluationID", "CreatedAt", "ImageRef"), keys(releases.get(0)));
     assertEquals("complete", releases.get(0).path("Status").asText());
+    // fly-go resource_releases.go never queries these: always null, false and empty.
+    assertTrue(releases.get(0).path("Metadata").isNull());
+    assertFalse(releases.get(0).path("InProgress").asBoolean());
+    assertEquals("", releases.get(0).path("DeploymentStrategy").asText());
 
     Run s = run(fly, "t", "status", "-a", "shop", "--json");
     assertTrue(s.stdout().startsWith("{\n    \"AppURL\""), "Go's 4-space encoder: " + s.stdout());
@@ -78,7 +85,10 @@ class FlyctlDeployDoubleTest {
     r = run(fly, null, "releases", "-a", "shop");
     assertTrue(r.stderr().contains("no access token available"), r.stderr());
     r = run(fly, "t", "apps", "create", "shop", "--org", "personal");
-    assertTrue(r.stderr().contains("Name has already been taken"), r.stderr());
+    // Machines API: the server's text (neutral in the double), then fly-go's name_taken suggestion line.
+    List<String> lines = r.stderr().lines().toList();
+    assertTrue(lines.get(0).startsWith("Error: "), r.stderr());
+    assertTrue(lines.get(1).startsWith("App names are unique across all of Fly.io"), r.stderr());
     fly.token("app-tok", "app", "shop");
     r = run(fly, "app-tok", "apps", "create", "other", "--org", "personal");
     assertEquals(1, r.code());

@@ -24,20 +24,19 @@ public final class FlyctlDouble {
   private final Path dir;
 
   public FlyctlDouble() {
-    try {
-      dir = Files.createTempDirectory("flyctl-double");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    dir = TempDirs.create("flyctl-double");
   }
 
   public Path stateDir() {
     return dir;
   }
 
-  /** FLYCTL and FLYCTL_DOUBLE_STATE, for the environment of the run under test. */
+  /**
+   * FLYCTL and FLY_DOUBLE_STATE, for the environment of the run under test (a FLY_ name, so flyctl's allow-listed
+   * environment, fly/FlyEnv, passes it on).
+   */
   public Map<String, String> env() {
-    return Map.of("FLYCTL", EXECUTABLE.toString(), "FLYCTL_DOUBLE_STATE", dir.toString());
+    return Map.of("FLYCTL", EXECUTABLE.toString(), "FLY_DOUBLE_STATE", dir.toString());
   }
 
   /** Runs the double directly (to set up state through its own verbs); fails the test on a non-zero exit. */
@@ -47,7 +46,7 @@ public final class FlyctlDouble {
       cmd.add(EXECUTABLE.toString());
       cmd.addAll(List.of(args));
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-      pb.environment().put("FLYCTL_DOUBLE_STATE", dir.toString());
+      pb.environment().put("FLY_DOUBLE_STATE", dir.toString());
       pb.environment().remove("FLY_ACCESS_TOKEN");
       if (token != null) pb.environment().put("FLY_API_TOKEN", token); else pb.environment().remove("FLY_API_TOKEN");
       Process p = pb.start();

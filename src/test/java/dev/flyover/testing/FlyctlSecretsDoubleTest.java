@@ -7,9 +7,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The flyctl double's secrets verbs behave as flyctl-heroku-facts.md A.1 and A.2 say flyctl does. */
+@Tag("integration")
 class FlyctlSecretsDoubleTest {
   private final FlyctlDouble fly = new FlyctlDouble();
 

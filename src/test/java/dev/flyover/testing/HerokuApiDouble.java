@@ -40,6 +40,7 @@ public final class HerokuApiDouble implements AutoCloseable {
 
   private final HttpServer server;
   private final Map<String, App> apps = new LinkedHashMap<>();
+  private final Map<String, ObjectNode> spaces = new LinkedHashMap<>();
   private final Set<String> keys = new HashSet<>(Set.of(KEY));
   private final Map<String, Set<String>> forbidden = new HashMap<>();
   private final Map<Integer, Integer> failAt = new HashMap<>();
@@ -119,6 +120,48 @@ public final class HerokuApiDouble implements AutoCloseable {
     return this;
   }
 
+  /** A Private Space in a space region ({@code frankfurt}, {@code virginia}, …). */
+  public synchronized HerokuApiDouble space(String name, String region, boolean shield) {
+    ObjectNode sp = JSON.createObjectNode().put("created_at", "2026-01-01T00:00:00Z").put("id", nextId()).put("name", name);
+    sp.putObject("organization").put("name", "acme");
+    sp.putObject("region").put("id", nextId()).put("name", region);
+    sp.put("shield", shield).put("state", "allocated");
+    sp.putObject("team").put("id", nextId()).put("name", "acme");
+    sp.put("updated_at", "2026-01-01T00:00:00Z").put("cidr", "10.0.0.0/16").put("data_cidr", "172.23.0.0/20");
+    spaces.put(name, sp);
+    return this;
+  }
+
+  /** The regions {@code GET /regions} lists: the two Common Runtime ones and the Private Space ones. */
+  private static final String[][] REGIONS = {
+    {"us", "United States", "us-east-1", "false", "Virginia"},
+    {"eu", "Europe", "eu-west-1", "false", "Ireland"},
+    {"dublin", "Dublin, Ireland", "eu-west-1", "true", "Ireland"},
+    {"frankfurt", "Frankfurt, Germany", "eu-central-1", "true", "Germany"},
+    {"london", "London, United Kingdom", "eu-west-2", "true", "United Kingdom"},
+    {"montreal", "Montreal, Canada", "ca-central-1", "true", "Canada"},
+    {"mumbai", "Mumbai, India", "ap-south-1", "true", "India"},
+    {"oregon", "Oregon, United States", "us-west-2", "true", "United States"},
+    {"singapore", "Singapore", "ap-southeast-1", "true", "Singapore"},
+    {"sydney", "Sydney, Australia", "ap-southeast-2", "true", "Australia"},
+    {"tokyo", "Tokyo, Japan", "ap-northeast-1", "true", "Japan"},
+    {"virginia", "Virginia, United States", "us-east-1", "true", "United States"},
+  };
+
+  private static List<ObjectNode> regionList() {
+    List<ObjectNode> out = new ArrayList<>();
+    int i = 0;
+    for (String[] r : REGIONS) {
+      ObjectNode n = JSON.createObjectNode().put("country", r[4]).put("created_at", "2012-01-01T12:00:00Z")
+          .put("description", r[1]).put("id", String.format("0b0b0b0b-0000-4000-8000-%012d", ++i)).put("locale", r[0])
+          .put("name", r[0]).put("private_capable", Boolean.parseBoolean(r[3]));
+      n.putObject("provider").put("name", "amazon-web-services").put("region", r[2]);
+      n.put("updated_at", "2012-01-01T12:00:00Z");
+      out.add(n);
+    }
+    return out;
+  }
+
   public synchronized App app(String name) {
     return apps.computeIfAbsent(name, n -> new App(n));
   }
@@ -146,6 +189,11 @@ public final class HerokuApiDouble implements AutoCloseable {
     final List<ObjectNode> domains = new ArrayList<>();
     final List<ObjectNode> addons = new ArrayList<>();
     final List<ObjectNode> attachments = new ArrayList<>();
+    final List<ObjectNode> buildpacks = new ArrayList<>();
+    final List<ObjectNode> releases = new ArrayList<>();
+    final Map<String, ObjectNode> slugs = new LinkedHashMap<>();
+    String region = "us";
+    String space;
 
     App(String name) {
       this.name = name;
@@ -232,6 +280,66 @@ public final class HerokuApiDouble implements AutoCloseable {
       return this;
     }
 
+    /** The Common Runtime region ({@code us}, {@code eu}); see {@link HerokuApiDouble#space} for Private Spaces. */
+    public App region(String name) {
+      synchronized (HerokuApiDouble.this) {
+        this.region = name;
+      }
+      return this;
+    }
+
+    /** Puts the app in a Private Space made with {@link HerokuApiDouble#space}; the app's region is the space's. */
+    public App inSpace(String spaceName) {
+      synchronized (HerokuApiDouble.this) {
+        ObjectNode sp = spaces.get(spaceName);
+        if (sp == null) throw new IllegalArgumentException("no space " + spaceName);
+        this.space = spaceName;
+        this.region = sp.path("region").path("name").asText();
+      }
+      return this;
+    }
+
+    /** A buildpack installation, by name ({@code heroku/ruby}) or URL, appended in build order. */
+    public App buildpack(String nameOrUrl) {
+      synchronized (HerokuApiDouble.this) {
+        ObjectNode b = JSON.createObjectNode();
+        boolean url = nameOrUrl.contains("://");
+        b.putObject("buildpack").put("url", url ? nameOrUrl : "urn:buildpack:" + nameOrUrl)
+            .put("name", url ? null : nameOrUrl);
+        b.put("ordinal", buildpacks.size());
+        buildpacks.add(b);
+      }
+      return this;
+    }
+
+    /** A successful deploy release whose slug has these process types (what Heroku read from the Procfile). */
+    public App slug(Map<String, String> processTypes, String buildpackDescription) {
+      synchronized (HerokuApiDouble.this) {
+        String slugId = nextId();
+        ObjectNode sl = JSON.createObjectNode();
+        sl.putObject("blob").put("method", "get").put("url", "https://s3.example.com/slug.tgz");
+        sl.put("buildpack_provided_description", buildpackDescription).put("checksum", "SHA256:0")
+            .put("commit", "60883d9e8947a57e04dc9124f25df004866a2051").putNull("commit_description")
+            .put("created_at", "2026-01-01T00:00:00Z").put("id", slugId);
+        ObjectNode pt = sl.putObject("process_types");
+        processTypes.forEach(pt::put);
+        sl.put("size", 52_428_800);
+        sl.putObject("stack").put("id", "ee582d3c-717d-4a57-ba5f-8b3a39f3a817").put("name", "heroku-24");
+        sl.put("updated_at", "2026-01-01T00:00:00Z");
+        slugs.put(slugId, sl);
+        ObjectNode rel = JSON.createObjectNode();
+        rel.putArray("addon_plan_names");
+        rel.set("app", ref());
+        rel.put("created_at", "2026-01-01T00:00:00Z").put("description", "Deploy 60883d9e").put("id", nextId())
+            .put("status", "succeeded").put("updated_at", "2026-01-01T00:00:00Z").put("version", releases.size() + 1)
+            .put("current", true);
+        rel.putObject("slug").put("id", slugId);
+        releases.forEach(r -> r.put("current", false));
+        releases.add(rel);
+      }
+      return this;
+    }
+
     public List<JsonNode> formation() {
       synchronized (HerokuApiDouble.this) {
         return List.copyOf(formation);
@@ -247,9 +355,11 @@ public final class HerokuApiDouble implements AutoCloseable {
       a.put("id", id).put("internal_routing", (String) null).put("maintenance", maintenance).put("name", name);
       a.putObject("owner").put("email", "owner@example.com").put("id", "5d8201b4-5b3e-4a67-a5bf-3f3f8b3b8e11");
       a.putNull("organization");
-      a.putObject("region").put("id", "59accabd-516d-4f0e-83e6-6e3757701145").put("name", "us");
+      a.putObject("region").put("id", "59accabd-516d-4f0e-83e6-6e3757701145").put("name", region);
       a.put("released_at", "2026-01-02T00:00:00Z").put("repo_size", (Integer) null).put("slug_size", 52_428_800);
-      a.putNull("space");
+      if (space == null) a.putNull("space");
+      else a.putObject("space").put("id", spaces.get(space).path("id").asText()).put("name", space)
+          .put("shield", spaces.get(space).path("shield").asBoolean());
       a.putObject("stack").put("id", "ee582d3c-717d-4a57-ba5f-8b3a39f3a817").put("name", "heroku-24");
       a.putNull("team");
       a.put("updated_at", "2026-01-02T00:00:00Z").put("web_url", "https://" + name + "-4f8e2a1b9c3d.herokuapp.com/");
@@ -329,6 +439,15 @@ public final class HerokuApiDouble implements AutoCloseable {
       return a;
     }
     String[] parts = req.path().split("/");
+    if (req.method().equals("GET") && req.path().equals("/regions")) return page(regionList(), req);
+    if (req.method().equals("GET") && parts.length == 3 && parts[1].equals("spaces")) {
+      String sp = URLDecoder.decode(parts[2], StandardCharsets.UTF_8);
+      ObjectNode found = spaces.values().stream().filter(x -> x.path("name").asText().equals(sp) || x.path("id").asText().equals(sp))
+          .findFirst().orElse(null);
+      return found == null
+          ? Answer.json(404, JSON.createObjectNode().put("id", "not_found").put("message", "Couldn't find that space.").put("resource", "space"))
+          : Answer.json(200, found);
+    }
     if (parts.length < 3 || !parts[1].equals("apps")) return Answer.error(404, "not_found", "Not found.");
     String appName = URLDecoder.decode(parts[2], StandardCharsets.UTF_8);
     App app = apps.values().stream().filter(x -> x.name.equals(appName) || x.id.equals(appName)).findFirst().orElse(null);
@@ -371,6 +490,20 @@ public final class HerokuApiDouble implements AutoCloseable {
         return page(app.addons, req);
       case "GET addon-attachments":
         return page(app.attachments, req);
+      case "GET buildpack-installations": {
+        // Not a ranged list on Heroku: the whole array, in ordinal order.
+        ArrayNode arr = JSON.createArrayNode();
+        app.buildpacks.forEach(arr::add);
+        return Answer.json(200, arr);
+      }
+      case "GET releases":
+        return releases(app, req);
+      case "GET slugs": {
+        ObjectNode sl = parts.length > 4 ? app.slugs.get(URLDecoder.decode(parts[4], StandardCharsets.UTF_8)) : null;
+        return sl == null
+            ? Answer.json(404, JSON.createObjectNode().put("id", "not_found").put("message", "Couldn't find that slug.").put("resource", "slug"))
+            : Answer.json(200, sl);
+      }
       default:
         return Answer.error(404, "not_found", "Not found.");
     }
@@ -461,6 +594,27 @@ public final class HerokuApiDouble implements AutoCloseable {
     ArrayNode out = JSON.createArrayNode();
     changed.forEach(out::add);
     return Answer.json(200, out);
+  }
+
+  /** Releases sorted by {@code version} (the CLI asks {@code Range: version ..; max=N, order=desc}). */
+  private Answer releases(App app, Request req) {
+    String range = req.header("Range");
+    List<ObjectNode> sorted = new ArrayList<>(app.releases);
+    sorted.sort(Comparator.comparingInt(n -> n.path("version").asInt()));
+    int max = 200;
+    if (range != null) {
+      if (!range.strip().startsWith("version") && !range.strip().startsWith("id")) {
+        return Answer.error(416, "requested_range_not_satisfiable", "Requested range not satisfiable.");
+      }
+      if (range.contains("order=desc")) java.util.Collections.reverse(sorted);
+      Matcher m = Pattern.compile("max=(\\d+)").matcher(range);
+      if (m.find()) max = Math.min(1000, Integer.parseInt(m.group(1)));
+    }
+    ArrayNode out = JSON.createArrayNode();
+    sorted.stream().limit(max).forEach(out::add);
+    Answer a = Answer.json(sorted.size() > max ? 206 : 200, out);
+    a.headers.put("Accept-Ranges", "id, version");
+    return a;
   }
 
   /** A list answer, paged by {@code Range: id ..; max=N} / {@code id ]LAST..; max=N}. */

@@ -1,0 +1,7 @@
+package dev.flyover.fly;
+
+/**
+ * A Managed Postgres cluster as {@code fly mpg list --json} prints it (internal/uiex/mpg/v2/client.go
+ * {@code ManagedCluster}: {@code id}, {@code name}, {@code status}, {@code region}, {@code organization.slug}).
+ */
+public record MpgCluster(String id, String name, String status, String region, String orgSlug) {}

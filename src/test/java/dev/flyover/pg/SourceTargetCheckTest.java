@@ -1,0 +1,244 @@
+package dev.flyover.pg;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.flyover.Env;
+import dev.flyover.UserError;
+import dev.flyover.actions.Console;
+import dev.flyover.pg.SourceTargetCheck.Verdict;
+import dev.flyover.pg.TransferRequest.Mode;
+import dev.flyover.pg.TransferRequest.Verify;
+import java.io.ByteArrayOutputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 9, part 1, on the real server: the target is proven not to be the source from the servers themselves,
+ * however the URLs are spelled, and a transfer into the source is refused with the source untouched. The roles
+ * are not superusers (as on Heroku and Fly): an owner, and a reader with CONNECT and SELECT only.
+ */
+@Tag("integration")
+class SourceTargetCheckTest {
+  static final String READER = "fo_stc_reader";
+  static final String READER_PASSWORD = "r3ad:only@pw";
+  static TestDatabases dbs;
+  static String source;
+  static String other;
+
+  @BeforeAll
+  static void setUp() {
+    dbs = new TestDatabases();
+    source = dbs.create("stcsrc");
+    other = dbs.create("stcoth");
+    dbs.exec(source, "CREATE TABLE accounts (id int PRIMARY KEY, name text); INSERT INTO accounts SELECT g, 'n' || g FROM generate_series(1, 500) g;"
+        + " CREATE SCHEMA billing; CREATE TABLE billing.invoices (id serial PRIMARY KEY, amount numeric); INSERT INTO billing.invoices (amount) SELECT g FROM generate_series(1, 50) g;");
+    try (Connection c = dbs.adminConnection(); Statement st = c.createStatement()) {
+      st.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + READER + "') THEN CREATE ROLE "
+          + READER + " LOGIN NOSUPERUSER PASSWORD '" + READER_PASSWORD + "'; END IF;"
+          + " EXCEPTION WHEN unique_violation OR duplicate_object THEN NULL; END $$");
+      st.execute("GRANT CONNECT ON DATABASE " + source + " TO " + READER);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    dbs.exec(source, "GRANT USAGE ON SCHEMA public, billing TO " + READER + "; GRANT SELECT ON ALL TABLES IN SCHEMA public, billing TO " + READER);
+  }
+
+  @AfterAll
+  static void tearDown() {
+    if (dbs != null) dbs.close();
+  }
+
+  final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  final Console console = new Console(out, err, false, false);
+
+  String log() {
+    return out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
+  }
+
+  static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  /** The source as the test role sees it, with the host spelled as given. */
+  static PgUrl as(String host, String db) {
+    return PgUrl.parse("postgres://" + TestDatabases.ROLE + ":" + TestDatabases.PASSWORD_ENCODED + "@" + host + ":"
+        + dbs.port() + "/" + db + "?sslmode=disable", "test");
+  }
+
+  static SourceTargetCheck.Result prove(PgUrl s, PgUrl t) {
+    return SourceTargetCheck.prove(s, t, "heroku-database-url", "database-url");
+  }
+
+  @Test
+  void sameDatabaseThroughLocalhostAnd127001() {
+    var r = prove(as("127.0.0.1", source), as("localhost", source));
+    assertEquals(Verdict.SAME, r.verdict(), r.reason());
+    assertEquals(r.source().databaseOid(), r.target().databaseOid());
+  }
+
+  @Test
+  void sameDatabaseAsAnotherUserWithOnlySelectRights() {
+    PgUrl reader = PgUrl.parse("postgres://" + READER + ":" + enc(READER_PASSWORD) + "@" + dbs.host() + ":" + dbs.port()
+        + "/" + source + "?sslmode=disable", "test");
+    // Either way round: the reader as the source, and as the target.
+    assertEquals(Verdict.SAME, prove(reader, as(dbs.host(), source)).verdict());
+    assertEquals(Verdict.SAME, prove(as(dbs.host(), source), reader).verdict());
+  }
+
+  @Test
+  void sameDatabaseSpelledWithPercentEscapesUpperCaseAndQueryParameters() {
+    String escaped = source.chars().mapToObj(ch -> String.format("%%%02X", ch)).reduce("", String::concat);
+    PgUrl percent = PgUrl.parse("postgresql://" + TestDatabases.ROLE + ":" + TestDatabases.PASSWORD_ENCODED + "@LOCALHOST:"
+        + dbs.port() + "/" + escaped + "?sslmode=disable&application_name=app", "test");
+    PgUrl params = PgUrl.parse("postgres://ignored-host/ignored?host=127.0.0.1&port=" + dbs.port() + "&dbname=" + source
+        + "&user=" + TestDatabases.ROLE + "&password=" + TestDatabases.PASSWORD_ENCODED + "&sslmode=disable", "test");
+    assertEquals(Verdict.SAME, prove(as("127.0.0.1", source), percent).verdict());
+    assertEquals(Verdict.SAME, prove(percent, params).verdict());
+  }
+
+  @Test
+  void differentDatabasesOnOneClusterAreAllowed() {
+    var r = prove(as("127.0.0.1", source), as("localhost", other));
+    assertEquals(Verdict.DIFFERENT, r.verdict(), r.reason());
+    assertTrue(r.reason().contains("one server, two databases"), r.reason());
+  }
+
+  @Test
+  void identitiesComeFromTheServer() throws SQLException {
+    try (Connection c = PgSession.open(as("localhost", source), PgSession.Side.SOURCE, "test")) {
+      SourceTargetCheck.Identity id = SourceTargetCheck.identify(c);
+      assertEquals(source, id.databaseName());
+      assertNotNull(id.systemIdentifier(), "PostgreSQL 15 lets every role read pg_control_system()");
+      assertEquals("127.0.0.1", id.serverAddress());
+      assertEquals(dbs.port(), id.serverPort());
+      assertFalse(id.inRecovery());
+      // The session's own application_name is given back after the check.
+      assertEquals("flyover", Catalog.scalar(c, "SHOW application_name"));
+    }
+  }
+
+  @Test
+  void anUnreadableSystemIdentifierIsHandled() throws SQLException {
+    // pg_proc is per database: revoking here changes no other database of the shared cluster.
+    String db = dbs.create("stcrev");
+    try (Connection c = dbs.adminConnection(); Statement st = c.createStatement()) {
+      st.execute("GRANT CONNECT ON DATABASE " + db + " TO " + READER);
+    }
+    PgUrl admin = PgUrl.parse(System.getenv().getOrDefault("FLYOVER_TEST_PG_URL",
+        "postgres://flyover:flyover@127.0.0.1:5432/postgres"), "admin").withDefaultSslMode("disable");
+    try (Connection c = java.sql.DriverManager.getConnection(admin.via(admin.host(), admin.port()).jdbcUrl().replaceAll("/[^/]*$", "/" + db),
+        admin.jdbcProperties()); Statement st = c.createStatement()) {
+      st.execute("REVOKE EXECUTE ON FUNCTION pg_catalog.pg_control_system() FROM PUBLIC");
+    }
+    PgUrl reader = PgUrl.parse("postgres://" + READER + ":" + enc(READER_PASSWORD) + "@localhost:" + dbs.port()
+        + "/" + db + "?sslmode=disable", "test");
+    try (Connection c = PgSession.open(reader, PgSession.Side.SOURCE, "test")) {
+      assertEquals(null, SourceTargetCheck.identify(c).systemIdentifier());
+    }
+    assertEquals(Verdict.SAME, prove(reader, as("127.0.0.1", db)).verdict());
+    assertEquals(Verdict.DIFFERENT, prove(reader, as("127.0.0.1", other)).verdict());
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Mode.class, names = {"PARALLEL", "STREAM"})
+  void overwriteIntoTheSourceIsRefusedAndTheSourceUntouched(Mode mode) {
+    Map<String, String> before = Fingerprint.of(dbs, source);
+    long tuplesBefore = writes(source);
+    TransferRequest req = new TransferRequest(as("127.0.0.1", source), as("localhost", source), mode, 2, Verify.COUNTS,
+        true, Optional.empty(), Optional.empty());
+    UserError e = assertThrows(UserError.class,
+        () -> new DatabaseTransfer(Env.of(new HashMap<>(System.getenv())), console).inputNames(n -> "--" + n).run(req));
+    assertTrue(e.getMessage().startsWith("The --database-url target is the source database itself"), e.getMessage());
+    assertTrue(e.getMessage().contains("--heroku-database-url"), e.getMessage());
+    assertFalse(e.getMessage().contains("overwrite"), "never suggest overwrite for the source: " + e.getMessage());
+    assertFalse(log().contains("dropping"), log());
+    assertEquals(before, Fingerprint.of(dbs, source), "the source changed");
+    assertEquals("500", dbs.scalar(source, "SELECT count(*) FROM accounts"));
+    assertEquals("50", dbs.scalar(source, "SELECT count(*) FROM billing.invoices"));
+    assertEquals(tuplesBefore, writes(source), "rows were written in the source database");
+  }
+
+  @Test
+  void withoutOverwriteTheSourceIsRefusedTooNotCalledNonEmpty() {
+    TransferRequest req = new TransferRequest(as("localhost", source), as("127.0.0.1", source), Mode.PARALLEL, 1,
+        Verify.COUNTS, false, Optional.empty(), Optional.empty());
+    UserError e = assertThrows(UserError.class, () -> new DatabaseTransfer(Env.of(new HashMap<>(System.getenv())), console).run(req));
+    assertTrue(e.getMessage().startsWith("The database-url target is the source database itself"), e.getMessage());
+    assertFalse(e.getMessage().contains("overwrite"), e.getMessage());
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Mode.class, names = {"PARALLEL", "STREAM"})
+  void aWholeTransferWritesNothingInTheSource(Mode mode) {
+    String target = dbs.create("stctgt");
+    long before = writes(source);
+    TransferRequest req = new TransferRequest(as("127.0.0.1", source), as("localhost", target), mode, 2,
+        Verify.CHECKSUMS, false, Optional.empty(), Optional.empty());
+    assertTrue(new DatabaseTransfer(Env.of(new HashMap<>(System.getenv())), console).run(req).verified(), log());
+    assertTrue(log().contains("source and target are different databases (one server, two databases"), log());
+    // Every statement flyover sent to the source (JDBC sessions, pg_dump) wrote not one tuple, catalogs included.
+    assertEquals(before, writes(source), "flyover wrote in the source database");
+    // The instrument sees a single write (so the equality above means something).
+    String scratch = dbs.create("stcctl");
+    long ctl = writes(scratch);
+    dbs.exec(scratch, "CREATE TEMP TABLE t (x int)");
+    assertTrue(writes(scratch) > ctl, "pg_stat_database did not count a catalog write");
+  }
+
+  @Test
+  void aSourceSessionCannotWriteWhateverItSends() throws SQLException {
+    try (Connection c = PgSession.open(as("localhost", source), PgSession.Side.SOURCE, "test")) {
+      for (String sql : new String[] {"CREATE TEMP TABLE scratch (x int)", "INSERT INTO public.accounts VALUES (0, 'x')",
+          "SELECT nextval('billing.invoices_id_seq')", "DROP SCHEMA billing CASCADE"}) {
+        // Not lo_create: before PostgreSQL 16 the large-object functions ignore read-only transactions (seen on
+        // 15.18), which is why a whole run is also checked by the server's own write counters above.
+        SQLException e = assertThrows(SQLException.class, () -> {
+          try (Statement st = c.createStatement()) {
+            st.execute(sql);
+          }
+        }, sql);
+        assertEquals("25006", e.getSQLState(), sql + ": " + e.getMessage());
+      }
+      // Also inside the snapshot transaction the transfer reads in.
+      c.setAutoCommit(false);
+      c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+      PgSession.requireReadOnly(c);
+      c.rollback();
+    }
+    assertEquals("500", dbs.scalar(source, "SELECT count(*) FROM accounts"));
+  }
+
+  /**
+   * Rows inserted, updated or deleted in a database since the cluster's statistics began, catalogs included (a
+   * temporary table or a sequence bump counts): flushed by every session that ended.
+   */
+  static long writes(String db) {
+    try (Connection c = dbs.adminConnection(); Statement st = c.createStatement()) {
+      st.execute("SELECT pg_stat_force_next_flush()");
+      st.execute("SELECT pg_stat_clear_snapshot()");
+      try (var rs = st.executeQuery("SELECT tup_inserted + tup_updated + tup_deleted FROM pg_stat_database WHERE datname = '" + db + "'")) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
