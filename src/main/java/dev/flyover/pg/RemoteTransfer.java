@@ -118,7 +118,7 @@ final class RemoteTransfer {
       stopper.check();
       Map<String, String> secrets = new LinkedHashMap<>();
       secrets.put(SOURCE_SECRET, req.source().withDefaultSslMode("require").uri());
-      secrets.put(TARGET_SECRET, req.target().uri());
+      secrets.put(TARGET_SECRET, onFlyNetwork(req.target()).uri());
       secrets.put(TOKEN_SECRET, token);
       for (String v : secrets.values()) console.mask(v);
       fly.stageFileSecrets(helper.name, secrets);
@@ -175,6 +175,20 @@ final class RemoteTransfer {
     // Only reached after the runner's own preflight passed (DatabaseTransfer): the machine may then clear the target.
     if (req.overwrite()) c.add("--overwrite");
     return c;
+  }
+
+  /**
+   * The target as the machine reaches it: as named, except that a Managed Postgres pooled host
+   * ({@code pgbouncer.<cluster>.flympg.net}) becomes its direct one ({@code direct.<cluster>.flympg.net},
+   * fly.io/docs/mpg/client-configuration/), so COPY and session settings never go through PgBouncer (the runner's
+   * {@code fly mpg proxy} tunnels to the direct address for the same reason).
+   */
+  static PgUrl onFlyNetwork(PgUrl target) {
+    String h = target.host().toLowerCase(java.util.Locale.ROOT);
+    if (target.isManagedPostgres() && h.startsWith("pgbouncer.")) {
+      return target.via("direct." + target.host().substring("pgbouncer.".length()), target.port());
+    }
+    return target;
   }
 
   /** The database's own Fly app ({@code <app>.flycast}, {@code ….<app>.internal}), when the token may read it. */

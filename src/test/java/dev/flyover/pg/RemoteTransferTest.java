@@ -221,6 +221,17 @@ class RemoteTransferTest {
   }
 
   @Test
+  void theSourceUnderAnotherSpellingIsRefusedBeforeAnythingRunsOnFlyEvenWithOverwrite() {
+    FlyctlDouble fly = fly(dbs.create("rapp"));
+    String sameAsSource = dbs.url(source).replace("@" + dbs.host() + ":", "@localhost:");
+    ActionHarness.Result r = action(fly, source, IMAGE).input("database-url", sameAsSource).input("overwrite", "true").run();
+    assertEquals(1, r.exitCode(), r.stdout());
+    assertTrue(r.commands().errors().get(0).contains("target is the source database itself"), r.stdout());
+    assertEquals(List.of(), fly.calls("apps", "create"), "a helper app was made for a run that could not start");
+    assertEquals(sourcePrint, Fingerprint.of(dbs, source), "the source changed");
+  }
+
+  @Test
   void aBadVmSizeIsOneSentenceBeforeAnything() {
     FlyctlDouble fly = fly(dbs.create("rapp"));
     ActionHarness.Result r = action(fly, dbs.create("rvm"), IMAGE).input("transfer-vm-size", "huge-1x").run();
