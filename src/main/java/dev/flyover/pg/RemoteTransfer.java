@@ -37,7 +37,7 @@ final class RemoteTransfer {
   static final Pattern EXIT_LINE = Pattern.compile("^flyover-exit (\\S+) (-?\\d+)$");
   static final String HELPER_PREFIX = "flyover-transfer-";
   /** How often the machine's state is read while no exit line has come. */
-  static Duration poll = Duration.ofSeconds(5);
+  static Duration poll = Duration.ofSeconds(10);
   static Duration timeout = Duration.ofHours(24);
 
   private final Env env;
@@ -61,6 +61,7 @@ final class RemoteTransfer {
     final Machines fly;
     final String name;
     private final Console console;
+    /** Created, or being created when a SIGTERM came (the random name is ours: destroy it rather than leak it). */
     private boolean created;
     private boolean destroyed;
 
@@ -70,15 +71,21 @@ final class RemoteTransfer {
       this.console = console;
     }
 
-    synchronized void created() {
+    synchronized void creating() {
       created = true;
+    }
+
+    /** flyctl said no: nothing was made, and an app of that name (if any) is not ours. */
+    synchronized void notCreated() {
+      created = false;
     }
 
     @Override
     public synchronized void close() {
       if (!created || destroyed) return;
-      destroyed = true;
-      if (fly.destroyApp(name)) {
+      // Not marked destroyed on failure: the next close (the run's own finally after the SIGTERM hook) tries again.
+      destroyed = fly.destroyApp(name);
+      if (destroyed) {
         console.info("destroyed the helper app " + name + " (its machine and secrets with it)");
       } else {
         console.error("Could not destroy the helper app " + name + ", which holds both database URLs as secrets:"
@@ -113,8 +120,13 @@ final class RemoteTransfer {
       console.info("remote transfer: creating the helper app " + helper.name + " in organization " + place.org()
           + place.network().map(n -> ", network " + n).orElse("") + region.map(r -> ", region " + r).orElse("")
           + " (next to " + place.app() + ")");
-      fly.createApp(helper.name, place);
-      helper.created();
+      helper.creating();
+      try {
+        fly.createApp(helper.name, place);
+      } catch (UserError e) {
+        helper.notCreated();
+        throw e;
+      }
       stopper.check();
       Map<String, String> secrets = new LinkedHashMap<>();
       secrets.put(SOURCE_SECRET, req.source().withDefaultSslMode("require").uri());
