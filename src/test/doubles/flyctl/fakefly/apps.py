@@ -110,7 +110,8 @@ def apps_destroy(ctx):
     if not ctx.args:
         fail("requires at least 1 arg(s), only received 0")
     if not ctx.flag("yes"):
-        fail("--yes flag must be specified when not running interactively")
+        # apps/destroy.go: prompt.NonInteractiveError("yes flag must be specified when not running interactively")
+        fail("yes flag must be specified when not running interactively")
     for name in ctx.args:
         if name not in ctx.state["apps"]:
             fail("Could not find App \"%s\"" % name)

@@ -21,7 +21,7 @@ def main(spec_path):
         spec = json.load(f)
     state_dir = spec["state_dir"]
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.realpath(__file__))))
-    os.environ["FLYCTL_DOUBLE_STATE"] = state_dir
+    os.environ["FLY_DOUBLE_STATE"] = state_dir
     from fakefly import state as st  # noqa: E402
 
     logs_dir = os.path.join(state_dir, "logs")
