@@ -232,6 +232,23 @@ class RemoteTransferTest {
   }
 
   @Test
+  void overwriteReachesTheMachineOnlyAfterTheRunnersPreflightAndReplacesTheTarget() {
+    String target = dbs.create("rover");
+    dbs.exec(target, "CREATE TABLE stale (id int); INSERT INTO stale VALUES (1)");
+    FlyctlDouble fly = fly(dbs.create("rapp"));
+    ActionHarness.Result r = action(fly, target, IMAGE).input("overwrite", "true").input("verify", "checksums").run();
+    assertEquals(0, r.exitCode(), r.stdout());
+    List<String> argv = new ArrayList<>();
+    fly.calls("machine", "run").get(0).path("argv").forEach(a -> argv.add(a.asText()));
+    assertEquals(List.of(IMAGE, "database", "--transfer-mode", "parallel", "--verify", "checksums", "--jobs", "2", "--overwrite"),
+        argv.subList(argv.indexOf("--") + 1, argv.size()));
+    assertEquals("0", dbs.scalar(target, "SELECT count(*) FROM pg_catalog.pg_class WHERE relname = 'stale'"));
+    Map<String, String> t = Fingerprint.of(dbs, target);
+    for (String k : sourcePrint.keySet()) assertEquals(sourcePrint.get(k), t.get(k), k);
+    assertHelperGone(fly);
+  }
+
+  @Test
   void aBadVmSizeIsOneSentenceBeforeAnything() {
     FlyctlDouble fly = fly(dbs.create("rapp"));
     ActionHarness.Result r = action(fly, dbs.create("rvm"), IMAGE).input("transfer-vm-size", "huge-1x").run();
