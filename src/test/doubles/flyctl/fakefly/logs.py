@@ -3,7 +3,10 @@
 --json each entry is rendered as render.JSON does it (json.Encoder, 4-space indent, one object after another) with
 logs.LogEntry's fields (logs/entry.go: level, instance, message, region, timestamp, meta); otherwise as
 render.LogEntry with HideAllocID and HideRegion: `<time> <provider>[<instance>] <region> [<level>] <message>`.
-The entries are what machine_supervisor.py appended to logs/<app>.jsonl."""
+The entries are what machine_supervisor.py appended to logs/<app>.jsonl.
+
+Fault: state["faults"]["logs"] = {"mode": "die-after", "entries": N, "times": T} ends the stream with an error
+after N entries (a dropped connection; the real error text is not flyctl's own, so it is neutral here)."""
 import json
 import os
 import sys
@@ -40,6 +43,16 @@ def logs(ctx):
     if name not in ctx.state["apps"]:
         fail('failed to get app: Could not find App "%s"' % name)
     st.check_app_access(ctx, name)
+    fault = dict((ctx.state.get("faults") or {}).get("logs") or {})
+    if fault:
+        def consume(state):
+            f = state.get("faults", {}).get("logs")
+            if f and "times" in f:
+                f["times"] -= 1
+                if f["times"] <= 0:
+                    del state["faults"]["logs"]
+        st.update(consume)
+    budget = fault.get("entries") if fault.get("mode") == "die-after" else None
     machine = ctx.flag("machine") or ctx.flag("instance")
     path = os.path.join(st.state_dir(), "logs", name + ".jsonl")
     pos = 0
@@ -58,6 +71,10 @@ def logs(ctx):
                 entry = json.loads(line)
                 if machine and entry["instance"] != machine:
                     continue
+                if budget is not None:
+                    if budget <= 0:
+                        fail("log stream closed")
+                    budget -= 1
                 render(entry, ctx.json())
         if ctx.flag("no-tail"):
             return 0

@@ -166,8 +166,11 @@ public final class Machines {
     return state == null ? Optional.empty() : Optional.of(new MachineState(state, Optional.ofNullable(exit)));
   }
 
-  /** {@code fly logs --json}: every entry's message to {@code onMessage}; stopped by {@link LogTail#close()}. */
-  public LogTail tailLogs(String app, Consumer<String> onMessage) {
+  /** One line of a machine's output as {@code fly logs --json} gives it (logs/entry.go). */
+  public record LogLine(String timestamp, String message) {}
+
+  /** {@code fly logs --json}: every entry's lines to {@code onMessage}; stopped by {@link LogTail#close()}. */
+  public LogTail tailLogs(String app, Consumer<LogLine> onMessage) {
     Subprocess sp = Subprocess.of(List.of(flyctl.executable().toString(), "logs", "--app", app, "--json"));
     flyctl.childEnv().forEach(sp::env);
     Process p;
@@ -184,23 +187,24 @@ public final class Machines {
   }
 
   /** {@code fly logs --no-tail --json}: what the log buffer holds now, for a marker the stream may have missed. */
-  public List<String> bufferedLogs(String app, String machineId) {
+  public List<LogLine> bufferedLogs(String app, String machineId) {
     Subprocess.Result r = flyctl.call("logs", "--app", app, "--machine", machineId, "--no-tail", "--json").quiet().noCheck().run();
-    List<String> messages = new ArrayList<>();
-    if (!r.ok()) return messages;
-    readEntries(new java.io.ByteArrayInputStream(r.stdoutText().getBytes(StandardCharsets.UTF_8)), messages::add);
-    return messages;
+    List<LogLine> lines = new ArrayList<>();
+    if (!r.ok()) return lines;
+    readEntries(new java.io.ByteArrayInputStream(r.stdoutText().getBytes(StandardCharsets.UTF_8)), lines::add);
+    return lines;
   }
 
-  private void readEntries(InputStream in, Consumer<String> onMessage) {
+  private void readEntries(InputStream in, Consumer<LogLine> onMessage) {
     try (JsonParser parser = JSON.getFactory().createParser(in);
         MappingIterator<JsonNode> it = JSON.readValues(parser, JsonNode.class)) {
       while (it.hasNextValue()) {
         JsonNode n = it.nextValue();
         String msg = n.path("message").asText("");
+        String ts = n.path("timestamp").asText("");
         // One entry is one line of the machine's output; a message with line breaks is still shown line by line.
         for (String line : msg.split("\\R", -1)) {
-          if (!line.isEmpty()) onMessage.accept(line);
+          if (!line.isEmpty()) onMessage.accept(new LogLine(ts, line));
         }
       }
     } catch (IOException | RuntimeException e) {

@@ -48,6 +48,9 @@ final class RemoteTransfer {
   private Integer exitFromLine;
   private volatile String lastError;
   private volatile String token;
+  private final java.util.Set<String> seen = new java.util.HashSet<>();
+  private volatile Machines.LogTail tail;
+  private int restarts;
 
   RemoteTransfer(Env env, Console console, Stopper stopper, RemoteOptions options) {
     this.env = env;
@@ -115,7 +118,6 @@ final class RemoteTransfer {
         lock.notifyAll();
       }
     });
-    Machines.LogTail logs = null;
     try {
       console.info("remote transfer: creating the helper app " + helper.name + " in organization " + place.org()
           + place.network().map(n -> ", network " + n).orElse("") + region.map(r -> ", region " + r).orElse("")
@@ -135,8 +137,9 @@ final class RemoteTransfer {
       for (String v : secrets.values()) console.mask(v);
       fly.stageFileSecrets(helper.name, secrets);
       stopper.check();
-      logs = fly.tailLogs(helper.name, this::onLine);
+      Machines.LogTail logs = fly.tailLogs(helper.name, this::onEntry);
       stopper.track(logs.process());
+      tail = logs;
       Machines.MachineSpec spec = new Machines.MachineSpec(options.image(), region, options.vmSize(),
           Machines.orderedMap(DIR + "heroku-database-url", SOURCE_SECRET, DIR + "database-url", TARGET_SECRET,
               DIR + "exit-token", TOKEN_SECRET),
@@ -172,9 +175,10 @@ final class RemoteTransfer {
       return new TransferResult("?", "?", 0, TransferRequest.Mode.REMOTE, req.jobs(), req.verify(), List.of(), 0, 0,
           List.of(), 0, copy, Duration.ZERO, Duration.ofNanos(System.nanoTime() - started), true);
     } finally {
-      if (logs != null) {
-        logs.close();
-        stopper.untrack(logs.process());
+      Machines.LogTail last = tail;
+      if (last != null) {
+        last.close();
+        stopper.untrack(last.process());
       }
       helper.close();
     }
@@ -215,6 +219,30 @@ final class RemoteTransfer {
       console.debug("the database app " + dbApp + " could not be read: " + e.getMessage());
       return Optional.empty();
     }
+  }
+
+  /**
+   * A log line, once: a restarted {@code fly logs} shows the buffer again, so lines already seen (same time, same
+   * text) are skipped. Bounded: a transfer logs a line every few seconds.
+   */
+  private void onEntry(Machines.LogLine l) {
+    synchronized (seen) {
+      if (!seen.add(l.timestamp() + "\u0000" + l.message())) return;
+      if (seen.size() > 200_000) seen.clear();
+    }
+    onLine(l.message());
+  }
+
+  /** Restarts {@code fly logs} if it ended while the machine still runs (a dropped stream must not hide progress). */
+  private void keepTailing(Machines fly, String app) {
+    Machines.LogTail t = tail;
+    if (t == null || t.alive() || restarts >= 20) return;
+    restarts++;
+    stopper.untrack(t.process());
+    console.debug("flyctl logs ended; starting it again");
+    Machines.LogTail again = fly.tailLogs(app, this::onEntry);
+    stopper.track(again.process());
+    tail = again;
   }
 
   /** Every line of the machine's output: the exit line is kept, everything else shown as untrusted child output. */
@@ -266,13 +294,15 @@ final class RemoteTransfer {
         // With --rm the machine is removed once it exits; three reads in a row that find nothing mean it is gone.
         finished = ++statusFailures >= 3;
       }
+      if (!finished) keepTailing(fly, app);
       if (finished) {
         synchronized (lock) {
           if (exitFromLine != null) return exitFromLine;
         }
-        for (String line : fly.bufferedLogs(app, id)) {
-          Matcher m = EXIT_LINE.matcher(line);
-          if (m.matches() && tokenMatches(m.group(1))) return Integer.parseInt(m.group(2));
+        // What the stream may have missed (lines already shown are skipped), the exit line included.
+        for (Machines.LogLine l : fly.bufferedLogs(app, id)) onEntry(l);
+        synchronized (lock) {
+          if (exitFromLine != null) return exitFromLine;
         }
         if (eventCode.isPresent()) return eventCode.get();
         throw new DatabaseTransfer.TransferFailure("the transfer machine " + id

@@ -249,6 +249,23 @@ class RemoteTransferTest {
   }
 
   @Test
+  void aLogStreamThatDropsIsStartedAgainAndNoLineIsShownTwice() {
+    String target = dbs.create("rdrop");
+    FlyctlDouble fly = fly(dbs.create("rapp"));
+    fly.fault("logs", Map.of("mode", "die-after", "entries", 2, "times", 1));
+    ActionHarness.Result r = action(fly, target, IMAGE).run();
+    assertEquals(0, r.exitCode(), r.stdout());
+    assertEquals(2, fly.calls("logs").stream().filter(c -> !c.path("argv").toString().contains("--no-tail")).count(),
+        "the stream was not started again");
+    String out = r.stdout();
+    for (String line : List.of("copied public.orders: ", "pre-data restored in ", "data copied: ")) {
+      assertEquals(out.indexOf(line), out.lastIndexOf(line), line + " shown twice: " + out);
+      assertTrue(out.contains(line), line + " never shown: " + out);
+    }
+    assertHelperGone(fly);
+  }
+
+  @Test
   void aBadVmSizeIsOneSentenceBeforeAnything() {
     FlyctlDouble fly = fly(dbs.create("rapp"));
     ActionHarness.Result r = action(fly, dbs.create("rvm"), IMAGE).input("transfer-vm-size", "huge-1x").run();
