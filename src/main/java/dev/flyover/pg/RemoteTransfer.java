@@ -105,12 +105,10 @@ final class RemoteTransfer {
     // host, else the production app's.
     Machines.AppPlace place = databasePlace(fly, req.target()).orElseGet(() -> fly.place(app));
     Optional<String> region = place.region();
-    byte[] random = new byte[16];
-    new SecureRandom().nextBytes(random);
-    String hex = HexFormat.of().formatHex(random);
-    token = hex.substring(0, 32);
+    SecureRandom random = new SecureRandom();
+    token = randomHex(random, 16);
     console.mask(token);
-    Helper helper = new Helper(fly, HELPER_PREFIX + hex.substring(0, 12), console);
+    Helper helper = new Helper(fly, HELPER_PREFIX + randomHex(random, 6), console);
     stopper.track(helper);
     // A SIGTERM wakes the wait below at once instead of at the next poll.
     stopper.track(() -> {
@@ -182,6 +180,12 @@ final class RemoteTransfer {
       }
       helper.close();
     }
+  }
+
+  private static String randomHex(SecureRandom random, int bytes) {
+    byte[] b = new byte[bytes];
+    random.nextBytes(b);
+    return HexFormat.of().formatHex(b);
   }
 
   /** {@code database} in local parallel mode; the URLs come from the secret files, so only flags are here. */
