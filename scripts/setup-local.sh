@@ -18,6 +18,8 @@ command -v mvn >/dev/null || missing+=(maven)
 [ -x /usr/bin/python3 ] || missing+=(python3)  # the flyctl double runs on Debian's python3 (a pyenv shim costs ~1 s a call)
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
 command -v psql >/dev/null || missing+=(postgresql-client)
+# pg_partman: the integration tests' extension with configuration tables (pg_extension_config_dump).
+ls /usr/share/postgresql/15/extension/pg_partman.control >/dev/null 2>&1 || missing+=(postgresql-15-partman)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "==> installing ${missing[*]}"
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
@@ -39,3 +41,6 @@ DO $$ BEGIN
   END IF;
 END $$;
 SQL
+
+# PostgreSQL 15's regression SQL from Debian's source package: the integration tests' real-world corpus.
+bash "$(dirname "$0")/pg-regress-corpus.sh" || echo "setup: the PostgreSQL regression corpus could not be fetched; RegressionCorpusTest will be skipped" >&2

@@ -24,6 +24,7 @@ public final class Main {
     m.put("database", DatabaseCommand.class);
     m.put("plan", PlanCommand.class);
     m.put("cutover", CutoverCommand.class);
+    m.put("launch", LaunchCommand.class);
     m.put("action", ActionCommand.class);
     return java.util.Collections.unmodifiableMap(m);
   }

@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import static dev.flyover.actions.JobSummary.code;
+import static dev.flyover.actions.JobSummary.inline;
 
 /**
  * Everything launch decided, with the reason for each decision: the Heroku → Fly mapping, the files to write,
@@ -32,31 +34,41 @@ public record LaunchPlan(String herokuApp, String flyApp, Optional<String> org, 
   }
 
   public static LaunchPlan of(String flyApp, Optional<String> org, RepoScan repo, HerokuFacts h, Optional<String> repoRoot) {
+    return of(flyApp, org, repo, h, repoRoot, "main", false);
+  }
+
+  /**
+   * @param repoRoot the app's directory inside the repository, when it is not the root
+   * @param deployBranch the branch whose pushes deploy (the repository's default branch)
+   * @param creatingApp whether this run creates the Fly app (create-app), else the next steps say how
+   */
+  public static LaunchPlan of(String flyApp, Optional<String> org, RepoScan repo, HerokuFacts h, Optional<String> repoRoot,
+      String deployBranch, boolean creatingApp) {
     List<Row> rows = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
     List<String> questions = new ArrayList<>();
     String herokuApp = h.app().name();
-    rows.add(new Row("app `" + herokuApp + "`", "app `" + flyApp + "`", flyApp.equals(herokuApp)
+    rows.add(new Row("app " + code(herokuApp), "app " + code(flyApp), flyApp.equals(herokuApp)
         ? "the same name (Fly app names are global: if it is taken, set fly-app)" : "the fly-app you chose"));
 
     // Region
     String herokuRegion = h.region();
     Optional<RegionMap.Choice> region = RegionMap.forHeroku(herokuRegion);
-    String where = h.space().map(s -> "Private Space `" + s.name() + "` in `" + herokuRegion + "`")
-        .orElse("region `" + herokuRegion + "`");
+    String where = h.space().map(s -> "Private Space " + code(s.name()) + " in " + code(herokuRegion))
+        .orElse("region " + code(herokuRegion));
     if (region.isPresent()) {
-      rows.add(new Row(where, "primary_region `" + region.get().flyRegion() + "`", region.get().why()));
+      rows.add(new Row(where, "primary_region " + code(region.get().flyRegion()), region.get().why()));
     } else {
       rows.add(new Row(where, "primary_region not set", "flyover's region table does not know this region"));
       questions.add("Which Fly region should the app run in? The Heroku app runs in " + where + ", which flyover's"
           + " table does not map; add `primary_region = \"CODE\"` to fly.toml (`fly platform regions` lists the codes),"
           + " near the database and your users.");
     }
-    h.space().filter(s -> s.shield()).ifPresent(s -> warnings.add("The app runs in a Shield Private Space (" + s.name()
+    h.space().filter(s -> s.shield()).ifPresent(s -> warnings.add("The app runs in a Shield Private Space (" + code(s.name())
         + "): check that Fly meets the compliance needs (HIPAA, PCI) that made you choose Shield before moving."));
 
     // Stack and commands
-    rows.add(new Row("buildpacks " + (h.buildpacks().isEmpty() ? "(none listed)" : String.join(", ", h.buildpacks())),
+    rows.add(new Row("buildpacks " + (h.buildpacks().isEmpty() ? "(none listed)" : String.join(", ", h.buildpacks().stream().map(b -> code(b)).toList())),
         "stack: " + repo.stack().label, "from the repository's " + stackEvidence(repo)));
     Map<String, String> commands;
     if (repo.procfile().isPresent()) {
@@ -82,22 +94,22 @@ public record LaunchPlan(String herokuApp, String flyApp, Optional<String> org, 
     ProcessMapper.Result pm = new ProcessMapper(repo.stack(), releaseName, repo.ecto()).map(commands, h.formation());
     warnings.addAll(pm.warnings());
     for (ProcessMapper.Group g : pm.groups()) {
-      rows.add(new Row("`" + g.name() + ": " + g.herokuCommand() + "`", "[processes] " + g.name() + " = `" + g.command() + "`", g.why()));
-      String dyno = g.quantity() + " × " + (g.dynoSize() == null ? "?" : g.dynoSize());
-      String vm = g.vm().map(v -> "[[vm]] `" + v.flySize() + "`, " + v.flyMemoryMb() + " MB; `fly scale count "
-          + g.name() + "=" + g.quantity() + "`").orElse("no [[vm]] (Fly's default size)");
+      rows.add(new Row(code(g.name() + ": " + g.herokuCommand()), "[processes] " + g.name() + " = " + code(g.command()), g.why()));
+      String dyno = g.quantity() + " × " + (g.dynoSize() == null ? "?" : inline(g.dynoSize()));
+      String vm = g.vm().map(v -> "[[vm]] " + code(v.flySize()) + ", " + v.flyMemoryMb() + " MB; "
+          + code("fly scale count " + g.name() + "=" + g.quantity())).orElse("no [[vm]] (Fly's default size)");
       rows.add(new Row(g.name() + " dynos: " + dyno, vm, g.vm().map(v -> "same CPU class, at least the dyno's "
           + v.herokuMemoryMb() + " MB (the table `plan` uses); fly.toml holds sizes, not counts").orElse("no Fly size for this dyno size")));
     }
     for (ProcessMapper.Left l : pm.left()) {
-      rows.add(new Row("`" + l.name() + (l.herokuCommand().isEmpty() ? "" : ": " + l.herokuCommand()) + "`",
+      rows.add(new Row(code(l.name() + (l.herokuCommand().isEmpty() ? "" : ": " + l.herokuCommand())),
           "not in fly.toml", l.why()));
       if (l.needsYou()) {
         warnings.add("The " + l.name() + " process is not in fly.toml: " + l.why() + ".");
       }
     }
     pm.release().ifPresent(r -> {
-      rows.add(new Row("`release: " + r.herokuCommand() + "`", r.command().map(c -> "[deploy] release_command = `" + c + "`")
+      rows.add(new Row(code("release: " + r.herokuCommand()), r.command().map(c -> "[deploy] release_command = " + code(c))
           .orElse("no release_command"), r.why()));
       if (r.command().isEmpty()) warnings.add("The release phase is not in fly.toml: " + r.why() + ".");
     });
@@ -110,7 +122,7 @@ public record LaunchPlan(String herokuApp, String flyApp, Optional<String> org, 
           + PORT + "\"", "the app already listens on $PORT, as every Heroku app must; force_https as Heroku's SSL"
           + " endpoint did, and machines kept running as dynos are"));
       if (health.isPresent()) {
-        rows.add(new Row("(Heroku has no health checks)", "[[http_service.checks]] GET `" + health.get() + "`",
+        rows.add(new Row("(Heroku has no health checks)", "[[http_service.checks]] GET " + code(health.get()),
             "a health route found in the " + (repo.stack() == RepoScan.Stack.RAILS ? "Rails routes" : "router")));
       } else {
         warnings.add("No health check route was found in the app's routes, so fly.toml has no HTTP check (flyover does"
@@ -119,7 +131,7 @@ public record LaunchPlan(String herokuApp, String flyApp, Optional<String> org, 
       }
       for (String p : repo.dockerExposes()) {
         if (!p.equals(String.valueOf(PORT))) {
-          warnings.add("The Dockerfile EXPOSEs " + p + ", but fly.toml sends traffic to port " + PORT + " (PORT): make sure"
+          warnings.add("The Dockerfile EXPOSEs " + inline(p) + ", but fly.toml sends traffic to port " + PORT + " (PORT): make sure"
               + " the server in the image binds $PORT.");
         }
       }
@@ -151,6 +163,11 @@ public record LaunchPlan(String herokuApp, String flyApp, Optional<String> org, 
           + " the add-ons' variables (see `secrets` for each reason)"));
     }
 
+    if (repo.flyToml()) {
+      warnings.add("The repository already has a fly.toml: launch leaves it as it is unless overwrite is set; compare it"
+          + " with the one below before choosing.");
+    }
+
     // Build
     BuildAdvice build = BuildAdvice.of(repo);
     warnings.addAll(build.warnings());
@@ -164,17 +181,21 @@ public record LaunchPlan(String herokuApp, String flyApp, Optional<String> org, 
         "the Fly app's configuration, from the Heroku app"));
     build.envShEex().ifPresent(t -> files.add(new GeneratedFile("rel/env.sh.eex", t, true,
         "the release's environment for Fly's IPv6 private network (distributed Erlang, Ecto)")));
-    files.add(new GeneratedFile(WORKFLOW_PATH, DeployWorkflow.text(flyApp, draft.healthPath(), repoRoot), false,
-        "deploys with flyover on every push to the default branch"));
+    files.add(new GeneratedFile(WORKFLOW_PATH, DeployWorkflow.text(flyApp, draft.healthPath(), repoRoot, deployBranch), false,
+        "deploys with flyover on every push to " + deployBranch));
 
     List<String> next = new ArrayList<>(build.steps());
+    if (!creatingApp) {
+      next.add("Create the Fly app if it does not exist yet: `fly apps create " + flyApp + org.map(o -> " --org " + o).orElse("")
+          + "` (or re-run launch with `create-app: true` and an org token).");
+    }
     next.add("Create a deploy token and store it as the repository secret FLY_API_TOKEN: `fly tokens create deploy -a "
         + flyApp + "`.");
     next.add("Move the config vars with `command: secrets` (" + moving.size() + " of them, listed above; values are"
-        + " never shown). A new SECRET_KEY_BASE is not needed: the Heroku one moves.");
+        + " never shown)." + (moving.contains("SECRET_KEY_BASE") ? " No new SECRET_KEY_BASE is needed: the Heroku one moves." : ""));
     next.add("Rehearse the database move with `command: database` against a scratch Fly Postgres (examples/database-rehearsal.yml).");
     next.add("Read the cutover plan with `command: plan`, then run `command: cutover` in a quiet hour.");
-    next.add("Merge this pull request; from then on every push deploys through " + WORKFLOW_PATH + ".");
+    next.add("Merge this pull request; from then on every push to " + deployBranch + " deploys through " + WORKFLOW_PATH + ".");
     return new LaunchPlan(herokuApp, flyApp, org, repo, h, region, pm, build, env, PORT, draft.healthPath(),
         List.copyOf(rows), List.copyOf(warnings), List.copyOf(questions), List.copyOf(next), List.copyOf(files));
   }

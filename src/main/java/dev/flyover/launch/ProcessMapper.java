@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import static dev.flyover.actions.JobSummary.code;
 
 /**
  * Heroku process types (Procfile + formation) → Fly process groups. Heroku runs every Procfile line through
@@ -123,14 +124,14 @@ public final class ProcessMapper {
     String bin = RELEASE_DIR + releaseName.get();
     List<String> mix = mixTask(words);
     String extra = assigns.stream().filter(a -> !a.startsWith("MIX_ENV=")).findAny().map(a -> "; Heroku also set "
-        + String.join(" ", assigns.stream().filter(x -> !x.startsWith("MIX_ENV=")).toList())
+        + code(String.join(" ", assigns.stream().filter(x -> !x.startsWith("MIX_ENV=")).toList()))
         + " for it, which belongs in [env] if the release needs it").orElse("");
     if (mix.isEmpty()) {
       if (!words.isEmpty() && (words.get(0).startsWith("bin/") || words.get(0).startsWith("/app/bin/"))) {
         return Rewrite.to(heroku, "already a release command" + extra);
       }
-      return Rewrite.no("not a mix task flyover can map to the release (`" + heroku + "`): give it a release"
-          + " command, such as `" + bin + " eval \"MyApp.Task.run()\"`");
+      return Rewrite.no("not a mix task flyover can map to the release (" + code(heroku) + "): give it a release"
+          + " command, such as " + code(bin + " eval \"MyApp.Task.run()\""));
     }
     String task = mix.get(0);
     List<String> args = mix.subList(1, mix.size());
@@ -142,8 +143,8 @@ public final class ProcessMapper {
       return Rewrite.to(bin + " start", "a release has no mix: `bin/" + releaseName.get() + " start` boots the"
           + " application and keeps running, as `mix run --no-halt` did (no web server without PHX_SERVER)" + extra);
     }
-    return Rewrite.no("`mix " + String.join(" ", mix) + "` needs mix, which a release does not have: rewrite it as `"
-        + bin + " eval \"…\"` (or a module started by the application) and add it to [processes]");
+    return Rewrite.no(code("mix " + String.join(" ", mix)) + " needs mix, which a release does not have: rewrite it as "
+        + code(bin + " eval \"…\"") + " (or a module started by the application) and add it to [processes]");
   }
 
   /** {@code mix TASK …}, also behind {@code elixir … -S mix}; empty when the command is not a mix task. */
@@ -184,13 +185,13 @@ public final class ProcessMapper {
             + " which writes it for Ecto apps) runs the release's migrations");
       }
       return Rewrite.no("`mix ecto.migrate` needs mix; without `mix phx.gen.release` there is no `bin/migrate`: write a"
-          + " release migrate function and set `release_command` to `" + RELEASE_DIR + releaseName.orElse("APP")
-          + " eval \"MyApp.Release.migrate()\"`");
+          + " release migrate function and set `release_command` to " + code(RELEASE_DIR + releaseName.orElse("APP")
+          + " eval \"MyApp.Release.migrate()\""));
     }
     if (!words.isEmpty() && (words.get(0).startsWith("bin/") || words.get(0).startsWith("/app/bin/"))) {
       return Rewrite.to(heroku, "already a release command");
     }
-    return Rewrite.no("`" + heroku + "` needs mix, which a release does not have: set `release_command` to a release"
-        + " command such as `" + RELEASE_DIR + releaseName.orElse("APP") + " eval \"…\"`");
+    return Rewrite.no(code(heroku) + " needs mix, which a release does not have: set `release_command` to a release"
+        + " command such as " + code(RELEASE_DIR + releaseName.orElse("APP") + " eval \"…\""));
   }
 }

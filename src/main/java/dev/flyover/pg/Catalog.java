@@ -12,9 +12,28 @@ import java.util.List;
 public final class Catalog {
   private Catalog() {}
 
-  /** A table whose rows are copied: a plain table or a leaf partition (partitioned parents hold no rows). */
+  /**
+   * A table whose rows are copied: a plain table or a leaf partition (partitioned parents hold no rows), or an
+   * extension's configuration table, whose user rows are those its {@code extcondition} selects ({@code filter},
+   * empty for every row; the rest were inserted by {@code CREATE EXTENSION} on both sides).
+   */
   public record Table(String schema, String name, long bytes, long pages, long estimatedRows, List<String> copyColumns,
-      List<String> allColumns, boolean binaryIo, int slowIndexes) {
+      List<String> allColumns, boolean binaryIo, int slowIndexes, String extension, String filter) {
+    public Table(String schema, String name, long bytes, long pages, long estimatedRows, List<String> copyColumns,
+        List<String> allColumns, boolean binaryIo, int slowIndexes) {
+      this(schema, name, bytes, pages, estimatedRows, copyColumns, allColumns, binaryIo, slowIndexes, null, "");
+    }
+
+    /** An extension's configuration table (pg_extension_config_dump). */
+    public boolean extensionConfig() {
+      return extension != null;
+    }
+
+    /** {@code FROM ONLY table [WHERE …]}: the rows that are the user's. */
+    public String rowsFrom() {
+      return "ONLY " + qualified() + (filter.isBlank() ? "" : " " + filter);
+    }
+
     public String qualified() {
       return PgSession.ident(schema) + "." + PgSession.ident(name);
     }
@@ -76,7 +95,46 @@ public final class Catalog {
     return "on".equals(scalar(c, "SELECT current_setting('is_superuser')"));
   }
 
+  /** User tables: plain tables and leaf partitions outside extensions, biggest first. */
   public static List<Table> tables(Connection c) throws SQLException {
+    return tables(c, "c.relkind = 'r' AND " + USER_NAMESPACE + " AND " + NOT_EXTENSION_MEMBER, null);
+  }
+
+  /**
+   * Extension configuration tables ({@code pg_extension.extconfig}): their rows are user data that pg_dump dumps
+   * (filtered by {@code extcondition}) but a schema-only dump does not.
+   */
+  public static List<Table> extensionConfigTables(Connection c) throws SQLException {
+    List<Table> out = new ArrayList<>();
+    String sql = "SELECT e.extname, cfg.oid, coalesce(e.extcondition[cfg.i], '') FROM pg_catalog.pg_extension e,"
+        + " unnest(e.extconfig) WITH ORDINALITY AS cfg(oid, i) JOIN pg_catalog.pg_class c ON c.oid = cfg.oid"
+        + " WHERE c.relkind = 'r' ORDER BY 1, cfg.i";
+    List<String[]> rows = new ArrayList<>();
+    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+      while (rs.next()) rows.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
+    }
+    for (String[] r : rows) {
+      for (Table t : tables(c, "c.oid = " + Long.parseLong(r[1]), r[0])) {
+        out.add(new Table(t.schema(), t.name(), t.bytes(), t.pages(), t.estimatedRows(), t.copyColumns(), t.allColumns(),
+            t.binaryIo(), 0, r[0], r[2].strip()));
+      }
+    }
+    return out;
+  }
+
+  /** Sequences listed in an extension's configuration: their values are user data too, as pg_dump treats them. */
+  public static List<Sequence> extensionConfigSequences(Connection c) throws SQLException {
+    String sql = "SELECT n.nspname, c.relname FROM pg_catalog.pg_extension e, unnest(e.extconfig) cfg(oid)"
+        + " JOIN pg_catalog.pg_class c ON c.oid = cfg.oid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+        + " WHERE c.relkind = 'S' ORDER BY 1, 2";
+    List<Sequence> out = new ArrayList<>();
+    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+      while (rs.next()) out.add(new Sequence(rs.getString(1), rs.getString(2)));
+    }
+    return out;
+  }
+
+  private static List<Table> tables(Connection c, String where, String extension) throws SQLException {
     boolean generated = serverVersionNum(c) >= 120000;
     String notGenerated = generated ? " AND a.attgenerated = ''" : "";
     String sql = "SELECT n.nspname, c.relname, pg_catalog.pg_relation_size(c.oid),"
@@ -96,7 +154,7 @@ public final class Catalog {
         + "   OR (am.amname = 'gin' AND EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a WHERE a.attrelid = c.oid"
         + "     AND a.attnum = ANY (i.indkey) AND a.atttypid IN ('pg_catalog.jsonb'::pg_catalog.regtype, 'pg_catalog.tsvector'::pg_catalog.regtype)))))::int"
         + " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-        + " WHERE c.relkind = 'r' AND " + USER_NAMESPACE + " AND " + NOT_EXTENSION_MEMBER
+        + " WHERE " + where
         + " ORDER BY pg_catalog.pg_relation_size(c.oid) DESC, n.nspname, c.relname";
     List<Table> out = new ArrayList<>();
     try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {

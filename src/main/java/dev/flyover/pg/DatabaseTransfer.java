@@ -98,7 +98,9 @@ public final class DatabaseTransfer {
     FlyProxy proxy = null;
     boolean touched = false;
     try {
-      PgUrl target = req.target();
+      // TLS as the run will use it (issue 9, part 7): a weak sslmode warned of, channel binding pinned if offered.
+      PgUrl source = Tls.forRun(req.source(), SOURCE_INPUT, console);
+      PgUrl target = req.target().isFlyPrivate() ? req.target() : Tls.forRun(req.target(), TARGET_INPUT, console);
       if (target.needsFlyProxy() && env.get(ON_FLY_NETWORK).isEmpty()) {
         proxy = FlyProxy.start(env, console, req.flyApp(), req.flyToken(), target.host(), target.port());
         stopper.track(proxy);
@@ -107,18 +109,19 @@ public final class DatabaseTransfer {
       if (req.mode() == Mode.REMOTE) {
         // The local modes' preflight, from here, before anything runs on Fly (reachable, versions, extensions,
         // empty unless overwrite); its sessions are closed again so no snapshot is held while the machine copies.
-        Run check = new Run(req, req.source(), target, started);
+        Run check = new Run(req, source, target, started);
         check.preflight();
         // The preflight includes the source != target proof (TargetGuard): refused before anything runs on Fly.
         stopper.untrack(check.coordinator);
         stopper.untrack(check.targetAdmin);
+        // The machine gets the URLs as the user named them; its own flyover applies the same TLS rules there.
         TransferResult remote = new RemoteTransfer(env, console, stopper,
             remoteOptions != null ? remoteOptions : RemoteOptions.defaults(env)).run(req, started);
         touched = true;
         // The copy ran on a Fly Machine, which verified it; the proof is made again from here, reading both sides.
-        return new Run(req, req.source(), target, started).verifyOnly(remote);
+        return new Run(req, source, target, started).verifyOnly(remote);
       }
-      Run run = new Run(req, req.source(), target, started);
+      Run run = new Run(req, source, target, started);
       run.preflight();
       touched = true;
       return run.transfer();
@@ -184,10 +187,18 @@ public final class DatabaseTransfer {
     int targetNum;
     PgTools tools;
     List<Table> tables;
+    /** Extension configuration tables and sequences: their user rows are data too (see ExtensionConfigData). */
+    List<Table> configTables = List.of();
+    List<Sequence> configSequences = List.of();
     final List<Worker> workers = new ArrayList<>();
     final Map<String, Long> copiedRows = new ConcurrentHashMap<>();
     final Map<String, Long> copiedBytes = new ConcurrentHashMap<>();
     List<String> settingsApplied = List.of();
+    Settings.Plan settingsPlan;
+    List<Overwrite.Item> overwriteItems = List.of();
+    /** Extensions the target already has where the source has them (a platform's): kept, not created. */
+    List<Catalog.Extension> keptExtensions = List.of();
+    final List<String> notCarried = new ArrayList<>();
     int sequenceCount;
     int largeObjectCount;
     boolean analyzedAlongside;
@@ -223,12 +234,23 @@ public final class DatabaseTransfer {
       coordinator.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
       snapshot = Catalog.scalar(coordinator, "SELECT pg_catalog.pg_export_snapshot()");
       tables = Catalog.tables(coordinator);
+      configTables = Catalog.extensionConfigTables(coordinator);
+      configSequences = Catalog.extensionConfigSequences(coordinator);
       long size = Catalog.databaseSize(coordinator);
       long tableBytes = tables.stream().mapToLong(Table::bytes).sum();
       console.info(String.format(Locale.ROOT, "source database: %s, %d tables (%s of table data), snapshot %s",
           Progress.bytes(size), tables.size(), Progress.bytes(tableBytes), snapshot));
       checkExtensions();
       guard.checkTarget(targetAdmin, req.overwrite(), req.target().describe());
+      String targetUser = Catalog.scalar(targetAdmin, "SELECT current_user");
+      TargetRights.check(coordinator, targetAdmin, targetUser);
+      settingsPlan = Settings.plan(coordinator, targetAdmin, console, guard.provenDifferent());
+      overwriteItems = Overwrite.inventory(targetAdmin);
+      if (guard.mayClear(req.overwrite())) {
+        Overwrite.check(overwriteItems, targetUser, req.target().describe(), guard.spell("database-url"));
+      } else {
+        guard.checkOutsideSchemas(overwriteItems, req.target().describe());
+      }
       if (Catalog.schemaExists(coordinator, "heroku_ext")) {
         console.info("source has the heroku_ext schema: it, its extensions and the database search_path are carried over");
       }
@@ -245,6 +267,10 @@ public final class DatabaseTransfer {
       coordinator.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
       snapshot = Catalog.scalar(coordinator, "SELECT pg_catalog.pg_export_snapshot()");
       tables = Catalog.tables(coordinator);
+      configTables = Catalog.extensionConfigTables(coordinator);
+      configSequences = Catalog.extensionConfigSequences(coordinator);
+      settingsPlan = Settings.plan(coordinator, targetAdmin, console, false);
+      notCarried.addAll(Privileges.apply(targetAdmin, Privileges.plan(coordinator, targetAdmin), console));
       copySettings();
       analyze();
       long verifyStart = System.nanoTime();
@@ -253,7 +279,7 @@ public final class DatabaseTransfer {
       long bytes = tables.stream().mapToLong(Table::bytes).sum();
       TransferResult result = new TransferResult(sourceVersion, targetVersion, 0, Mode.REMOTE, 1, req.verify(), v.tables,
           sequenceCount, largeObjectCount, settingsApplied, bytes, remote.copyTime(),
-          Duration.ofNanos(System.nanoTime() - verifyStart), Duration.ofNanos(System.nanoTime() - started), v.ok);
+          Duration.ofNanos(System.nanoTime() - verifyStart), Duration.ofNanos(System.nanoTime() - started), v.ok, List.copyOf(notCarried));
       if (!v.ok) throw new VerificationFailed(result, v.problems);
       return result;
     }
@@ -269,6 +295,11 @@ public final class DatabaseTransfer {
         throw new UserError("The target server lacks extensions the source uses (" + String.join(", ", missing)
             + "): install them on the target server (or use a Postgres image that has them) before transferring.");
       }
+      List<Catalog.Extension> kept = new ArrayList<>();
+      for (Catalog.Extension t : Catalog.extensions(targetAdmin)) {
+        if (used.stream().anyMatch(s -> s.name().equals(t.name()) && s.schema().equals(t.schema()))) kept.add(t);
+      }
+      keptExtensions = kept;
       if (guard.mayClear(req.overwrite())) return;
       for (Catalog.Extension t : Catalog.extensions(targetAdmin)) {
         for (Catalog.Extension s : used) {
@@ -304,7 +335,7 @@ public final class DatabaseTransfer {
       if (bytes == 0) bytes = tables.stream().mapToLong(Table::bytes).sum();
       TransferResult result = new TransferResult(sourceVersion, targetVersion, tools.major(), req.mode(), req.jobs(),
           req.verify(), v.tables, sequenceCount, largeObjectCount, settingsApplied, bytes, copyTime, verifyTime,
-          Duration.ofNanos(System.nanoTime() - started), v.ok);
+          Duration.ofNanos(System.nanoTime() - started), v.ok, List.copyOf(notCarried));
       if (!v.ok) {
         throw new VerificationFailed(result, v.problems);
       }
@@ -314,22 +345,7 @@ public final class DatabaseTransfer {
     /** overwrite: the only path that drops anything on the target. */
     void clearTarget() throws SQLException {
       guard.requireDifferent();
-      List<String> schemas = Catalog.strings(targetAdmin, "SELECT nspname FROM pg_catalog.pg_namespace n WHERE "
-          + "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'"
-          + " AND n.nspname NOT LIKE 'pg\\_temp\\_%' ORDER BY 1");
-      if (schemas.isEmpty()) return;
-      console.info("overwrite: dropping schemas " + String.join(", ", schemas) + " and large objects on the target");
-      try (Statement st = targetAdmin.createStatement()) {
-        for (String s : schemas) st.execute("DROP SCHEMA " + PgSession.ident(s) + " CASCADE");
-        // As initdb leaves it, so the target's schema reads exactly like the source's.
-        st.execute("CREATE SCHEMA public");
-        st.execute("COMMENT ON SCHEMA public IS 'standard public schema'");
-        if (Catalog.serverVersionNum(targetAdmin) >= 140000) st.execute("ALTER SCHEMA public OWNER TO pg_database_owner");
-        st.execute("GRANT USAGE ON SCHEMA public TO PUBLIC");
-        if (Catalog.serverVersionNum(targetAdmin) < 150000) st.execute("GRANT CREATE ON SCHEMA public TO PUBLIC");
-        st.execute("SELECT pg_catalog.lo_unlink(oid) FROM pg_catalog.pg_largeobject_metadata");
-        st.execute("ALTER DATABASE " + PgSession.ident(Catalog.currentDatabase(targetAdmin)) + " RESET ALL");
-      }
+      Overwrite.run(targetAdmin, overwriteItems, console);
     }
 
     // ---- parallel mode -------------------------------------------------------------------------------------
@@ -348,7 +364,8 @@ public final class DatabaseTransfer {
         IndexBuilder indexes = new IndexBuilder(post);
         try {
           copyData(indexes);
-          copyLargeObjects();
+          copiedRows.putAll(ExtensionConfigData.copy(coordinator, targetAdmin, configTables, configSequences, console, stopper));
+          largeObjectCount = LargeObjects.copy(coordinator, targetAdmin, console, stopper);
           indexes.finish();
         } finally {
           indexes.close();
@@ -395,8 +412,9 @@ public final class DatabaseTransfer {
 
     /** pg_dump's post-data SQL, split into per-table index builds and a TOC list for the rest. */
     PostData postData(Path schemaFile, Path sqlFile, Path listFile) throws IOException, InterruptedException, SQLException {
-      Map<String, String> owners = PostData.tableOfKey(coordinator);
-      Tools.Run sql = Tools.run(stopper, List.of(tools.pgRestore().toString(), "--section=post-data", "--no-owner",
+      Map<PostData.ObjectId, String> owners = PostData.tableOf(coordinator);
+      // --verbose: each entry then starts with its "-- TOC entry <id> (class <c> OID <o>)" line (PostData).
+      Tools.Run sql = Tools.run(stopper, List.of(tools.pgRestore().toString(), "--section=post-data", "--verbose", "--no-owner",
           "--no-acl", "--file=" + sqlFile, schemaFile.toString()), Tools.childEnv(env, target, Map.of()), l -> {});
       Tools.Run list = Tools.run(stopper, List.of(tools.pgRestore().toString(), "--list", "--section=post-data",
           "--file=" + listFile, schemaFile.toString()), Tools.childEnv(env, target, Map.of()), l -> {});
@@ -404,7 +422,8 @@ public final class DatabaseTransfer {
       if (sql.exit() != 0 || list.exit() != 0) {
         throw new TransferFailure("pg_restore could not read the schema archive (" + Tools.lastError(sql.stderr()) + ")", null);
       }
-      PostData pd = PostData.split(Files.readAllLines(sqlFile), owners);
+      PostData pd = PostData.split(Files.readAllLines(sqlFile), Files.readAllLines(listFile), owners);
+      if (!pd.split) console.info("post-data: pg_restore's SQL did not match its list entry for entry, so pg_restore builds every index after the copy");
       Files.write(listFile, pd.remainingList(Files.readAllLines(listFile)));
       return pd;
     }
@@ -518,13 +537,13 @@ public final class DatabaseTransfer {
     void restore(Path file, String section, int jobs, Path list) throws IOException, InterruptedException {
       long t0 = System.nanoTime();
       List<String> argv = new ArrayList<>(List.of(tools.pgRestore().toString(), "--section=" + section, "--no-owner",
-          "--no-acl", "--jobs=" + jobs, "--dbname=" + target.database()));
+          "--no-acl", "--jobs=" + jobs, "--dbname=" + Tools.dbnameConninfo(target.database())));
       if (list != null) argv.add("--use-list=" + list);
       argv.add(file.toString());
       Tools.Run r = Tools.run(stopper, argv, Tools.childEnv(env, target, Map.of("PGOPTIONS", pgOptions())),
           l -> console.debug("pg_restore: " + l));
       stopper.check();
-      RestoreLog log = RestoreLog.parse(r.stderr());
+      RestoreLog log = RestoreLog.parse(r.stderr(), keptExtensions);
       for (String b : log.benign) console.info("pg_restore (" + section + "): ignored a harmless error: " + b);
       if (!log.ok()) {
         throw new TransferFailure("pg_restore of the " + section + " failed: " + log.fatal.get(0)
@@ -774,40 +793,11 @@ public final class DatabaseTransfer {
       }
     }
 
-    /** Large objects are not in a schema-only dump: create each with the same OID and copy its bytes. */
-    void copyLargeObjects() throws SQLException {
-      List<Long> oids = Catalog.largeObjects(coordinator);
-      largeObjectCount = oids.size();
-      if (oids.isEmpty()) return;
-      try (PreparedStatement read = coordinator.prepareStatement("SELECT pg_catalog.lo_get(?::oid)");
-          PreparedStatement create = targetAdmin.prepareStatement(
-              "SELECT pg_catalog.lo_create(?::oid) WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_largeobject_metadata WHERE oid = ?::oid)");
-          PreparedStatement write = targetAdmin.prepareStatement("SELECT pg_catalog.lo_put(?::oid, 0, ?)")) {
-        for (long oid : oids) {
-          stopper.check();
-          read.setLong(1, oid);
-          byte[] data;
-          try (ResultSet rs = read.executeQuery()) {
-            rs.next();
-            data = rs.getBytes(1);
-          }
-          create.setLong(1, oid);
-          create.setLong(2, oid);
-          create.execute();
-          if (data.length > 0) {
-            write.setLong(1, oid);
-            write.setBytes(2, data);
-            write.execute();
-          }
-        }
-      }
-      console.info("copied " + oids.size() + " large objects");
-    }
-
     // ---- after the data: sequences, settings, statistics ---------------------------------------------------
 
     void afterData() throws SQLException, InterruptedException {
       if (req.mode() == Mode.PARALLEL) copySequences();
+      notCarried.addAll(Privileges.apply(targetAdmin, Privileges.plan(coordinator, targetAdmin), console));
       copySettings();
       analyze();
     }
@@ -824,30 +814,9 @@ public final class DatabaseTransfer {
       if (!seqs.isEmpty()) console.info("set " + seqs.size() + " sequences to the source's values");
     }
 
-    /** ALTER DATABASE … SET is not in any dump made without --create: Heroku's search_path lives there. */
-    void copySettings() throws SQLException {
-      List<Setting> settings = Catalog.databaseSettings(coordinator);
-      List<String> applied = new ArrayList<>();
-      String db = PgSession.ident(Catalog.currentDatabase(targetAdmin));
-      List<String> roles = Catalog.strings(targetAdmin, "SELECT rolname FROM pg_catalog.pg_roles");
-      try (Statement st = targetAdmin.createStatement()) {
-        for (Setting s : settings) {
-          String value = settingValue(s.name(), s.value());
-          if (s.role() == null) {
-            st.execute("ALTER DATABASE " + db + " SET " + PgSession.ident(s.name()) + " TO " + value);
-            applied.add(s.name() + "=" + s.value());
-          } else if (roles.contains(s.role())) {
-            st.execute("ALTER ROLE " + PgSession.ident(s.role()) + " IN DATABASE " + db + " SET " + PgSession.ident(s.name()) + " TO " + value);
-            applied.add(s.name() + "=" + s.value() + " (role " + s.role() + ")");
-          } else {
-            console.warn("The source sets " + s.name() + " for role " + s.role() + ", which does not exist on the target: not carried over.");
-          }
-        }
-      } catch (SQLException e) {
-        throw new TransferFailure("carrying the database settings over failed (" + firstLine(e) + ")", e);
-      }
-      settingsApplied = applied;
-      if (!applied.isEmpty()) console.info("database settings carried over: " + String.join(", ", applied));
+    void copySettings() {
+      settingsApplied = Settings.apply(targetAdmin, settingsPlan, console);
+      notCarried.addAll(settingsPlan.missingRoles());
     }
 
     void analyze() throws SQLException, InterruptedException {
@@ -898,12 +867,14 @@ public final class DatabaseTransfer {
       for (String n : targetNames) {
         if (tables.stream().noneMatch(t -> t.display().equals(n))) problems.add(n + " exists on the target but not on the source");
       }
-      ConcurrentLinkedQueue<Table> queue = new ConcurrentLinkedQueue<>(tables);
+      List<Table> compared = new ArrayList<>(tables);
+      compared.addAll(configTables);
+      ConcurrentLinkedQueue<Table> queue = new ConcurrentLinkedQueue<>(compared);
       runOnWorkers(w -> {
         Table t;
         while ((t = queue.poll()) != null) {
           stopper.check();
-          if (!targetNames.contains(t.display())) {
+          if (!t.extensionConfig() && !targetNames.contains(t.display())) {
             results.put(t.display(), new TableResult(t.display(), count(w.source, t, "source"), -1, 0, false, "missing on target"));
             continue;
           }
@@ -923,7 +894,9 @@ public final class DatabaseTransfer {
         }
       });
       // Sequences: last_value and is_called on both sides.
-      for (Sequence s : Catalog.sequences(coordinator)) {
+      List<Sequence> seqs = new ArrayList<>(Catalog.sequences(coordinator));
+      seqs.addAll(configSequences);
+      for (Sequence s : seqs) {
         String a = Catalog.sequenceState(coordinator, s);
         String b;
         try {
@@ -937,13 +910,24 @@ public final class DatabaseTransfer {
       long lo = Long.parseLong(Catalog.scalar(targetAdmin, "SELECT count(*) FROM pg_catalog.pg_largeobject_metadata"));
       largeObjectCount = Catalog.largeObjects(coordinator).size();
       if (lo != largeObjectCount) problems.add("the target has " + lo + " large objects, the source " + largeObjectCount);
+      Map<Long, String> sourceComments = LargeObjects.comments(coordinator);
+      Map<Long, String> targetComments = LargeObjects.comments(targetAdmin);
+      for (Map.Entry<Long, String> c : sourceComments.entrySet()) {
+        if (!c.getValue().equals(targetComments.get(c.getKey()))) problems.add("large object " + c.getKey() + " has another comment on the target");
+      }
+      for (Long oid : targetComments.keySet()) {
+        if (!sourceComments.containsKey(oid)) problems.add("large object " + oid + " has a comment on the target only");
+      }
+      List<String> privileges = Privileges.differences(coordinator, targetAdmin);
+      if (!privileges.isEmpty()) problems.add("privileges differ on the target (" + privileges.get(0) + (privileges.size() > 1 ? " and "
+          + (privileges.size() - 1) + " more" : "") + " would fix them)");
       List<TableResult> ordered = new ArrayList<>();
-      for (Table t : tables) if (results.containsKey(t.display())) ordered.add(results.get(t.display()));
+      for (Table t : compared) if (results.containsKey(t.display())) ordered.add(results.get(t.display()));
       return new Verification(ordered, problems.isEmpty(), problems);
     }
 
     long count(Connection c, Table t, String side) {
-      try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM ONLY " + t.qualified())) {
+      try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM " + t.rowsFrom())) {
         rs.next();
         return rs.getLong(1);
       } catch (SQLException e) {
@@ -957,8 +941,8 @@ public final class DatabaseTransfer {
      * 1 GB value limit applies.
      */
     String checksum(Connection c, Table t, String side) {
-      String sql = "SELECT pg_catalog.md5(ROW(" + t.allColumnList() + ")::text) COLLATE \"C\" AS h FROM ONLY "
-          + t.qualified() + " ORDER BY 1";
+      String sql = "SELECT pg_catalog.md5(ROW(" + t.allColumnList() + ")::text) COLLATE \"C\" AS h FROM "
+          + t.rowsFrom() + " ORDER BY 1";
       boolean auto = true;
       try {
         auto = c.getAutoCommit();
@@ -1032,7 +1016,7 @@ public final class DatabaseTransfer {
         List<String> dump = List.of(tools.pgDump().toString(), "--format=custom", "--compress=0", "--no-owner",
             "--no-acl", "--no-subscriptions", "--snapshot=" + snapshot);
         List<String> restore = new ArrayList<>(List.of(tools.pgRestore().toString(), "--no-owner", "--no-acl",
-            "--dbname=" + target.database()));
+            "--dbname=" + Tools.dbnameConninfo(target.database())));
         // No --clean: the target is empty (overwrite emptied it first, down to initdb's public schema), and
         // --clean on an empty target only produces errors, or with --if-exists rewrites public's comment.
         ProcessBuilder d = Tools.builder(dump, Tools.childEnv(env, source, Map.of()));
@@ -1067,7 +1051,7 @@ public final class DatabaseTransfer {
         if (dumpExit != 0) {
           throw new TransferFailure("pg_dump " + Tools.exitText(dumpExit) + " (" + Tools.lastError(dumpErr) + ")", null);
         }
-        RestoreLog log = RestoreLog.parse(restoreErr);
+        RestoreLog log = RestoreLog.parse(restoreErr, keptExtensions);
         for (String b : log.benign) console.info("pg_restore: ignored a harmless error: " + b);
         if (!log.ok()) {
           throw new TransferFailure("pg_restore failed: " + log.fatal.get(0)

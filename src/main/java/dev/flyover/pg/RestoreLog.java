@@ -15,6 +15,9 @@ final class RestoreLog {
   /** Errors that lose nothing: comments on extensions owned by the platform, settings the target does not know. */
   private static final List<Pattern> BENIGN = List.of(
       Pattern.compile("must be owner of extension (plpgsql|pg_stat_statements|plpgsql_check)"),
+      // A target role that is no superuser (Fly Managed Postgres) did not create the extension (`fly mpg` did), so
+      // it cannot re-comment it: the extension is there, only pg_dump's copy of its stock description is skipped.
+      Pattern.compile("must be owner of extension \\S+ \\(COMMENT ON EXTENSION "),
       Pattern.compile("unrecognized configuration parameter \"transaction_timeout\""),
       Pattern.compile("schema \"public\" already exists"));
 
@@ -23,6 +26,19 @@ final class RestoreLog {
   int ignoredCount = -1;
 
   static RestoreLog parse(List<String> stderr) {
+    return parse(stderr, List.of());
+  }
+
+  /**
+   * {@code kept}: extensions the target already had in the same schema (installed by its platform), kept as they
+   * are: their schema exists and their comment is not the target user's to set.
+   */
+  static RestoreLog parse(List<String> stderr, List<Catalog.Extension> kept) {
+    List<Pattern> benign = new ArrayList<>(BENIGN);
+    for (Catalog.Extension e : kept) {
+      benign.add(Pattern.compile("schema \"" + Pattern.quote(e.schema()) + "\" already exists"));
+      benign.add(Pattern.compile("must be owner of extension " + Pattern.quote(e.name()) + "( |$)"));
+    }
     RestoreLog log = new RestoreLog();
     for (int i = 0; i < stderr.size(); i++) {
       String line = stderr.get(i);
@@ -39,7 +55,7 @@ final class RestoreLog {
         text = text + " (" + abbreviate(stderr.get(i + 1).substring("Command was: ".length())) + ")";
       }
       final String t = text;
-      if (BENIGN.stream().anyMatch(p -> p.matcher(t).find())) log.benign.add(t); else log.fatal.add(t);
+      if (benign.stream().anyMatch(p -> p.matcher(t).find())) log.benign.add(t); else log.fatal.add(t);
     }
     return log;
   }

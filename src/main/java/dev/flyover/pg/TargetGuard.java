@@ -69,6 +69,26 @@ public final class TargetGuard {
     }
   }
 
+  /**
+   * Objects outside schemas that the target user made (publications, foreign servers…): a target holding them is
+   * not empty either, and the restore would fail on the first. Platform objects it may not drop are not counted.
+   */
+  void checkOutsideSchemas(List<Overwrite.Item> items, String where) {
+    List<String> outside = new java.util.ArrayList<>();
+    for (Overwrite.Item i : items) {
+      if (i.allowed() && !i.label().startsWith("schema ") && !i.label().startsWith("extension ")) outside.add(i.label());
+    }
+    if (outside.isEmpty()) return;
+    throw new UserError("The target database " + where + " already holds " + String.join(", ", outside) + ": point "
+        + name.apply("database-url") + " at an empty database" + (provenDifferent() ? ", or set " + overwriteOn() + " to drop "
+        + (outside.size() == 1 ? "it." : "them.") : "."));
+  }
+
+  /** An input as the current surface spells it. */
+  String spell(String input) {
+    return name.apply(input);
+  }
+
   /** Whether the run may drop what the target holds: only with overwrite, and only on another database. */
   public boolean mayClear(boolean overwrite) {
     return overwrite && provenDifferent();

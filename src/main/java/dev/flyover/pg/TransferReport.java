@@ -39,6 +39,10 @@ public final class TransferReport {
     if (r.largeObjects() > 0) facts.add(List.of("Large objects", Integer.toString(r.largeObjects())));
     if (!r.settings().isEmpty()) facts.add(List.of("Database settings", JobSummary.inline(String.join(", ", r.settings()))));
     facts.add(List.of("Verification", r.verify().label() + ": " + (r.verified() ? "**equal**" : "**not proven**")));
+    if (!r.notCarried().isEmpty()) {
+      facts.add(List.of("Not carried over", r.notCarried().size() + " grants and settings name roles of the source only: "
+          + JobSummary.inline(String.join("; ", r.notCarried()))));
+    }
     s.facts(facts);
     if (r.tables().isEmpty()) return;
     List<List<String>> rows = new ArrayList<>();

@@ -86,4 +86,34 @@ class LaunchPlanTest {
     assertEquals("fra", p.region().orElseThrow().flyRegion());
     assertTrue(p.mapping().stream().anyMatch(r -> r.heroku().contains("Private Space `acme-eu`")));
   }
+
+  @Test
+  void theCheckCatchesWhatFlyctlWouldRefuse() {
+    PhoenixFixture.write(dir, true);
+    LaunchPlan p = LaunchPlan.of("shop", Optional.empty(), RepoScan.of(dir), facts("eu", Map.of()), Optional.empty());
+    String good = p.file("fly.toml").orElseThrow().content();
+    assertEquals(List.of(), FlyTomlWriter.check(good, p));
+    assertTrue(FlyTomlWriter.check(good.replace("processes = ['web']\n\n[[http_service.checks]]", "processes = ['app']\n\n[[http_service.checks]]"), p)
+        .stream().anyMatch(x -> x.contains("'app'")));
+    assertTrue(FlyTomlWriter.check(good.replace("size = 'shared-cpu-2x'", "size = 'shared-cpu-3x'"), p)
+        .stream().anyMatch(x -> x.contains("shared-cpu-3x")));
+    assertTrue(FlyTomlWriter.check(good.replace("memory = '1024mb'", "memory = '0mb'"), p).stream().anyMatch(x -> x.contains("0mb")));
+    assertTrue(FlyTomlWriter.check(good.replace("interval = '30s'", "interval = '2m'"), p).stream().anyMatch(x -> x.contains("interval")));
+    assertTrue(FlyTomlWriter.check(good.replace("web = '/app/bin/server'", "web = '/app/bin/server \"unclosed'"), p)
+        .stream().anyMatch(x -> x.contains("web")));
+    assertTrue(FlyTomlWriter.check("app = [", p).get(0).contains("does not read back"));
+  }
+
+  @Test
+  void theDeployWorkflowPassesOnlyInputsTheActionDeclares() throws Exception {
+    PhoenixFixture.write(dir, false);
+    LaunchPlan p = LaunchPlan.of("shop", Optional.empty(), RepoScan.of(dir), facts("eu", Map.of()), Optional.of("apps/shop"));
+    String yml = p.file(LaunchPlan.WORKFLOW_PATH).orElseThrow().content();
+    com.fasterxml.jackson.databind.JsonNode wf = new com.fasterxml.jackson.databind.ObjectMapper(
+        new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(yml);
+    com.fasterxml.jackson.databind.JsonNode with = wf.path("jobs").path("deploy").path("steps").get(1).path("with");
+    with.fieldNames().forEachRemaining(k -> assertTrue(dev.flyover.testing.ActionHarness.manifest().input(k).isPresent(), k));
+    assertEquals("apps/shop", with.path("working-directory").asText());
+    assertEquals("${{ secrets.FLY_API_TOKEN }}", with.path("fly-api-token").asText());
+  }
 }

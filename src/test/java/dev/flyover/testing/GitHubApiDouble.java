@@ -17,10 +17,19 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * GitHub's REST API for repositories, deployments and deployment statuses, on loopback. It checks what GitHub
+ * GitHub's REST API for repositories, deployments and deployment statuses, git data (refs, trees, commits) and
+ * pull requests, on loopback. It checks what GitHub
  * checks: a token ({@code 401 Bad credentials} without), the deployment fields, and the status {@code state}
  * enum ({@code in-progress}, which github-api 1.330 sends for IN_PROGRESS, gets GitHub's 422). It can answer
  * 403 "Resource not accessible by integration" (no {@code deployments: write}) or a 5xx.
+ *
+ * <p>Git data and pulls refuse as GitHub does: creating a ref that exists and updating one that does not are 422
+ * ("Reference already exists", "Reference does not exist"), a non-fast-forward ref update without {@code force} is
+ * 422 "Update is not a fast forward"; a second open pull request for the same head is 422 "A pull request already
+ * exists for OWNER:BRANCH."; a tree touching {@code .github/workflows/} without the {@code workflows} permission
+ * is refused (404 Not Found, as users report for the trees and contents APIs; {@link #withoutWorkflowsPermission}
+ * takes the status so the 403/422 variants can be tried); any git data call on a repository with no commit is
+ * 409 "Git Repository is empty.". See {@link GitStore}.
  */
 public final class GitHubApiDouble implements AutoCloseable {
   /** A request as received: method, path, body (parsed when JSON) and the Authorization header. */
@@ -34,6 +43,7 @@ public final class GitHubApiDouble implements AutoCloseable {
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   private final List<ObjectNode> deployments = new CopyOnWriteArrayList<>();
   private final List<ObjectNode> statuses = new CopyOnWriteArrayList<>();
+  private final GitStore git = new GitStore();
   private volatile int forceStatus;
   private volatile String forceMessage;
 
@@ -56,6 +66,17 @@ public final class GitHubApiDouble implements AutoCloseable {
   public GitHubApiDouble down(int status) {
     forceStatus = status;
     forceMessage = "Server Error";
+    return this;
+  }
+
+  /** The repositories' git objects, refs and pull requests (one store: tests use a single repository). */
+  public GitStore git() {
+    return git;
+  }
+
+  /** Trees and pushes touching .github/workflows/ answer this status, as for a token without {@code workflows}. */
+  public GitHubApiDouble withoutWorkflowsPermission(int status) {
+    git.workflowRefusal = status;
     return this;
   }
 
@@ -116,6 +137,9 @@ public final class GitHubApiDouble implements AutoCloseable {
             .put("url", base).put("html_url", "https://github.com/" + owner + "/" + name).put("default_branch", "main");
         repo.putObject("owner").put("login", owner).put("id", 1).put("type", "Organization");
         send(ex, 200, repo);
+      } else if (rest.startsWith("/git/") || rest.startsWith("/pulls") || rest.equals("/commits")) {
+        GitStore.Answer a = git.handle(method, rest, ex.getRequestURI().getRawQuery(), body, base, owner);
+        send(ex, a.status(), a.body());
       } else if (method.equals("POST") && rest.equals("/deployments")) {
         if (body == null || !body.hasNonNull("ref")) {
           send(ex, 422, validation("Deployment", "ref", "missing_field"));

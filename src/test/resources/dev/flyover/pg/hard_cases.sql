@@ -78,3 +78,8 @@ CREATE SEQUENCE set_not_called;
 SELECT setval('set_not_called', 42, false);
 COMMENT ON TABLE users IS 'people – ✓';
 ANALYZE;
+-- Seen on real databases: a large object's comment (apps keep file names there), a publication (an object outside
+-- schemas), a setting for the app's own role.
+COMMENT ON LARGE OBJECT 424242 IS 'report.pdf – ✓';
+CREATE PUBLICATION app_pub FOR TABLE orders;
+DO $$ BEGIN EXECUTE format('ALTER ROLE CURRENT_USER IN DATABASE %I SET work_mem = %L', current_database(), '12MB'); END $$;
