@@ -148,8 +148,10 @@ public final class Flyctl {
       ms.add(new Machine(m.path("id").asText(), meta.path("fly_process_group").asText("app"), m.path("region").asText(),
           m.path("state").asText(), meta.path("fly_release_version").asText(""), List.copyOf(checks)));
     }
+    String network = s.path("Network").asText("");
     return new AppStatus(s.path("Name").asText(app), s.path("Hostname").asText(""),
-        s.path("Organization").path("Slug").asText(""), List.copyOf(ms));
+        s.path("Organization").path("Slug").asText(""), List.copyOf(ms),
+        network.isEmpty() ? Optional.empty() : Optional.of(network));
   }
 
   /**
@@ -158,9 +160,15 @@ public final class Flyctl {
    * suggestion line, flaps/flaps_error.go), a deploy token {@link FlyctlException.Unauthorized}.
    */
   public void createApp(String app, Optional<String> org) {
+    createApp(app, org, Optional.empty());
+  }
+
+  /** The same on a custom private network ({@code --network}, apps/create.go {@code CreateAppRequest.Network}). */
+  public void createApp(String app, Optional<String> org, Optional<String> network) {
     List<String> a = new ArrayList<>(List.of("apps", "create"));
     org.ifPresent(o -> a.add("--org=" + o));
-    a.addAll(List.of("--", app));
+    network.ifPresent(n -> a.add("--network=" + n));
+    a.addAll(List.of("--", app)); // a name is never read as a flag
     call(a).stream("Creating Fly app " + app).run();
   }
 

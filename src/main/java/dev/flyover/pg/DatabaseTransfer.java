@@ -60,10 +60,19 @@ public final class DatabaseTransfer {
   /** Source ≠ target, proven in the preflight; null until then (no overwrite advice without it). */
   private volatile TargetGuard guard;
   private java.util.function.UnaryOperator<String> inputName = n -> n;
+  /** Set (to true) on the remote transfer's own machine: Fly's private hosts are reached directly, not tunnelled. */
+  static final String ON_FLY_NETWORK = "FLYOVER_ON_FLY_NETWORK";
+  private RemoteOptions remoteOptions;
 
   public DatabaseTransfer(Env env, Console console) {
     this.env = env;
     this.console = console;
+  }
+
+  /** How transfer-mode remote sizes its machine (defaults otherwise). */
+  public DatabaseTransfer remote(RemoteOptions options) {
+    this.remoteOptions = options;
+    return this;
   }
 
   /** Smallest piece a big table is split into (tests lower it to exercise splitting on small tables). */
@@ -94,18 +103,24 @@ public final class DatabaseTransfer {
       // TLS as the run will use it (issue 9, part 7): a weak sslmode warned of, channel binding pinned if offered.
       PgUrl source = Tls.forRun(req.source(), SOURCE_INPUT, console);
       PgUrl target = req.target().isFlyPrivate() ? req.target() : Tls.forRun(req.target(), TARGET_INPUT, console);
-      TransferResult remote = null;
-      if (req.mode() == Mode.REMOTE) {
-        remote = new RemoteTransfer(env, console, stopper).run(req, started);
-        touched = true;
-      }
-      if (target.needsFlyProxy()) {
+      if (target.needsFlyProxy() && env.get(ON_FLY_NETWORK).isEmpty()) {
         proxy = FlyProxy.start(env, console, req.flyApp(), req.flyToken(), target.host(), target.port());
         stopper.track(proxy);
         target = target.via("127.0.0.1", proxy.localPort());
       }
-      if (remote != null) {
-        // The copy ran inside Fly; the proof is made from here, reading both sides.
+      if (req.mode() == Mode.REMOTE) {
+        // The local modes' preflight, from here, before anything runs on Fly (reachable, versions, extensions,
+        // empty unless overwrite); its sessions are closed again so no snapshot is held while the machine copies.
+        Run check = new Run(req, source, target, started);
+        check.preflight();
+        // The preflight includes the source != target proof (TargetGuard): refused before anything runs on Fly.
+        stopper.untrack(check.coordinator);
+        stopper.untrack(check.targetAdmin);
+        // The machine gets the URLs as the user named them; its own flyover applies the same TLS rules there.
+        TransferResult remote = new RemoteTransfer(env, console, stopper,
+            remoteOptions != null ? remoteOptions : RemoteOptions.defaults(env)).run(req, started);
+        touched = true;
+        // The copy ran on a Fly Machine, which verified it; the proof is made again from here, reading both sides.
         return new Run(req, source, target, started).verifyOnly(remote);
       }
       Run run = new Run(req, source, target, started);
@@ -214,7 +229,8 @@ public final class DatabaseTransfer {
         throw new UserError("The target database runs PostgreSQL " + tMajor + " but the source runs " + sMajor
             + ": a dump cannot be restored into an older major version; create the target with PostgreSQL " + sMajor + " or newer.");
       }
-      tools = PgTools.choose(env, sMajor, tMajor);
+      // Remote mode runs pg_dump/pg_restore on its machine (flyover's image has every major): none needed here.
+      if (req.mode() != Mode.REMOTE) tools = PgTools.choose(env, sMajor, tMajor);
       // Everything the source is read for happens inside one snapshot, shared by pg_dump and every worker.
       coordinator.setAutoCommit(false);
       coordinator.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
