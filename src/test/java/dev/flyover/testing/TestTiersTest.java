@@ -74,7 +74,7 @@ class TestTiersTest {
   @Test
   void everyTestClassThatNeedsMoreThanTheJvmIsTaggedIntegration() throws IOException {
     assertEquals(Set.of(), untagged(sources()),
-        "add @org.junit.jupiter.api.Tag(\"integration\") to these classes (see README, Development)");
+        "add @org.junit.jupiter.api.Tag(\"integration\") to these classes (see CONTRIBUTING.md, Tests)");
   }
 
   @Test
