@@ -37,7 +37,8 @@ final class DeployWorkflow {
             runs-on: ubuntu-latest
             timeout-minutes: 30
             steps:
-              - uses: actions/checkout@v4
+              - uses: actions/checkout@11d5960a326750d5838078e36cf38b85af677262 # v4.4.0
+                with: { persist-credentials: false }
               - name: Deploy to Fly.io
                 uses: flyover/flyover@v1
                 with:
