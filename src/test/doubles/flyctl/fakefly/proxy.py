@@ -63,17 +63,22 @@ def proxy(ctx):
     fault = dict((ctx.state.get("faults") or {}).get("proxy") or {})
     if fault:
         st.update(_consume_fault)
+    forward(ctx.flag("bind-addr"), local, "[%s]:%s" % (host, remote), target, fault, ctx.flag("watch-stdin"))
+
+
+def forward(bind, local, shown_remote, target, fault, watch_stdin):
+    """Listens on bind:local (0 = any free port), prints proxy/connect.go's readiness line, forwards to target."""
     thost, _, tport = target.rpartition(":")
 
     srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
-        srv.bind((ctx.flag("bind-addr"), int(local)))
+        srv.bind((bind, int(local)))
     except OSError as e:
-        cli.fail("listen tcp %s:%s: bind: %s" % (ctx.flag("bind-addr"), local, e.strerror.lower()))
+        cli.fail("listen tcp %s:%s: bind: %s" % (bind, local, e.strerror.lower()))
     srv.listen(64)
     port = srv.getsockname()[1]
-    cli.out("Proxying localhost:%d to remote [%s]:%s" % (port, host, remote))
+    cli.out("Proxying localhost:%d to remote %s" % (port, shown_remote))
     sys.stdout.flush()
     if fault.get("mode") == "die-after-ready":
         cli.fail("tunnel unavailable: wireguard peer closed")
@@ -116,7 +121,7 @@ def proxy(ctx):
         threading.Thread(target=pump, args=(conn, up), daemon=True).start()
         threading.Thread(target=pump, args=(up, conn), daemon=True).start()
 
-    if ctx.flag("watch-stdin"):
+    if watch_stdin:
         def watch():
             while sys.stdin.buffer.read(4096):
                 pass

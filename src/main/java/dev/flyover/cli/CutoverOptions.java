@@ -38,7 +38,8 @@ public final class CutoverOptions {
       description = "Source database URL. Default: Heroku's DATABASE_URL, read through the API.")
   String herokuDatabaseUrl;
 
-  @Option(names = "--org", paramLabel = "SLUG", description = "Fly organization for the new database. Default: personal.")
+  @Option(names = "--org", paramLabel = "SLUG",
+      description = "Fly organization for the new database. Default: the Fly app's own organization.")
   String org;
 
   @Option(names = "--postgres-app", paramLabel = "NAME", description = "Name of the Fly Postgres app to create. Default: FLY_APP-db.")
@@ -58,6 +59,20 @@ public final class CutoverOptions {
   @Option(names = "--postgres-volume-size", paramLabel = "GB", defaultValue = "10",
       description = "Volume size of the new Fly Postgres, in GB.")
   int postgresVolumeSize;
+
+  // Managed Postgres (issue 10 part 3)
+  @Option(names = "--postgres-kind", paramLabel = "KIND", defaultValue = "managed",
+      description = "create-database: managed (Fly Managed Postgres, fly mpg create) or unmanaged (flyctl postgres create).")
+  String postgresKind;
+
+  @Option(names = "--postgres-plan", paramLabel = "PLAN", defaultValue = "basic",
+      description = "create-database: Managed Postgres plan: basic, starter, launch or scale.")
+  String postgresPlan;
+
+  @Option(names = "--postgres-major-version", paramLabel = "N",
+      description = "create-database: PostgreSQL major of the Managed Postgres cluster, 16 or 17. Default: Heroku's major"
+          + " if it is 16 or 17, else 16.")
+  String postgresMajorVersion;
 
   @Option(names = "--include", paramLabel = "GLOB", split = "\\r?\\n",
       description = "secrets step: only move config vars matching these globs, one per line or repeated.")
@@ -92,6 +107,20 @@ public final class CutoverOptions {
     if (postgresVolumeSize < 1) {
       throw new UserError("The " + ctx.optionName("postgres-volume-size") + " input is " + postgresVolumeSize + ": use 1 (GB) or more.");
     }
+    Settings.Kind kind = Settings.Kind.parse(postgresKind, ctx.optionName("postgres-kind"));
+    String plan = postgresPlan.strip().toLowerCase(java.util.Locale.ROOT);
+    if (!Settings.MPG_PLANS.contains(plan)) {
+      throw new UserError("The " + ctx.optionName("postgres-plan") + " input is '" + postgresPlan + "': use basic, starter,"
+          + " launch or scale" + (plan.equals("performance") ? " (flyctl turns performance into basic without asking;"
+          + " create a Performance cluster in Fly's dashboard and give its connection string as database-url)" : "") + ".");
+    }
+    Optional<Integer> major = opt(postgresMajorVersion).map(v -> {
+      if (!v.equals("16") && !v.equals("17")) {
+        throw new UserError("The " + ctx.optionName("postgres-major-version") + " input is '" + v + "': Managed Postgres"
+            + " offers 16 and 17 only (internal/command/mpg/create.go); leave it empty to follow Heroku's major.");
+      }
+      return Integer.parseInt(v);
+    });
     Settings.DatabaseChoice db = Settings.DatabaseChoice.parse(database, ctx.optionName("database"));
     if (createDatabase && db != Settings.DatabaseChoice.TRANSFER) {
       throw new UserError("create-database: true needs database: transfer (it makes the transfer's target), not " + db.input + ".");
@@ -103,7 +132,7 @@ public final class CutoverOptions {
         Settings.HerokuAfter.parse(herokuAfter, ctx.optionName("heroku-after")), overwrite, opt(databaseUrl),
         opt(herokuDatabaseUrl), opt(org),
         new Settings.Postgres(opt(postgresApp).orElse(flyApp + "-db"), opt(postgresRegion), postgresVmSize.strip(),
-            postgresClusterSize, postgresVolumeSize),
+            postgresClusterSize, postgresVolumeSize, kind, plan, major),
         workDir, buildFrom, List.copyOf(include), List.copyOf(exclude), List.copyOf(rename), strict);
   }
 }

@@ -6,6 +6,7 @@ import dev.flyover.actions.JobSummary;
 import dev.flyover.cutover.DatabasePart;
 import dev.flyover.pg.DatabaseTransfer;
 import dev.flyover.pg.PgUrl;
+import dev.flyover.pg.Tls;
 import dev.flyover.pg.TransferReport;
 import dev.flyover.pg.TransferRequest;
 import dev.flyover.pg.TransferResult;
@@ -72,9 +73,8 @@ final class DatabaseCommand extends RunCommand {
       throw new UserError("No target database: set " + ctx.optionName("database-url")
           + " to the Fly Postgres URL (postgres://user:password@APP.flycast:5432/db).");
     }
-    PgUrl source = PgUrl.parse(herokuDatabaseUrl, "heroku-database-url").withDefaultSslMode("require");
-    PgUrl target = PgUrl.parse(databaseUrl, "database-url");
-    if (target.isFlyPrivate()) target = target.withDefaultSslMode("disable");
+    PgUrl source = Tls.source(PgUrl.parse(herokuDatabaseUrl, "heroku-database-url"));
+    PgUrl target = Tls.target(PgUrl.parse(databaseUrl, "database-url"));
     int n = transfer.jobs(ctx);
     Optional<String> app = Optional.empty();
     if (transfer.mode == TransferRequest.Mode.REMOTE || target.isFlyPrivate()) {

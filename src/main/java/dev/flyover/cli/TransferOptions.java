@@ -19,9 +19,10 @@ public final class TransferOptions {
   TransferRequest.Verify verify;
 
   int jobs(Context ctx) {
-    if (jobs != null && jobs < 1) {
-      throw new UserError("The " + ctx.optionName("jobs") + " input is " + jobs + ": give a number of workers of 1 or more.");
+    if (jobs != null && (jobs < 1 || jobs > TransferRequest.MAX_JOBS)) {
+      throw new UserError("The " + ctx.optionName("jobs") + " input is " + jobs + ": give a number of workers from 1 to "
+          + TransferRequest.MAX_JOBS + ".");
     }
-    return jobs == null ? Runtime.getRuntime().availableProcessors() : jobs;
+    return jobs == null ? Math.min(TransferRequest.MAX_JOBS, Runtime.getRuntime().availableProcessors()) : jobs;
   }
 }

@@ -2,24 +2,41 @@ package dev.flyover.cutover;
 
 import dev.flyover.UserError;
 import dev.flyover.fly.FlyToml;
-import dev.flyover.proc.Subprocess;
-import java.time.Duration;
+import dev.flyover.fly.MpgCluster;
+import dev.flyover.fly.NewDatabase;
+import dev.flyover.pg.PgSession;
+import dev.flyover.pg.PgUrl;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * {@code create-database: true}: the Fly Postgres cluster {@code fly launch} would make, made without prompts
- * ({@code flyctl postgres create} with name, org, region, VM size, cluster size and volume size), then
- * {@code flyctl postgres attach}, which stages DATABASE_URL on the app and prints it with its password: both
- * printed secrets are masked before any line is shown, and the URL becomes the transfer's target. Runs before
- * Heroku is frozen (it takes minutes). Never undone: the cluster is kept for inspection.
+ * {@code create-database: true}: a database for the transfer to land in, made without prompts and attached, so
+ * the app's DATABASE_URL points at it. By default Fly Managed Postgres ({@code fly mpg create}, the database Fly
+ * supports today), with {@code postgres-kind: unmanaged} the Fly Postgres app {@code fly launch} used to make
+ * ({@code flyctl postgres create}, whose support notice becomes a warning). Credentials flyctl prints are masked
+ * as they stream (fly/Flyctl). Managed Postgres shapes the transfer: majors 16 and 17 only, a role that owns the
+ * database but is no superuser (so extensions are enabled through {@code fly mpg}), PgBouncer in front (the
+ * transfer reaches the direct address through {@code fly mpg proxy}, fly/FlyProxy). Runs before Heroku is frozen
+ * (it takes minutes). Never undone: the cluster is kept for inspection.
  */
 final class CreateDatabaseStep implements Step {
+  /** internal/command/mpg/create.go: "Supported versions are 16 and 17". */
+  static final int MPG_MIN_MAJOR = 16;
+  static final int MPG_MAX_MAJOR = 17;
+
   private final Cutover c;
 
   CreateDatabaseStep(Cutover c) {
     this.c = c;
+  }
+
+  private boolean managed() {
+    return c.settings.postgres().kind() == Settings.Kind.MANAGED;
   }
 
   @Override
@@ -29,29 +46,41 @@ final class CreateDatabaseStep implements Step {
 
   @Override
   public String title() {
-    return "Create Fly Postgres " + c.settings.postgres().name() + " and attach it";
+    return managed() ? "Create Fly Managed Postgres " + c.settings.postgres().name() + " and attach it"
+        : "Create Fly Postgres " + c.settings.postgres().name() + " (unmanaged) and attach it";
   }
 
-  private boolean clusterExists() {
+  /**
+   * The org input, else the Fly app's own organization ({@code status --json} → {@code Organization.Slug}): a cluster
+   * in another org is outside the app's private network (flypg/launcher.go, proxy/proxy.go), so never "personal".
+   */
+  String org() {
+    if (c.settings.org().isPresent()) return c.settings.org().get();
+    String slug = c.fly.status(c.settings.flyApp()).orgSlug();
+    if (slug.isBlank()) {
+      throw new UserError("Could not tell which organization the Fly app " + c.settings.flyApp() + " is in: set the "
+          + c.ctx.optionName("org") + " input to its slug (`fly orgs list`).");
+    }
+    return slug;
+  }
+
+  private Optional<MpgCluster> existingCluster() {
     String name = c.settings.postgres().name();
-    Subprocess.Result r = c.fly.call("status", "-a", name, "--json").quiet().noCheck().run();
-    if (r.ok()) return true;
-    String err = r.stderrText().toLowerCase(java.util.Locale.ROOT);
-    if (err.contains("could not find") || err.contains("could not be found") || err.contains("not found")) return false;
-    throw new UserError("Could not tell whether the Fly Postgres app " + name + " exists (flyctl status exit "
-        + r.exitCode() + "): check the fly-api-token input (creating databases needs an org token).");
+    return c.fly.mpgClusters(org()).stream().filter(k -> k.name().equals(name)).findFirst();
   }
 
   @Override
   public Optional<String> alreadyDone() {
-    if (!clusterExists()) return Optional.empty();
+    String name = c.settings.postgres().name();
+    boolean exists = managed() ? existingCluster().isPresent() : c.fly.appExists(name);
+    if (!exists) return Optional.empty();
     if (!c.hasTarget()) {
-      throw new UserError("The Fly Postgres app " + c.settings.postgres().name() + " already exists (an earlier run "
-          + "created and attached it, staging DATABASE_URL on " + c.settings.flyApp() + "): pass its connection string "
-          + "as the " + c.ctx.optionName("database-url") + " input, or name another cluster with "
+      throw new UserError((managed() ? "The Managed Postgres cluster " : "The Fly Postgres app ") + name + " already exists"
+          + " (an earlier run created and attached it, setting DATABASE_URL on " + c.settings.flyApp() + "): pass its"
+          + " connection string as the " + c.ctx.optionName("database-url") + " input, or name another cluster with "
           + c.ctx.optionName("postgres-app") + ".");
     }
-    return Optional.of("Fly Postgres " + c.settings.postgres().name() + " exists; the target is the database-url input");
+    return Optional.of((managed() ? "Managed Postgres " : "Fly Postgres ") + name + " exists; the target is the database-url input");
   }
 
   String region() {
@@ -61,47 +90,99 @@ final class CreateDatabaseStep implements Step {
             + c.ctx.optionName("postgres-region") + " input or primary_region in fly.toml."));
   }
 
-  List<String> createArgs() {
+  List<String> createArgs(String org) {
     Settings.Postgres p = c.settings.postgres();
-    return List.of("postgres", "create", "--name", p.name(), "--org", c.settings.org().orElse("personal"),
-        "--region", region(), "--vm-size", p.vmSize(), "--initial-cluster-size", String.valueOf(p.clusterSize()),
-        "--volume-size", String.valueOf(p.volumeGb()));
+    return List.of("postgres", "create", "--name", p.name(), "--org", org, "--region", region(), "--vm-size", p.vmSize(),
+        "--initial-cluster-size", String.valueOf(p.clusterSize()), "--volume-size", String.valueOf(p.volumeGb()));
   }
 
   @Override
   public String apply() {
     if (!c.settings.confirmed()) throw PlanStep.notConfirmed(c);
-    String name = c.settings.postgres().name();
-    // quiet: stdout carries the password, so nothing is echoed before it is masked.
-    Subprocess.Result created = c.fly.call(createArgs()).quiet().timeout(Duration.ofMinutes(20)).run();
-    for (String line : created.stdout()) {
-      String t = line.strip();
-      if (t.startsWith("Password:")) c.ctx.console().mask(t.substring("Password:".length()).strip());
-      if (t.startsWith("Connection string:")) c.ctx.console().maskUrl(t.substring("Connection string:".length()).strip());
+    Settings.Postgres p = c.settings.postgres();
+    String org = org();
+    NewDatabase made;
+    if (managed()) {
+      Source source = readSource();
+      int major = major(source.major());
+      made = c.fly.createManagedPostgres(p.name(), org, region(), p.plan(), p.volumeGb(), major, c.settings.flyApp());
+      enableExtensions(made, source.extensions());
+    } else {
+      made = c.fly.createUnmanagedPostgres(createArgs(org), p.name(), c.settings.flyApp());
+      if (!made.notice().isEmpty()) c.warn("flyctl: " + String.join(" ", made.notice()));
     }
-    show(created.stdout());
-    Subprocess.Result attached = c.fly.call("postgres", "attach", name, "-a", c.settings.flyApp(), "--yes")
-        .quiet().timeout(Duration.ofMinutes(5)).run();
-    String url = null;
-    for (String line : attached.stdout()) {
-      String t = line.strip();
-      int eq = t.indexOf('=');
-      if (eq > 0 && t.substring(0, eq).equals("DATABASE_URL")) {
-        url = t.substring(eq + 1).strip();
-        c.ctx.console().maskUrl(url);
-      }
-    }
-    show(attached.stdout());
-    if (url == null) {
-      throw new UserError("flyctl postgres attach did not print the DATABASE_URL it staged on " + c.settings.flyApp()
-          + ": pass the connection string as the database-url input and re-run.");
-    }
-    c.targetUrl(url);
-    return "created " + name + " in " + region() + " and staged DATABASE_URL on " + c.settings.flyApp();
+    c.targetUrl(made.databaseUrl());
+    return "created " + (managed() ? "Managed Postgres " + p.name() + " (" + made.cluster() + ")" : p.name()) + " in "
+        + region() + " (organization " + org + ") and set DATABASE_URL on " + c.settings.flyApp();
   }
 
-  private void show(List<String> lines) {
-    List<String> shown = new ArrayList<>(lines);
-    shown.forEach(l -> c.ctx.console().child(l));
+  /** The source's major and extensions, read in a read-only session (pg/PgSession) before anything is created. */
+  record Source(int major, List<String> extensions) {}
+
+  private Source readSource() {
+    PgUrl source = PgUrl.parse(c.sourceUrl(), "heroku-database-url").withDefaultSslMode("require");
+    try (Connection s = PgSession.open(source, PgSession.Side.SOURCE, "heroku-database-url");
+        Statement st = s.createStatement()) {
+      int major;
+      try (ResultSet rs = st.executeQuery("SELECT current_setting('server_version_num')::int / 10000")) {
+        rs.next();
+        major = rs.getInt(1);
+      }
+      List<String> ext = new ArrayList<>();
+      try (ResultSet rs = st.executeQuery("SELECT extname FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY 1")) {
+        while (rs.next()) ext.add(rs.getString(1));
+      }
+      return new Source(major, List.copyOf(ext));
+    } catch (SQLException e) {
+      throw new UserError("Could not read the Heroku database's version before creating Managed Postgres ("
+          + e.getMessage() + "): check the heroku-database-url input.");
+    }
+  }
+
+  /**
+   * Managed Postgres runs 16 or 17. pg_restore moves a database up a major but not down, so: the input if given and
+   * not older than the source; else the source's own major when it is 16 or 17; else 16 for an older source
+   * (said as a notice: test the app on 16); a source newer than 17 cannot go to Managed Postgres at all.
+   */
+  int major(int sourceMajor) {
+    Optional<Integer> asked = c.settings.postgres().majorVersion();
+    String input = c.ctx.optionName("postgres-major-version");
+    if (sourceMajor > MPG_MAX_MAJOR) {
+      throw new UserError("Heroku's database is PostgreSQL " + sourceMajor + ", and Managed Postgres offers 16 and 17 only:"
+          + " a database cannot move to an older major. Use " + c.ctx.optionName("postgres-kind") + ": unmanaged, or a"
+          + " PostgreSQL " + sourceMajor + " server of your own as " + c.ctx.optionName("database-url") + ".");
+    }
+    if (asked.isPresent()) {
+      if (asked.get() < sourceMajor) {
+        throw new UserError("The " + input + " input is " + asked.get() + ", older than Heroku's PostgreSQL " + sourceMajor
+            + ": a database cannot move to an older major; set it to " + Math.max(sourceMajor, MPG_MIN_MAJOR)
+            + " or leave it empty.");
+      }
+      return asked.get();
+    }
+    if (sourceMajor >= MPG_MIN_MAJOR) return sourceMajor;
+    if (sourceMajor > 0) {
+      c.ctx.console().notice("Heroku's database is PostgreSQL " + sourceMajor + "; Managed Postgres starts at 16, so the"
+          + " data moves up to 16: test the app against PostgreSQL 16 (or set " + input + ").");
+    }
+    return MPG_MIN_MAJOR;
+  }
+
+  /**
+   * Managed Postgres gives a role that owns the database but is no superuser, so the source's extensions are
+   * enabled the Managed Postgres way before the restore's {@code CREATE EXTENSION IF NOT EXISTS} meets them.
+   */
+  private void enableExtensions(NewDatabase made, List<String> extensions) {
+    if (extensions.isEmpty()) return;
+    String db = PgUrl.parse(made.databaseUrl(), "DATABASE_URL").database();
+    for (String ext : extensions) {
+      try {
+        c.fly.enableMpgExtension(made.cluster(), db, ext);
+      } catch (UserError e) {
+        throw new UserError("Managed Postgres " + made.cluster() + " could not enable the extension " + ext + " that"
+            + " Heroku's database uses (" + e.getMessage() + "): enable it (`fly mpg databases extensions enable " + ext
+            + " --cluster " + made.cluster() + " --database " + db + "`) or drop it on Heroku, then re-run.");
+      }
+    }
   }
 }

@@ -4,6 +4,7 @@ import dev.flyover.Context;
 import dev.flyover.UserError;
 import dev.flyover.pg.DatabaseTransfer;
 import dev.flyover.pg.PgUrl;
+import dev.flyover.pg.Tls;
 import dev.flyover.pg.TransferReport;
 import dev.flyover.pg.TransferRequest;
 import dev.flyover.pg.TransferResult;
@@ -19,13 +20,12 @@ public final class DatabasePart implements Part {
   private final Context ctx;
   private final TransferRequest request;
 
-  /** Source gets Heroku's {@code sslmode=require}; a Fly-private target {@code disable}, as the database command does. */
+  /** TLS defaults as the database command has them ({@link Tls}). */
   public DatabasePart(Context ctx, String sourceUrl, String targetUrl, TransferRequest.Mode mode, int jobs,
       TransferRequest.Verify verify, boolean overwrite, Optional<String> flyApp, Optional<String> flyToken) {
     this.ctx = ctx;
-    PgUrl source = PgUrl.parse(sourceUrl, "heroku-database-url").withDefaultSslMode("require");
-    PgUrl target = PgUrl.parse(targetUrl, "database-url");
-    if (target.isFlyPrivate()) target = target.withDefaultSslMode("disable");
+    PgUrl source = Tls.source(PgUrl.parse(sourceUrl, "heroku-database-url"));
+    PgUrl target = Tls.target(PgUrl.parse(targetUrl, "database-url"));
     this.request = new TransferRequest(source, target, mode, jobs, verify, overwrite, flyApp, flyToken);
   }
 

@@ -215,7 +215,7 @@ public final class Plan {
           + "new database; set set-database-url: true or stage DATABASE_URL yourself.");
     }
     if (s.createDatabase() && flySecrets.containsKey("DATABASE_URL")) {
-      warnings.add("Fly already has a DATABASE_URL secret, so `flyctl postgres attach` will refuse: unset it "
+      warnings.add("Fly already has a DATABASE_URL secret, so attaching the new database will refuse: unset it "
           + "(`fly secrets unset --stage DATABASE_URL -a " + s.flyApp() + "`) or give database-url instead of create-database.");
     }
     boolean custom = domains.stream().anyMatch(Domain::custom);
@@ -322,7 +322,8 @@ public final class Plan {
     facts.add(List.of("Fly secrets", flySecrets.size() + (flySecrets.isEmpty() ? "" : ": " + JobSummary.inline(String.join(", ", flySecrets.keySet())))));
     facts.add(List.of("Fly certificates", flyCerts.isEmpty() ? "none" : JobSummary.inline(String.join(", ", flyCerts))));
     facts.add(List.of("Fly IPs", flyIps.isEmpty() ? "none" : JobSummary.inline(String.join(", ", flyIps))));
-    facts.add(List.of("Database", JobSummary.inline(s.database().input) + (s.createDatabase() ? ", create Fly Postgres "
+    facts.add(List.of("Database", JobSummary.inline(s.database().input) + (s.createDatabase() ? ", create "
+        + (s.postgres().kind() == Settings.Kind.MANAGED ? "Fly Managed Postgres " : "Fly Postgres (unmanaged) ")
         + JobSummary.code(s.postgres().name()) : "")));
     sum.facts(facts);
     if (!formation.isEmpty()) {

@@ -63,8 +63,40 @@ public record Settings(
     }
   }
 
-  /** {@code flyctl postgres create} flags: every one given, so flyctl never prompts. */
-  public record Postgres(String name, Optional<String> region, String vmSize, int clusterSize, int volumeGb) {}
+  /**
+   * What create-database makes: Managed Postgres ({@code fly mpg create}) or, with {@code postgres-kind: unmanaged},
+   * {@code flyctl postgres create}; every flag of either is given, so flyctl never prompts.
+   */
+  public record Postgres(String name, Optional<String> region, String vmSize, int clusterSize, int volumeGb,
+      Kind kind, String plan, Optional<Integer> majorVersion) {
+    public Postgres(String name, Optional<String> region, String vmSize, int clusterSize, int volumeGb) {
+      this(name, region, vmSize, clusterSize, volumeGb, Kind.MANAGED, "basic", Optional.empty());
+    }
+  }
+
+  /** The postgres-kind input. */
+  public enum Kind {
+    MANAGED("managed"), UNMANAGED("unmanaged");
+
+    public final String input;
+
+    Kind(String input) {
+      this.input = input;
+    }
+
+    public static Kind parse(String v, String inputName) {
+      for (Kind k : values()) if (k.input.equalsIgnoreCase(v.strip())) return k;
+      throw new UserError("The " + inputName + " input is '" + v + "': use managed (Fly Managed Postgres) or unmanaged"
+          + " (flyctl postgres create).");
+    }
+  }
+
+  /**
+   * Managed Postgres plans flyctl accepts (internal/command/mpg/plans.go, read at ad0172f). flyctl lowercases
+   * --plan before the lookup but keys the fifth plan "Performance", so {@code performance} silently falls back to
+   * basic when not interactive (create.go); and any unknown plan does the same. flyover refuses both instead.
+   */
+  public static final java.util.List<String> MPG_PLANS = java.util.List.of("basic", "starter", "launch", "scale");
 
   /** True when the confirm input equals the Heroku app name exactly (case as Heroku spells names: lower). */
   public boolean confirmed() {

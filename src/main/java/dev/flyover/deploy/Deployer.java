@@ -175,8 +175,10 @@ public final class Deployer {
               + " would show in the process list: pass the token with the " + named("fly-api-token") + " instead.");
         }
         if (a.startsWith("-") && a.contains(" ") && !a.contains("=")) {
-          throw new UserError("The " + named("extra-args") + " line '" + a + "' holds a flag and its value separated by a space:"
-              + " put one argument per line, or write it as " + a.replaceFirst(" +", "=") + ".");
+          // Name the flag only: the value may be a secret.
+          String name = a.substring(0, a.indexOf(' '));
+          throw new UserError("The " + named("extra-args") + " line '" + name + " …' holds a flag and its value separated"
+              + " by a space: put one argument per line, or write it as " + name + "=VALUE.");
         }
       }
       if (req.healthCheck()) {

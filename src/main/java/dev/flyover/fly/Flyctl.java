@@ -308,6 +308,100 @@ public final class Flyctl {
     return out;
   }
 
+  // ---------------------------------------------------------------- Postgres
+
+  /**
+   * {@code fly mpg list --org ORG --json} (internal/command/mpg/list.go): the clusters of an organization. With none,
+   * flyctl prints a sentence instead of JSON, even with --json, so anything that is not a JSON array means none.
+   */
+  public List<MpgCluster> mpgClusters(String org) {
+    Subprocess.Result r = call("mpg", "list", "--org", org, "--json").quiet().run();
+    if (!r.stdoutText().strip().startsWith("[")) return List.of();
+    List<MpgCluster> out = new ArrayList<>();
+    parse(new String[] {"mpg", "list", "--org", org}, r).forEach(n -> out.add(new MpgCluster(n.path("id").asText(),
+        n.path("name").asText(), n.path("status").asText(), n.path("region").asText(),
+        n.path("organization").path("slug").asText(""))));
+    return out;
+  }
+
+  /**
+   * {@code fly mpg create} with every flag (internal/command/mpg/create.go: --name, --org, --region, --plan,
+   * --volume-size, --pg-major-version; without them it prompts, or quietly picks basic/16), then
+   * {@code fly mpg attach CLUSTER -a APP} (mpg/attach.go, v2/run_attach.go: without a terminal it uses the cluster's
+   * default user and database, stores DATABASE_URL on the app without restarting it, and refuses if the app has one).
+   * create waits until the cluster is ready (v2/run_create.go polls every 5 s) and prints {@code ID:} and
+   * {@code Connection string:} (PgBouncer's URI, {@code pgbouncer_uri}); attach prints {@code DATABASE_URL=…}. Every
+   * credential is masked before the line carrying it is shown.
+   */
+  public NewDatabase createManagedPostgres(String name, String org, String region, String plan, int volumeGb, int major,
+      String app) {
+    String[] cluster = {null};
+    call("mpg", "create", "--name", name, "--org", org, "--region", region, "--plan", plan,
+        "--volume-size", String.valueOf(volumeGb), "--pg-major-version", String.valueOf(major))
+        .stream("fly mpg create " + name).timeout(Duration.ofMinutes(30)).watch(line -> {
+          String t = line.strip();
+          if (t.startsWith("Connection string:")) console.maskUrl(t.substring("Connection string:".length()).strip());
+          if (t.startsWith("ID:")) cluster[0] = t.substring(3).strip();
+        }).run();
+    if (cluster[0] == null || cluster[0].isEmpty()) {
+      throw new UserError("fly mpg create did not print the new cluster's ID: find it with `fly mpg list --org " + org
+          + "` and pass its connection string as the database-url input.");
+    }
+    String url = attach(List.of("mpg", "attach", cluster[0], "-a", app), app, "fly mpg attach " + cluster[0]);
+    return new NewDatabase(cluster[0], url, List.of());
+  }
+
+  /**
+   * {@code fly mpg databases extensions enable EXT --cluster ID --database DB} (internal/command/mpg/extensions.go,
+   * v2/run_extensions.go): Managed Postgres's role is no superuser, so extensions are enabled through Fly's API.
+   */
+  public void enableMpgExtension(String cluster, String database, String extension) {
+    call("mpg", "databases", "extensions", "enable", extension, "--cluster", cluster, "--database", database)
+        .stream("fly mpg databases extensions enable " + extension).run();
+  }
+
+  /**
+   * {@code flyctl postgres create} with every flag, then {@code postgres attach APP_DB -a APP --yes}
+   * (internal/command/postgres/create.go, attach.go, flypg/launcher.go). create prints {@code Password:} and
+   * {@code Connection string:}, attach {@code DATABASE_URL=…}: masked before shown. Every {@code postgres} command
+   * first prints a notice on stderr as {@code "\n%s\n"} (postgres.go PreRun); its first paragraph is returned.
+   */
+  public NewDatabase createUnmanagedPostgres(List<String> createArgs, String name, String app) {
+    Subprocess.Result created = call(createArgs).stream("flyctl postgres create " + name).timeout(Duration.ofMinutes(20))
+        .watch(line -> {
+          String t = line.strip();
+          if (t.startsWith("Password:")) console.mask(t.substring("Password:".length()).strip());
+          if (t.startsWith("Connection string:")) console.maskUrl(t.substring("Connection string:".length()).strip());
+        }).run();
+    List<String> notice = new ArrayList<>();
+    for (String l : created.stderr()) {
+      if (l.isBlank()) {
+        if (notice.isEmpty()) continue;
+        break;
+      }
+      notice.add(l.strip());
+    }
+    String url = attach(List.of("postgres", "attach", name, "-a", app, "--yes"), app, "flyctl postgres attach " + name);
+    return new NewDatabase(name, url, List.copyOf(notice));
+  }
+
+  private String attach(List<String> args, String app, String title) {
+    String[] url = {null};
+    call(args).stream(title).timeout(Duration.ofMinutes(5)).watch(line -> {
+      String t = line.strip();
+      int eq = t.indexOf('=');
+      if (eq > 0 && t.substring(0, eq).equals("DATABASE_URL")) {
+        url[0] = t.substring(eq + 1).strip();
+        console.maskUrl(url[0]);
+      }
+    }).run();
+    if (url[0] == null) {
+      throw new UserError(String.join(" ", args.subList(0, 2)) + " did not print the DATABASE_URL it set on " + app
+          + ": pass the connection string as the database-url input and re-run.");
+    }
+    return url[0];
+  }
+
   // ---------------------------------------------------------------- calls
 
   FlyctlException failure(List<String> args, Subprocess.Result r, Duration timeout) {

@@ -10,10 +10,10 @@ import java.util.Optional;
 final class DeployWorkflow {
   private DeployWorkflow() {}
 
-  static String text(String app, Optional<String> healthPath, Optional<String> workingDirectory) {
+  static String text(String app, Optional<String> healthPath, Optional<String> workingDirectory, String branch) {
     StringBuilder sb = new StringBuilder();
     sb.append("""
-        # Deploy to Fly.io on every push to main, written by flyover launch. It replaces `git push heroku`:
+        # Deploy to Fly.io on every push to BRANCH, written by flyover launch. It replaces `git push heroku`:
         # flyctl deploy, then proof that the new release serves (release, image, machine checks, HTTP check),
         # and a rollback if it does not.
         # Needs the repository secret FLY_API_TOKEN: `fly tokens create deploy -a APP`.
@@ -21,7 +21,7 @@ final class DeployWorkflow {
 
         on:
           push:
-            branches: [main]
+            branches: [BRANCH]
           workflow_dispatch:
 
         permissions:
@@ -42,7 +42,7 @@ final class DeployWorkflow {
                 uses: flyover/flyover@v1
                 with:
                   fly-api-token: ${{ secrets.FLY_API_TOKEN }}
-        """.replace("APP", app));
+        """.replace("APP", app).replace("BRANCH", yaml(branch)));
     sb.append("          fly-app: ").append(yaml(app)).append('\n');
     workingDirectory.filter(w -> !w.isBlank() && !w.equals(".")).ifPresent(w -> sb.append("          working-directory: ").append(yaml(w)).append('\n'));
     sb.append("          health-check-path: ").append(yaml(healthPath.orElse("/"))).append('\n');

@@ -41,13 +41,19 @@ public final class LaunchFlow {
   public int run(LaunchRequest req) {
     HerokuFacts facts = HerokuFacts.read(heroku, req.herokuApp());
     RepoScan repo = RepoScan.of(req.directory());
-    String flyApp = req.flyApp().map(String::strip).orElse(facts.app().name()).toLowerCase(Locale.ROOT);
+    // The fly-app input, else the app an existing fly.toml names, else the Heroku app's name.
+    String flyApp = req.flyApp().map(String::strip)
+        .or(() -> repo.flyToml() ? dev.flyover.fly.FlyToml.find(req.directory(), Optional.empty()).flatMap(dev.flyover.fly.FlyToml::app) : Optional.empty())
+        .orElse(facts.app().name()).toLowerCase(Locale.ROOT);
     if (!FLY_APP.matcher(flyApp).matches()) {
       throw new UserError("The " + ctx.optionName("fly-app") + " '" + flyApp + "' is not a Fly app name: use lowercase"
           + " letters, digits and dashes.");
     }
     Optional<String> sub = subdirectory(req);
-    LaunchPlan plan = LaunchPlan.of(flyApp, req.org(), repo, facts, sub);
+    // The branch the run was started from: a manual launch runs on the default branch, whose pushes should deploy.
+    String deployBranch = ctx.env().get("GITHUB_REF").filter(r -> r.startsWith("refs/heads/"))
+        .map(r -> r.substring("refs/heads/".length())).filter(b -> b.matches("[A-Za-z0-9._/-]+")).orElse("main");
+    LaunchPlan plan = LaunchPlan.of(flyApp, req.org(), repo, facts, sub, deployBranch, req.createApp());
     String toml = plan.file("fly.toml").orElseThrow().content();
     List<String> problems = FlyTomlWriter.check(toml, plan);
     if (!problems.isEmpty()) {
@@ -57,8 +63,8 @@ public final class LaunchFlow {
     List<Deliverable> files = deliverables(plan, req, sub);
     List<String> existing = files.stream().filter(d -> d.generated && Files.exists(d.local)).map(d -> d.file.path()).toList();
 
-    for (String w : plan.warnings()) ctx.console().warn(plainly(w));
-    for (String q : plan.questions()) ctx.console().warn(plainly(q));
+    for (String w : plan.warnings()) ctx.console().warn(w);
+    for (String q : plan.questions()) ctx.console().warn(q);
 
     if (req.dryRun()) return dryRun(plan, files, existing);
     boolean pr = ctx.env().get("GITHUB_REPOSITORY").isPresent() && req.githubToken().isPresent();
@@ -219,6 +225,10 @@ public final class LaunchFlow {
       fly.call(args).stream("Creating Fly app " + plan.flyApp()).run();
     } catch (FlyctlException e) {
       String why = e.flyError().orElse("").toLowerCase(Locale.ROOT);
+      if (why.contains("organization") && why.contains("not found") && req.org().isPresent()) {
+        throw new UserError("create-app could not create " + plan.flyApp() + ": Fly knows no organization '" + req.org().get()
+            + "' for this token; fix " + ctx.optionName("org") + " (`fly orgs list` shows the slugs).");
+      }
       if (why.contains("org slug must be specified")) {
         throw new UserError("create-app could not create " + plan.flyApp() + ": the token sees several organizations; set "
             + ctx.optionName("org") + " to the one for this app.");
@@ -226,10 +236,5 @@ public final class LaunchFlow {
       throw new UserError("create-app could not create the Fly app " + plan.flyApp() + " (" + e.flyError().orElse("flyctl failed")
           + "): use an org token (`fly tokens create org`), or create it with `fly apps create " + plan.flyApp() + "`.");
     }
-  }
-
-  /** Console lines are plain text: the Markdown code spans are kept as they read fine. */
-  private static String plainly(String s) {
-    return s;
   }
 }

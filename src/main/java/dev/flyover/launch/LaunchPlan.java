@@ -34,6 +34,16 @@ public record LaunchPlan(String herokuApp, String flyApp, Optional<String> org, 
   }
 
   public static LaunchPlan of(String flyApp, Optional<String> org, RepoScan repo, HerokuFacts h, Optional<String> repoRoot) {
+    return of(flyApp, org, repo, h, repoRoot, "main", false);
+  }
+
+  /**
+   * @param repoRoot the app's directory inside the repository, when it is not the root
+   * @param deployBranch the branch whose pushes deploy (the repository's default branch)
+   * @param creatingApp whether this run creates the Fly app (create-app), else the next steps say how
+   */
+  public static LaunchPlan of(String flyApp, Optional<String> org, RepoScan repo, HerokuFacts h, Optional<String> repoRoot,
+      String deployBranch, boolean creatingApp) {
     List<Row> rows = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
     List<String> questions = new ArrayList<>();
@@ -153,6 +163,11 @@ public record LaunchPlan(String herokuApp, String flyApp, Optional<String> org, 
           + " the add-ons' variables (see `secrets` for each reason)"));
     }
 
+    if (repo.flyToml()) {
+      warnings.add("The repository already has a fly.toml: launch leaves it as it is unless overwrite is set; compare it"
+          + " with the one below before choosing.");
+    }
+
     // Build
     BuildAdvice build = BuildAdvice.of(repo);
     warnings.addAll(build.warnings());
@@ -166,17 +181,21 @@ public record LaunchPlan(String herokuApp, String flyApp, Optional<String> org, 
         "the Fly app's configuration, from the Heroku app"));
     build.envShEex().ifPresent(t -> files.add(new GeneratedFile("rel/env.sh.eex", t, true,
         "the release's environment for Fly's IPv6 private network (distributed Erlang, Ecto)")));
-    files.add(new GeneratedFile(WORKFLOW_PATH, DeployWorkflow.text(flyApp, draft.healthPath(), repoRoot), false,
-        "deploys with flyover on every push to the default branch"));
+    files.add(new GeneratedFile(WORKFLOW_PATH, DeployWorkflow.text(flyApp, draft.healthPath(), repoRoot, deployBranch), false,
+        "deploys with flyover on every push to " + deployBranch));
 
     List<String> next = new ArrayList<>(build.steps());
+    if (!creatingApp) {
+      next.add("Create the Fly app if it does not exist yet: `fly apps create " + flyApp + org.map(o -> " --org " + o).orElse("")
+          + "` (or re-run launch with `create-app: true` and an org token).");
+    }
     next.add("Create a deploy token and store it as the repository secret FLY_API_TOKEN: `fly tokens create deploy -a "
         + flyApp + "`.");
     next.add("Move the config vars with `command: secrets` (" + moving.size() + " of them, listed above; values are"
-        + " never shown). A new SECRET_KEY_BASE is not needed: the Heroku one moves.");
+        + " never shown)." + (moving.contains("SECRET_KEY_BASE") ? " No new SECRET_KEY_BASE is needed: the Heroku one moves." : ""));
     next.add("Rehearse the database move with `command: database` against a scratch Fly Postgres (examples/database-rehearsal.yml).");
     next.add("Read the cutover plan with `command: plan`, then run `command: cutover` in a quiet hour.");
-    next.add("Merge this pull request; from then on every push deploys through " + WORKFLOW_PATH + ".");
+    next.add("Merge this pull request; from then on every push to " + deployBranch + " deploys through " + WORKFLOW_PATH + ".");
     return new LaunchPlan(herokuApp, flyApp, org, repo, h, region, pm, build, env, PORT, draft.healthPath(),
         List.copyOf(rows), List.copyOf(warnings), List.copyOf(questions), List.copyOf(next), List.copyOf(files));
   }

@@ -40,6 +40,11 @@ final class LaunchReport {
     for (String w : written) {
       if (p.file(w).isEmpty()) sb.append("- ").append(code(w)).append(": generated in the workflow before launch, carried as it is\n");
     }
+    for (LaunchPlan.GeneratedFile f : p.files()) {
+      if (f.workflow() || written.contains(f.path()) || !(kept.contains(f.path()) || existing.contains(f.path()))) continue;
+      sb.append("\n<details><summary>flyover's ").append(escapeHtml(f.path())).append(", not committed</summary>\n\n")
+          .append(fence(f.content(), f.path().endsWith(".toml") ? "toml" : "")).append("\n</details>\n");
+    }
     if (!byHand.isEmpty()) {
       sb.append("\n### Add by hand\n\nThe token this run used has no `workflows` permission (`GITHUB_TOKEN` never has it),"
           + " so GitHub refused the workflow files. Add them in a commit of your own (or re-run launch with a token that"
@@ -72,6 +77,10 @@ final class LaunchReport {
     String fence = "```";
     while (text.contains(fence)) fence += "`";
     return fence + lang + "\n" + text + (text.endsWith("\n") ? "" : "\n") + fence + "\n";
+  }
+
+  private static String escapeHtml(String s) {
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
   }
 
   static String title(LaunchPlan p) {

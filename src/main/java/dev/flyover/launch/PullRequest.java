@@ -243,6 +243,7 @@ final class PullRequest {
       case 401 -> "GitHub rejected the " + inputName.apply("github-token") + " (401)";
       case 403, 404 -> "GitHub answered " + status + ": the " + inputName.apply("github-token") + " needs `contents: write`"
           + " and `pull-requests: write` (workflow `permissions:`), and access to " + repoName;
+      case 409 -> "GitHub answered 409: the repository " + repoName + " has no commit yet; push the app to its default branch first";
       case 0 -> "the GitHub API at " + api + " did not answer (" + e.getClass().getSimpleName() + ")";
       default -> "GitHub answered " + status;
     };

@@ -89,7 +89,9 @@ public final class DatabaseTransfer {
     FlyProxy proxy = null;
     boolean touched = false;
     try {
-      PgUrl target = req.target();
+      // TLS as the run will use it (issue 9, part 7): a weak sslmode warned of, channel binding pinned if offered.
+      PgUrl source = Tls.forRun(req.source(), SOURCE_INPUT, console);
+      PgUrl target = req.target().isFlyPrivate() ? req.target() : Tls.forRun(req.target(), TARGET_INPUT, console);
       TransferResult remote = null;
       if (req.mode() == Mode.REMOTE) {
         remote = new RemoteTransfer(env, console, stopper).run(req, started);
@@ -102,9 +104,9 @@ public final class DatabaseTransfer {
       }
       if (remote != null) {
         // The copy ran inside Fly; the proof is made from here, reading both sides.
-        return new Run(req, req.source(), target, started).verifyOnly(remote);
+        return new Run(req, source, target, started).verifyOnly(remote);
       }
-      Run run = new Run(req, req.source(), target, started);
+      Run run = new Run(req, source, target, started);
       run.preflight();
       touched = true;
       return run.transfer();
@@ -394,8 +396,9 @@ public final class DatabaseTransfer {
 
     /** pg_dump's post-data SQL, split into per-table index builds and a TOC list for the rest. */
     PostData postData(Path schemaFile, Path sqlFile, Path listFile) throws IOException, InterruptedException, SQLException {
-      Map<String, String> owners = PostData.tableOfKey(coordinator);
-      Tools.Run sql = Tools.run(stopper, List.of(tools.pgRestore().toString(), "--section=post-data", "--no-owner",
+      Map<PostData.ObjectId, String> owners = PostData.tableOf(coordinator);
+      // --verbose: each entry then starts with its "-- TOC entry <id> (class <c> OID <o>)" line (PostData).
+      Tools.Run sql = Tools.run(stopper, List.of(tools.pgRestore().toString(), "--section=post-data", "--verbose", "--no-owner",
           "--no-acl", "--file=" + sqlFile, schemaFile.toString()), Tools.childEnv(env, target, Map.of()), l -> {});
       Tools.Run list = Tools.run(stopper, List.of(tools.pgRestore().toString(), "--list", "--section=post-data",
           "--file=" + listFile, schemaFile.toString()), Tools.childEnv(env, target, Map.of()), l -> {});
@@ -403,7 +406,8 @@ public final class DatabaseTransfer {
       if (sql.exit() != 0 || list.exit() != 0) {
         throw new TransferFailure("pg_restore could not read the schema archive (" + Tools.lastError(sql.stderr()) + ")", null);
       }
-      PostData pd = PostData.split(Files.readAllLines(sqlFile), owners);
+      PostData pd = PostData.split(Files.readAllLines(sqlFile), Files.readAllLines(listFile), owners);
+      if (!pd.split) console.info("post-data: pg_restore's SQL did not match its list entry for entry, so pg_restore builds every index after the copy");
       Files.write(listFile, pd.remainingList(Files.readAllLines(listFile)));
       return pd;
     }
@@ -517,7 +521,7 @@ public final class DatabaseTransfer {
     void restore(Path file, String section, int jobs, Path list) throws IOException, InterruptedException {
       long t0 = System.nanoTime();
       List<String> argv = new ArrayList<>(List.of(tools.pgRestore().toString(), "--section=" + section, "--no-owner",
-          "--no-acl", "--jobs=" + jobs, "--dbname=" + target.database()));
+          "--no-acl", "--jobs=" + jobs, "--dbname=" + Tools.dbnameConninfo(target.database())));
       if (list != null) argv.add("--use-list=" + list);
       argv.add(file.toString());
       Tools.Run r = Tools.run(stopper, argv, Tools.childEnv(env, target, Map.of("PGOPTIONS", pgOptions())),
@@ -996,7 +1000,7 @@ public final class DatabaseTransfer {
         List<String> dump = List.of(tools.pgDump().toString(), "--format=custom", "--compress=0", "--no-owner",
             "--no-acl", "--no-subscriptions", "--snapshot=" + snapshot);
         List<String> restore = new ArrayList<>(List.of(tools.pgRestore().toString(), "--no-owner", "--no-acl",
-            "--dbname=" + target.database()));
+            "--dbname=" + Tools.dbnameConninfo(target.database())));
         // No --clean: the target is empty (overwrite emptied it first, down to initdb's public schema), and
         // --clean on an empty target only produces errors, or with --if-exists rewrites public's comment.
         ProcessBuilder d = Tools.builder(dump, Tools.childEnv(env, source, Map.of()));

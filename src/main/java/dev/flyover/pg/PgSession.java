@@ -115,18 +115,14 @@ public final class PgSession {
     return "'" + s.replace("'", "''") + "'";
   }
 
-  /** A SQL identifier, quoted as quote_ident would. */
+  /**
+   * A SQL identifier, always double-quoted: the one quoting function for every name flyover puts in SQL. Names
+   * come from the catalogs exactly as stored, so quoting every one is always right, whereas quoting "only when
+   * needed" depends on a keyword list that differs by server version (a column named {@code left} broke the old
+   * list). {@code quote_ident()} and {@code format('%I')} quote the same way where SQL builds names server-side.
+   */
   public static String ident(String s) {
-    if (s.matches("[a-z_][a-z0-9_$]*") && !RESERVED.contains(s)) return s;
+    if (s.indexOf('\0') >= 0) throw new IllegalArgumentException("an identifier cannot contain NUL");
     return "\"" + s.replace("\"", "\"\"") + "\"";
   }
-
-  private static final java.util.Set<String> RESERVED = java.util.Set.of("all", "analyse", "analyze", "and", "any",
-      "array", "as", "asc", "asymmetric", "both", "case", "cast", "check", "collate", "column", "constraint", "create",
-      "current_catalog", "current_date", "current_role", "current_time", "current_timestamp", "current_user",
-      "default", "deferrable", "desc", "distinct", "do", "else", "end", "except", "false", "fetch", "for", "foreign",
-      "from", "grant", "group", "having", "in", "initially", "intersect", "into", "lateral", "leading", "limit",
-      "localtime", "localtimestamp", "not", "null", "offset", "on", "only", "or", "order", "placing", "primary",
-      "references", "returning", "select", "session_user", "some", "symmetric", "table", "then", "to", "trailing",
-      "true", "union", "unique", "user", "using", "variadic", "when", "where", "window", "with");
 }

@@ -204,6 +204,14 @@ public final class PgUrl {
     return new PgUrl(input, host, port, database, user, password, p);
   }
 
+  /** The same database with one more (or another) libpq parameter. */
+  PgUrl withParam(String key, String value) {
+    if (!LIBPQ_ENV.containsKey(key)) throw new IllegalArgumentException(key);
+    Map<String, String> p = new LinkedHashMap<>(params);
+    p.put(key, value);
+    return new PgUrl(input, host, port, database, user, password, p);
+  }
+
   /** The same database reached at another address (through {@code flyctl proxy}). */
   public PgUrl via(String newHost, int newPort) {
     return new PgUrl(input, newHost, newPort, database, user, password, params);
@@ -273,8 +281,10 @@ public final class PgUrl {
     Properties p = new Properties();
     if (user != null) p.setProperty("user", user);
     if (password != null) p.setProperty("password", password);
-    // libpq and pgjdbc both default to prefer, but set it explicitly so the JDBC checks and pg_dump agree.
-    p.setProperty("sslmode", sslMode());
+    // libpq and pgjdbc both default to prefer, but set it explicitly so the JDBC checks and pg_dump agree. With a
+    // root certificate libpq's require verifies the chain and pgjdbc's does not: give pgjdbc verify-ca (see Tls).
+    boolean rootCert = params.containsKey("sslrootcert");
+    p.setProperty("sslmode", sslMode().equals("require") && rootCert ? "verify-ca" : sslMode());
     for (Map.Entry<String, String> e : params.entrySet()) {
       String name = JDBC_PROPERTY.get(e.getKey());
       if (name == null || e.getKey().equals("sslmode")) continue;

@@ -29,6 +29,18 @@ final class Tools {
     return m;
   }
 
+  /**
+   * The {@code --dbname} value for pg_restore and psql: a conninfo string naming the database only, quoted. A bare
+   * name is read as a conninfo when it holds {@code =} (or as a URI when it starts with {@code postgres://}), so a
+   * database named {@code x host=elsewhere} would send the restore, and PGPASSWORD, elsewhere (libpq
+   * {@code conninfo_array_parse}, expand_dbname; PostgreSQL 15 docs "Connection Strings": values in single quotes,
+   * {@code \\} and {@code \'} escaped). Only the first dbname is expanded, so the one inside is taken literally.
+   * Host, port, user and password still come from the libpq environment, never from argv.
+   */
+  static String dbnameConninfo(String database) {
+    return "dbname='" + database.replace("\\", "\\\\").replace("'", "\\'") + "'";
+  }
+
   static ProcessBuilder builder(List<String> argv, Map<String, String> env) {
     ProcessBuilder pb = new ProcessBuilder(argv);
     pb.environment().clear();

@@ -25,13 +25,20 @@ public record TransferRequest(PgUrl source, PgUrl target, Mode mode, int jobs, V
     }
   }
 
+  /**
+   * The most workers a transfer runs: each opens a source session, a target session and an index-build session,
+   * so a mistyped {@code jobs: 1000} would exhaust any plan's connection limit before it copied a row.
+   */
+  public static final int MAX_JOBS = 64;
+
   public TransferRequest {
-    if (jobs < 1) jobs = 1;
+    // The commands reject values outside 1..MAX_JOBS with a sentence naming jobs; here it is only kept in range.
+    jobs = Math.max(1, Math.min(MAX_JOBS, jobs));
   }
 
   /** A local transfer with the defaults (parallel, CPU count, counts, no overwrite). */
   public static TransferRequest of(PgUrl source, PgUrl target) {
-    return new TransferRequest(source, target, Mode.PARALLEL, Runtime.getRuntime().availableProcessors(),
+    return new TransferRequest(source, target, Mode.PARALLEL, Math.min(MAX_JOBS, Runtime.getRuntime().availableProcessors()),
         Verify.COUNTS, false, Optional.empty(), Optional.empty());
   }
 }

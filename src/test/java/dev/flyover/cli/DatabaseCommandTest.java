@@ -136,6 +136,40 @@ class DatabaseCommandTest {
     }
   }
 
+  static long relations(String db) throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + host + ":" + port + "/" + db, ROLE, PASSWORD);
+        Statement st = c.createStatement(); var rs = st.executeQuery("SELECT count(*) FROM pg_class c JOIN pg_namespace n"
+            + " ON n.oid = c.relnamespace WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /** dry-run: the preflight, read-only, and stop: the target stays empty and flyctl is never asked to change a thing. */
+  @Test
+  void dryRunReadsBothSidesAndCopiesNothing() throws Exception {
+    String target = create("dry");
+    FlyctlDouble fly = remoteApp(target, true);
+    for (String mode : List.of("parallel", "remote")) {
+      ActionHarness.Result r = new ActionHarness().env(fly.env()).input("command", "database").input("dry-run", "true")
+          .input("transfer-mode", mode).input("fly-api-token", "fo-tok").input("fly-app", "shop")
+          .input("heroku-database-url", url(source)).input("database-url", url(target)).run();
+      assertEquals(0, r.exitCode(), r.stdout());
+      assertTrue(r.commands().warnings().stream().noneMatch(w -> w.contains("dry-run")), r.stdout());
+      assertTrue(r.commands().data("notice").stream().anyMatch(n -> n.startsWith("Dry run: nothing was copied")), r.stdout());
+      assertTrue(r.summary().contains("Database plan (dry run)"), r.summary());
+      assertTrue(r.summary().contains("2 tables"), "the source's tables are counted: " + r.summary());
+      assertEquals(0, relations(target), "the target stays empty (" + mode + ")");
+      assertNoPassword(r.everything());
+    }
+    assertEquals(List.of(), fly.calls(), "flyctl was not called");
+    CliHarness.Result cli = new CliHarness().env("HEROKU_DATABASE_URL", url(source)).env("FLY_DATABASE_URL", url(target))
+        .run("database", "--dry-run");
+    assertEquals(0, cli.exitCode(), cli.stderr());
+    assertTrue(cli.stderr().contains("run again without --dry-run to transfer"), cli.stderr());
+    assertEquals(0, relations(target));
+  }
+
   @Test
   void missingAndMalformedUrlsAreOneSentence() {
     ActionHarness.Result none = new ActionHarness().input("command", "database").input("database-url", url(source)).run();
@@ -168,7 +202,7 @@ class DatabaseCommandTest {
     assertEquals("true", r.outputs().get("database-verified"));
     List<JsonNode> calls = fly.calls("proxy");
     assertEquals(1, calls.size());
-    assertEquals("[\"proxy\",\"0:5432\",\"shop-db.flycast\",\"--watch-stdin\",\"--app\",\"shop-db\"]", calls.get(0).path("argv").toString());
+    assertEquals("[\"proxy\",\"--watch-stdin\",\"--app\",\"shop-db\",\"--\",\"0:5432\",\"shop-db.flycast\"]", calls.get(0).path("argv").toString());
     assertTrue(r.stdout().contains("flyctl proxy ready: localhost:"), r.stdout());
     assertTrue(r.summary().contains("shop-db.flycast:5432/" + target), r.summary());
     Thread.sleep(200);

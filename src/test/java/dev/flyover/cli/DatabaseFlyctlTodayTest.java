@@ -20,8 +20,8 @@ class DatabaseFlyctlTodayTest {
     fly.edit(s -> s.putArray("orgs").add(s.objectNode().put("slug", "personal").put("name", "Me").put("type", "PERSONAL"))
         .add(s.objectNode().put("slug", "acme").put("name", "Acme").put("type", "SHARED")));
     ActionHarness.Result r = new ActionHarness().env(fly.env()).input("command", "database").input("fly-api-token", "fo-tok")
-        .input("heroku-database-url", "postgres://u:p@127.0.0.1:5432/src")
-        .input("database-url", "postgres://u:p@shop-db.flycast:5432/shop").run();
+        .input("heroku-database-url", "postgres://u:src-pw-canary-1@127.0.0.1:5432/src")
+        .input("database-url", "postgres://u:dst-pw-canary-2@shop-db.flycast:5432/shop").run();
     assertEquals(1, r.exitCode(), r.everything());
     String error = r.commands().errors().get(0);
     assertTrue(error.contains("shop-db.flycast is on Fly's private network") && error.contains("fly-app input"), error);

@@ -74,6 +74,22 @@ class DeployCommandTest {
     assertTrue(r.stdout().contains("```sh\nflyctl deploy "), r.stdout());
   }
 
+  /**
+   * A build secret too short for a runner mask (it would blank "ab" all over the job log) is not registered, and
+   * flyover still never prints it: the command line shows {@code ***} in its place.
+   */
+  @Test
+  void aShortBuildSecretIsNeitherAMaskNorPrinted() {
+    dev.flyover.testing.ActionHarness.Result r = new dev.flyover.testing.ActionHarness().env(fly.env())
+        .input("command", "deploy").input("dry-run", "true").input("build-secrets", "NPM_TOKEN=ab\nSENTRY_TOKEN=sntrys_long_value")
+        .file("fly.toml", "app = \"shop\"\n[http_service]\n  internal_port = 8080\n").file("Dockerfile", "FROM scratch\n").run();
+    assertEquals(0, r.exitCode(), r.everything());
+    assertFalse(r.commands().masks().contains("ab"), r.commands().masks().toString());
+    assertTrue(r.commands().masks().contains("sntrys_long_value"), r.commands().masks().toString());
+    assertTrue(r.stdout().contains("'--build-secret=NPM_TOKEN=***' '--build-secret=SENTRY_TOKEN=***'"), r.stdout());
+    assertFalse(r.everything().contains("NPM_TOKEN=ab"), r.everything());
+  }
+
   @Test
   void badStrategySpeaksOfTheOption() {
     CliHarness.Result r = cli().env("FLY_API_TOKEN", TOKEN).run("deploy", "--strategy", "fast");

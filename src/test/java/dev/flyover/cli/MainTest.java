@@ -1,6 +1,7 @@
 package dev.flyover.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flyover.testing.CliHarness;
@@ -22,5 +23,49 @@ class MainTest {
     CliHarness.Result r = new CliHarness().run("deploy", "--no-such-option");
     assertEquals(2, r.exitCode());
     assertTrue(r.stderr().contains("error: Unknown option: '--no-such-option'"), r.stderr());
+  }
+
+  static final String SECRET = "fo1_mistyped_token_s3cr3t_value";
+
+  @Test
+  void aMistypedSecretOptionIsNamedButItsValueNeverShown() {
+    for (String cmd : java.util.List.of("deploy", "secrets", "database", "plan", "cutover")) {
+      for (String[] args : java.util.List.of(new String[] {cmd, "--fly-api-tokn=" + SECRET},
+          new String[] {cmd, "--fly-api-tokn", SECRET}, new String[] {cmd, SECRET})) {
+        CliHarness.Result r = new CliHarness().run(args);
+        assertEquals(2, r.exitCode(), String.join(" ", args) + "\n" + r.stderr());
+        String all = r.stdout() + r.stderr();
+        assertFalse(all.contains(SECRET), all);
+        assertFalse(all.contains("s3cr3t"), all);
+        if (args.length > 1 && args[1].startsWith("--")) {
+          assertTrue(all.contains("'--fly-api-tokn'"), all);
+          assertTrue(all.contains("did you mean --fly-api-token"), all);
+        }
+      }
+    }
+  }
+
+  @Test
+  void aBadValueOfASecretOptionIsNotShownEither() {
+    // a secret option given twice: picocli's message would quote both values
+    CliHarness.Result r = new CliHarness().run("deploy", "--fly-api-token=" + SECRET, "--fly-api-token=" + SECRET + "2");
+    assertEquals(2, r.exitCode(), r.stderr());
+    assertFalse((r.stdout() + r.stderr()).contains("s3cr3t"), r.stderr());
+  }
+
+  @Test
+  void inActionsTooOnlyTheNameIsSaid() {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    java.util.Map<String, String> env = new java.util.HashMap<>();
+    env.put("GITHUB_ACTIONS", "true");
+    int code = Main.run(dev.flyover.Env.of(env), new String[] {"deploy", "--fly-api-tokn=" + SECRET}, out,
+        new java.io.ByteArrayOutputStream());
+    assertEquals(2, code);
+    String s = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+    dev.flyover.testing.WorkflowCommands w = dev.flyover.testing.WorkflowCommands.parse(s);
+    assertEquals(1, w.errors().size(), s);
+    assertFalse(w.log().contains("s3cr3t"), w.log());
+    assertFalse(w.errors().get(0).contains("s3cr3t"), w.errors().get(0));
+    assertTrue(w.errors().get(0).contains("fly-api-tokn"), w.errors().get(0));
   }
 }

@@ -115,8 +115,8 @@ class CutoverActionTest {
   }
 
   /**
-   * create-database: flyctl postgres create with every flag (no prompt), attach, its printed password masked at
-   * once, and the attached database (made real by the double's backend hook) used as the transfer's target.
+   * create-database with postgres-kind: unmanaged: flyctl postgres create with every flag (no prompt), attach,
+   * its printed password masked at once, and the attached database (made real by the double's backend hook) used as the transfer's target.
    */
   @Test
   void createDatabaseCreatesAttachesAndTransfersIntoIt() {
@@ -124,7 +124,8 @@ class CutoverActionTest {
     f.exec("postgres", "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)", "DROP ROLE IF EXISTS " + db);
     f.fly.edit(st -> st.put("postgres_backend", f.url("postgres")));
     try {
-      ActionHarness.Result r = f.action("cutover").input("database-url", "").input("create-database", "true").run();
+      ActionHarness.Result r = f.action("cutover").input("database-url", "").input("create-database", "true")
+          .input("postgres-kind", "unmanaged").run();
       assertEquals(0, r.exitCode(), r.everything());
       assertEquals("plan,create-database,secrets,maintenance,workers,database,deploy,certificates,heroku-after",
           r.outputs().get("steps-completed"));

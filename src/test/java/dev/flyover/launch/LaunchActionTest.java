@@ -150,7 +150,9 @@ class LaunchActionTest {
     assertEquals(mine, github.git().files(BRANCH).get("fly.toml").text(), "the user's edit stays");
     assertTrue(r.commands().commands().stream().anyMatch(c -> c.name().equals("warning") && c.data().contains("Kept your changes")),
         r.everything());
-    assertTrue(github.git().pulls().get(0).path("body").asText().contains("kept as you changed it"));
+    String body = github.git().pulls().get(0).path("body").asText();
+    assertTrue(body.contains("kept as you changed it"), body);
+    assertTrue(body.contains("flyover's fly.toml, not committed") && body.contains("clock = '/app/bin/shop start'"), body);
 
     ActionHarness.Result forced = action.input("overwrite", "true").run();
     assertEquals(0, forced.exitCode(), forced.everything());
@@ -190,5 +192,33 @@ class LaunchActionTest {
     assertTrue(r.stdout().contains("primary_region = 'ams'"), r.stdout());
     assertTrue(r.summary().contains("| Heroku | Fly.io | Why |"), r.summary());
     assertTrue(heroku.requests().stream().allMatch(q -> q.method().equals("GET")), "Heroku is only read");
+  }
+
+  @Test
+  void createsTheFlyAppInTheOrgWhenAskedAndCarriesTheGeneratedFiles() throws Exception {
+    dev.flyover.testing.FlyctlDouble fly = new dev.flyover.testing.FlyctlDouble();
+    fly.token("fo1_org_token_for_launch_0000000000", "org", null);
+    // What `mix phx.gen.release --docker` wrote in the step before launch.
+    action.file("Dockerfile", "FROM hexpm/elixir:1.17.3-erlang-27.1-debian-bookworm-20240926-slim AS builder\n")
+        .file("rel/overlays/bin/server", "#!/bin/sh\ncd -P -- \"$(dirname -- \"$0\")\"\nPHX_SERVER=true exec ./shop start\n")
+        .file("lib/shop/release.ex", "defmodule Shop.Release do\nend\n");
+    Files.setPosixFilePermissions(action.workspace().resolve("rel/overlays/bin/server"),
+        java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    ActionHarness.Result r = action.env(fly.env()).input("fly-api-token", "fo1_org_token_for_launch_0000000000")
+        .input("create-app", "true").input("org", "personal").run();
+    assertEquals(0, r.exitCode(), r.everything());
+    assertEquals("personal", fly.app("shop").path("org").asText());
+    Map<String, GitStore.Blob> files = github.git().files(BRANCH);
+    assertTrue(files.get("Dockerfile").text().startsWith("FROM hexpm/elixir"));
+    assertEquals("100755", files.get("rel/overlays/bin/server").mode());
+    assertTrue(files.containsKey("lib/shop/release.ex"));
+    assertEquals(2, github.git().log(BRANCH).size(), "all in one commit");
+    String body = github.git().pulls().get(0).path("body").asText();
+    assertFalse(body.contains("fly apps create"), "the app exists now");
+    assertTrue(body.contains("generated in the workflow before launch"), body);
+
+    ActionHarness.Result again = action.run();
+    assertEquals(0, again.exitCode(), again.everything());
+    assertEquals(1, fly.calls("apps", "create").size(), "created once");
   }
 }

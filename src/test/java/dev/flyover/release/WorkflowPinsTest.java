@@ -23,7 +23,9 @@ import org.junit.jupiter.api.Test;
  * What the workflows and examples run is pinned (issue 9, part 8): a tag of a third-party action can be moved to
  * other code, a commit SHA cannot, so every third-party {@code uses:} names a full 40-hex commit with the release
  * it is ({@code # vX.Y.Z}, which Dependabot keeps in step); a {@code docker://} image is named by digest. No job
- * that holds {@code contents: write} runs a third-party step, and the release builds without any build cache.
+ * of this repository's workflows that holds {@code contents: write} runs a third-party step, the release builds
+ * without any build cache, and no checkout leaves the job's token in .git/config for the steps after it. (An
+ * example's job may hold {@code contents: write} for flyover itself: {@code launch} opens a pull request.)
  */
 class WorkflowPinsTest {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -122,7 +124,24 @@ class WorkflowPinsTest {
   void noJobThatCanWriteContentsRunsAThirdPartyStep() throws IOException {
     List<String> problems = new ArrayList<>();
     for (Map.Entry<String, String> d : workflows().entrySet()) {
-      problems.addAll(thirdPartyStepsWithContentsWrite(d.getKey(), d.getValue()));
+      if (d.getKey().startsWith(".github")) problems.addAll(thirdPartyStepsWithContentsWrite(d.getKey(), d.getValue()));
+    }
+    assertEquals(List.of(), problems);
+  }
+
+  /** actions/checkout keeps the token in .git/config unless told not to, where every later step can read it. */
+  @Test
+  void noCheckoutLeavesTheTokenBehind() throws IOException {
+    List<String> problems = new ArrayList<>();
+    for (Map.Entry<String, String> d : workflows().entrySet()) {
+      for (JsonNode job : YAML.readTree(d.getValue()).path("jobs")) {
+        for (JsonNode step : job.path("steps")) {
+          if (step.path("uses").asText().startsWith("actions/checkout@")
+              && !step.path("with").path("persist-credentials").asText().equals("false")) {
+            problems.add(d.getKey() + ": " + step.path("uses").asText() + " without persist-credentials: false");
+          }
+        }
+      }
     }
     assertEquals(List.of(), problems);
   }

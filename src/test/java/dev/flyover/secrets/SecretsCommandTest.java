@@ -130,7 +130,9 @@ class SecretsCommandTest {
     List<JsonNode> imports = fly.calls("secrets", "import");
     assertEquals(1, imports.size());
     assertEquals("[\"secrets\",\"import\",\"-a\",\"shop-fly\",\"--stage\"]", imports.get(0).path("argv").toString());
-    List<String> alone = fly.calls("secrets", "set").stream().map(c -> c.path("argv").get(5).asText()).toList();
+    List<String> alone = fly.calls("secrets", "set").stream().map(c -> c.path("argv").get(c.path("argv").size() - 1).asText()).toList();
+    // "--" first: a name from Heroku is never read as a flag
+    fly.calls("secrets", "set").forEach(c -> assertEquals("--", c.path("argv").get(c.path("argv").size() - 2).asText()));
     assertEquals(List.of("CRLF_INSIDE=-", "TRIPLE_LINE_END=-", "QUOTE_HASH_FIRST_LINE=-"), alone);
     fly.calls("secrets", "set").forEach(c -> assertTrue(c.path("argv").toString().contains("\"--stage\"")));
 
@@ -149,6 +151,9 @@ class SecretsCommandTest {
     assertEquals(List.of(), fly.calls("secrets", "import"));
     assertEquals(List.of(), fly.calls("secrets", "set"));
     assertEquals(1, fly.calls("secrets", "list").size());
+    assertTrue(fly.calls().stream().allMatch(c -> c.path("argv").toString().startsWith("[\"secrets\",\"list\"")
+        || c.path("argv").toString().startsWith("[\"apps\",\"create\"")), "flyctl only read: " + fly.calls());
+    assertTrue(heroku.requests().stream().allMatch(q -> q.method().equals("GET")), "Heroku only read");
     assertEquals("", r.outputs().get("secrets-imported"));
     assertTrue(r.summary().contains("Secrets plan (dry run)"), r.summary());
     assertTrue(r.commands().data("warning").stream().anyMatch(w -> w.startsWith("HUGE_LINE cannot be moved exactly")));

@@ -28,7 +28,8 @@ import java.util.regex.Pattern;
  * 422 "Update is not a fast forward"; a second open pull request for the same head is 422 "A pull request already
  * exists for OWNER:BRANCH."; a tree touching {@code .github/workflows/} without the {@code workflows} permission
  * is refused (404 Not Found, as users report for the trees and contents APIs; {@link #withoutWorkflowsPermission}
- * takes the status so the 403/422 variants can be tried). See {@link GitStore}.
+ * takes the status so the 403/422 variants can be tried); any git data call on a repository with no commit is
+ * 409 "Git Repository is empty.". See {@link GitStore}.
  */
 public final class GitHubApiDouble implements AutoCloseable {
   /** A request as received: method, path, body (parsed when JSON) and the Authorization header. */

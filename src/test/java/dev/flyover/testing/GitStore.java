@@ -152,6 +152,8 @@ public final class GitStore {
 
   synchronized Answer handle(String method, String rest, String query, JsonNode body, String base, String owner) {
     Map<String, String> q = query(query);
+    // GitHub's git data API on a repository with no commit at all.
+    if (refs.isEmpty() && (rest.startsWith("/git/") || rest.equals("/commits"))) return new Answer(409, error("Git Repository is empty."));
     if (rest.startsWith("/git/refs/") || rest.equals("/git/refs")) return refs(method, rest, body, base);
     if (method.equals("POST") && rest.equals("/git/trees")) return createTree(body, base);
     if (method.equals("GET") && rest.startsWith("/git/trees/")) return getTree(rest.substring("/git/trees/".length()), q, base);

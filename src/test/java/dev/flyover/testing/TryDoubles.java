@@ -3,6 +3,7 @@ package dev.flyover.testing;
 import dev.flyover.Env;
 import dev.flyover.cli.Main;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -51,11 +52,17 @@ public final class TryDoubles {
   private TryDoubles() {}
 
   public static void main(String[] args) {
+    int code = run(args, System.out, System.err);
+    System.out.flush();
+    System.exit(code);
+  }
+
+  /** Runs flyover with these arguments (none: {@code plan}) against freshly seeded doubles; its exit code. */
+  static int run(String[] args, PrintStream out, PrintStream err) {
     if (!Files.isExecutable(FlyctlDouble.EXECUTABLE)) {
-      System.err.println("Run this from the repository root: " + FlyctlDouble.EXECUTABLE + " is not there.");
-      System.exit(2);
+      err.println("Run this from the repository root: " + FlyctlDouble.EXECUTABLE + " is not there.");
+      return 2;
     }
-    int code;
     try (HerokuApiDouble heroku = new HerokuApiDouble()) {
       heroku.app(HEROKU)
           .configVar("SECRET_KEY_BASE", "try-the-doubles-secret-key-base-0123456789abcdef")
@@ -92,11 +99,9 @@ public final class TryDoubles {
       env.putAll(heroku.env());
       env.putAll(fly.env());
       String[] argv = args.length == 0 ? new String[] {"plan"} : args;
-      System.err.println("(against the doubles: Heroku app " + HEROKU + ", Fly app " + FLY + ", app directory " + app + ")");
-      code = Main.run(Env.of(env), argv, System.out, System.err);
+      err.println("(against the doubles: Heroku app " + HEROKU + ", Fly app " + FLY + ", app directory " + app + ")");
+      return Main.run(Env.of(env), argv, out, err);
     }
-    System.out.flush();
-    System.exit(code);
   }
 
   private static void write(Path p, String text) {

@@ -1,0 +1,98 @@
+package dev.flyover.pg;
+
+import dev.flyover.actions.Console;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Locale;
+import java.util.Properties;
+
+/**
+ * TLS defaults that cannot be silently downgraded, one place for both commands and for JDBC and the libpq tools.
+ * <ul>
+ *   <li>The source (Heroku, which requires TLS): {@code sslmode=require} unless the URL says otherwise.
+ *   <li>The target: {@code sslmode=require}, except through {@code flyctl proxy} (a {@code .flycast} or
+ *       {@code .internal} host: the WireGuard tunnel is the encryption, and Fly's private Postgres has no TLS) and
+ *       on loopback (libpq's {@code prefer}: the bytes never leave the machine).
+ *   <li>A URL's own {@code sslmode} always wins (stated, so not silent); a weaker one on a remote host is warned of.
+ *   <li>{@code sslrootcert} with {@code require} verifies the chain in libpq ("If a root CA file is present, verify
+ *       the certificate in the same way as if verify-ca was specified", PostgreSQL 15 libpq.sgml, sslmode) but not in
+ *       pgjdbc (its {@code require} never validates: {@code org/postgresql/ssl/LibPQFactory.java}), so JDBC is given
+ *       {@code verify-ca} then ({@link PgUrl#jdbcProperties()}): both sides check the same thing.
+ *   <li>{@code channel_binding=require} once the server has shown it offers SCRAM channel binding
+ *       ({@link #pinChannelBinding}).
+ * </ul>
+ */
+public final class Tls {
+  private Tls() {}
+
+  /** The source's defaults. */
+  public static PgUrl source(PgUrl url) {
+    return url.withDefaultSslMode("require");
+  }
+
+  /** The target's defaults. */
+  public static PgUrl target(PgUrl url) {
+    if (url.isFlyPrivate()) return url.withDefaultSslMode("disable");
+    if (isLoopback(url.host())) return url.withDefaultSslMode("prefer");
+    return url.withDefaultSslMode("require");
+  }
+
+  /** Hosts whose traffic stays on this machine. */
+  static boolean isLoopback(String host) {
+    String h = host.toLowerCase(Locale.ROOT);
+    return h.equals("localhost") || h.endsWith(".localhost") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1")
+        || h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
+  }
+
+  /** Whether the URL encrypts: require or stricter. */
+  static boolean encrypts(PgUrl url) {
+    return switch (url.sslMode()) {
+      case "require", "verify-ca", "verify-full" -> true;
+      default -> false;
+    };
+  }
+
+  /** A warning for a URL that does not encrypt a connection leaving this machine; null when there is none. */
+  public static String weakModeWarning(PgUrl url, String inputName) {
+    if (encrypts(url) || url.isFlyPrivate() || isLoopback(url.host())) return null;
+    return "The " + inputName + " URL sets sslmode=" + url.sslMode() + ": the connection to " + url.describe()
+        + " may be unencrypted; remove sslmode (flyover then requires TLS) or set sslmode=verify-full.";
+  }
+
+  /** What a run connects with: the weak-mode warning printed, channel binding pinned where the server offers it. */
+  public static PgUrl forRun(PgUrl url, String inputName, Console console) {
+    String warning = weakModeWarning(url, inputName);
+    if (warning != null) console.warn(warning);
+    return pinChannelBinding(url, inputName, console);
+  }
+
+  /**
+   * {@code channel_binding=require} for the rest of the run when the server offers SCRAM channel binding, learnt
+   * from one probe connection that demands it (pgjdbc 42.7.8 refuses every other authentication then, including a
+   * downgrade to md5 or password: {@code ConnectionFactoryImpl} "Channel binding is required, but server requested
+   * ... authentication"). From then on JDBC ({@code channelBinding}) and pg_dump/pg_restore ({@code PGCHANNELBINDING},
+   * libpq 13+) demand it too, so a man in the middle who appears mid-run cannot downgrade the authentication. What
+   * the first connection meets cannot be checked this way: only {@code sslmode=verify-full} with {@code sslrootcert}
+   * verifies the server itself. A URL that sets channel_binding is left as it is; without TLS there is nothing to bind.
+   */
+  public static PgUrl pinChannelBinding(PgUrl url, String inputName, Console console) {
+    if (url.params().containsKey("channel_binding") || !encrypts(url)) return url;
+    Properties p = url.jdbcProperties();
+    p.setProperty("channelBinding", "require");
+    p.setProperty("connectTimeout", p.getProperty("connectTimeout", "20"));
+    p.setProperty("ApplicationName", "flyover");
+    try (Connection c = DriverManager.getConnection(url.jdbcUrl(), p)) {
+      console.debug("the server at " + url.describe() + " (" + inputName + ") uses SCRAM channel binding: required from now on");
+      return url.withParam("channel_binding", "require");
+    } catch (SQLException e) {
+      String m = e.getMessage() == null ? "" : e.getMessage();
+      if (m.contains("Channel binding") || m.contains("Channel Binding")) {
+        console.info("the server at " + url.describe() + " (" + inputName + ") does not offer SCRAM channel binding:"
+            + " the connection is encrypted, but the server is verified only with sslmode=verify-full and sslrootcert");
+      }
+      // Anything else (a wrong password, an unreachable host) is reported by the run's own connection.
+      return url;
+    }
+  }
+}
