@@ -10,6 +10,7 @@ import dev.flyover.pg.Catalog.Table;
 import dev.flyover.pg.PgSession.Side;
 import dev.flyover.pg.TransferRequest.Mode;
 import dev.flyover.pg.TransferResult.TableResult;
+import dev.flyover.pg.WorkerPool.Worker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,6 +56,7 @@ public final class DatabaseTransfer {
   private final Env env;
   private final Console console;
   private final Stopper stopper = new Stopper();
+  private final WorkerPool pool = new WorkerPool(stopper);
   private final Map<String, String> targetOptions = new LinkedHashMap<>();
   /** Source ≠ target, proven in the preflight; null until then (no overwrite advice without it). */
   private volatile TargetGuard guard;
@@ -259,12 +261,12 @@ public final class DatabaseTransfer {
       analyze();
       long verifyStart = System.nanoTime();
       console.info("verifying the remote copy (" + req.verify().label() + ")");
-      Verification v = verify();
+      Compare.Verification v = verify();
       long bytes = tables.stream().mapToLong(Table::bytes).sum();
-      TransferResult result = new TransferResult(sourceVersion, targetVersion, 0, Mode.REMOTE, 1, req.verify(), v.tables,
+      TransferResult result = new TransferResult(sourceVersion, targetVersion, 0, Mode.REMOTE, 1, req.verify(), v.tables(),
           sequenceCount, largeObjectCount, settingsApplied, bytes, remote.copyTime(),
-          Duration.ofNanos(System.nanoTime() - verifyStart), Duration.ofNanos(System.nanoTime() - started), v.ok, List.copyOf(notCarried));
-      if (!v.ok) throw new VerificationFailed(result, v.problems);
+          Duration.ofNanos(System.nanoTime() - verifyStart), Duration.ofNanos(System.nanoTime() - started), v.ok(), List.copyOf(notCarried));
+      if (!v.ok()) throw new VerificationFailed(result, v.problems());
       return result;
     }
 
@@ -313,15 +315,15 @@ public final class DatabaseTransfer {
       Duration copyTime = Duration.ofNanos(System.nanoTime() - copyStart);
       console.info(String.format(Locale.ROOT, "copied in %.1fs; verifying (%s)", copyTime.toMillis() / 1000.0, req.verify().label()));
       long verifyStart = System.nanoTime();
-      Verification v = verify();
+      Compare.Verification v = verify();
       Duration verifyTime = Duration.ofNanos(System.nanoTime() - verifyStart);
       long bytes = copiedBytes.values().stream().mapToLong(Long::longValue).sum();
       if (bytes == 0) bytes = tables.stream().mapToLong(Table::bytes).sum();
       TransferResult result = new TransferResult(sourceVersion, targetVersion, tools.major(), req.mode(), req.jobs(),
-          req.verify(), v.tables, sequenceCount, largeObjectCount, settingsApplied, bytes, copyTime, verifyTime,
-          Duration.ofNanos(System.nanoTime() - started), v.ok, List.copyOf(notCarried));
-      if (!v.ok) {
-        throw new VerificationFailed(result, v.problems);
+          req.verify(), v.tables(), sequenceCount, largeObjectCount, settingsApplied, bytes, copyTime, verifyTime,
+          Duration.ofNanos(System.nanoTime() - started), v.ok(), List.copyOf(notCarried));
+      if (!v.ok()) {
+        throw new VerificationFailed(result, v.problems());
       }
       return result;
     }
@@ -345,12 +347,13 @@ public final class DatabaseTransfer {
         restore(schemaFile, "pre-data", 1, null);
         PostData post = postData(schemaFile, sqlFile, listFile);
         openWorkers();
-        IndexBuilder indexes = new IndexBuilder(post);
+        Indexes indexes = new Indexes(post, req.jobs(), target, pgOptions(), stopper, pool, console);
         try {
           copyData(indexes);
           copiedRows.putAll(ExtensionConfigData.copy(coordinator, targetAdmin, configTables, configSequences, console, stopper));
           largeObjectCount = LargeObjects.copy(coordinator, targetAdmin, console, stopper);
           indexes.finish();
+          analyzedAlongside = true;
         } finally {
           indexes.close();
         }
@@ -410,102 +413,6 @@ public final class DatabaseTransfer {
       if (!pd.split) console.info("post-data: pg_restore's SQL did not match its list entry for entry, so pg_restore builds every index after the copy");
       Files.write(listFile, pd.remainingList(Files.readAllLines(listFile)));
       return pd;
-    }
-
-    /**
-     * Builds each table's indexes and key constraints as soon as its rows are in, on jobs sessions of its own,
-     * while other tables are still copying.
-     */
-    final class IndexBuilder implements AutoCloseable {
-      private final PostData post;
-      private final java.util.concurrent.BlockingQueue<String> queue = new java.util.concurrent.LinkedBlockingQueue<>();
-      private final List<Thread> threads = new ArrayList<>();
-      private final List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
-      private final AtomicInteger built = new AtomicInteger();
-      private final AtomicInteger analyzed = new AtomicInteger();
-      private final Map<String, String> qualified = new ConcurrentHashMap<>();
-      private static final String END = "";
-
-      IndexBuilder(PostData post) throws SQLException {
-        this.post = post;
-        List<Connection> sessions = new ArrayList<>();
-        for (int i = 0; i < req.jobs(); i++) {
-          Connection c = stopper.track(PgSession.open(target, Side.TARGET, TARGET_INPUT));
-          try (Statement st = c.createStatement()) {
-            for (String opt : pgOptions().split(" ")) {
-              if (opt.equals("-c")) continue;
-              int eq = opt.indexOf('=');
-              st.execute("SET " + opt.substring(0, eq) + " = " + PgSession.literal(opt.substring(eq + 1)));
-            }
-            st.execute(post.preamble);
-          }
-          sessions.add(c);
-        }
-        for (Connection c : sessions) {
-          Thread t = new Thread(() -> loop(c), "flyover-index-" + threads.size());
-          t.setDaemon(true);
-          threads.add(t);
-          t.start();
-        }
-      }
-
-      private void loop(Connection c) {
-        try {
-          while (true) {
-            String table = queue.take();
-            if (table.equals(END)) return;
-            List<PostData.Entry> entries = post.perTable.getOrDefault(table, List.of());
-            for (PostData.Entry e : entries) {
-              stopper.check();
-              long t0 = System.nanoTime();
-              try (Statement st = c.createStatement()) {
-                st.execute(e.sql());
-              } catch (SQLException ex) {
-                throw new TransferFailure("building " + e.type().toLowerCase(Locale.ROOT) + " " + e.name() + " on the target failed ("
-                    + firstLine(ex) + ")", ex);
-              }
-              built.incrementAndGet();
-              console.debug(String.format(Locale.ROOT, "built %s %s in %.1fs", e.type(), e.name(), (System.nanoTime() - t0) / 1e9));
-            }
-            // Statistics right away too (after the indexes: expression indexes get theirs from this ANALYZE).
-            try (Statement st = c.createStatement()) {
-              st.execute("ANALYZE " + qualified.get(table));
-            } catch (SQLException ex) {
-              throw new TransferFailure("ANALYZE of " + table + " failed on the target (" + firstLine(ex) + ")", ex);
-            }
-            analyzed.incrementAndGet();
-          }
-        } catch (Throwable e) {
-          failures.add(e);
-          if (!(e instanceof Stopper.Stopped)) stopper.stop(describe(e));
-        }
-      }
-
-      void tableDone(Table table) {
-        qualified.put(table.display(), table.qualified());
-        queue.add(table.display());
-      }
-
-      void finish() throws InterruptedException {
-        long t0 = System.nanoTime();
-        for (int i = 0; i < threads.size(); i++) queue.add(END);
-        for (Thread t : threads) t.join();
-        if (!failures.isEmpty()) {
-          Throwable f = failures.stream().filter(x -> !(x instanceof Stopper.Stopped)).findFirst().orElse(failures.get(0));
-          if (f instanceof RuntimeException re) throw re;
-          throw new TransferFailure(describe(f), f);
-        }
-        stopper.check();
-        analyzedAlongside = true;
-        console.info(String.format(Locale.ROOT, "%d indexes and key constraints built and %d tables analyzed alongside the copy (%.1fs after it)",
-            built.get(), analyzed.get(), (System.nanoTime() - t0) / 1e9));
-      }
-
-      @Override
-      public void close() {
-        queue.clear();
-        for (int i = 0; i < threads.size(); i++) queue.add(END);
-      }
     }
 
     void dumpSchema(Path file) throws IOException, InterruptedException {
@@ -633,7 +540,7 @@ public final class DatabaseTransfer {
       return chunks;
     }
 
-    void copyData(IndexBuilder indexes) throws InterruptedException {
+    void copyData(Indexes indexes) throws InterruptedException {
       List<Chunk> chunks = plan();
       long total = tables.stream().mapToLong(Table::bytes).sum();
       console.info(String.format(Locale.ROOT, "copying %d tables in %d pieces with %d workers", tables.size(),
@@ -644,7 +551,7 @@ public final class DatabaseTransfer {
       ConcurrentLinkedQueue<Chunk> queue = new ConcurrentLinkedQueue<>(chunks);
       Progress progress = new Progress(console, total, 5000);
       boolean perTable = tables.size() <= 40;
-      runOnWorkers(w -> {
+      pool.runOnEach(workers, "worker", w -> {
         Chunk c;
         while ((c = queue.poll()) != null) {
           stopper.check();
@@ -696,17 +603,17 @@ public final class DatabaseTransfer {
         try {
           if (c.whole()) {
             // FREEZE needs the table emptied in the same transaction; it was created empty by the pre-data.
-            w.target.setAutoCommit(false);
-            try (Statement st = w.target.createStatement()) {
+            w.target().setAutoCommit(false);
+            try (Statement st = w.target().createStatement()) {
               st.execute("TRUNCATE ONLY " + t.qualified());
             }
           }
-          ci = w.target.unwrap(PGConnection.class).getCopyAPI().copyIn(in);
+          ci = w.target().unwrap(PGConnection.class).getCopyAPI().copyIn(in);
         } catch (SQLException e) {
           throw new TransferFailure("writing " + t.display() + " to the target failed (" + firstLine(e) + ")", e);
         }
         try {
-          co = w.source.unwrap(PGConnection.class).getCopyAPI().copyOut(out);
+          co = w.source().unwrap(PGConnection.class).getCopyAPI().copyOut(out);
         } catch (SQLException e) {
           throw new TransferFailure("reading " + t.display() + " from the source failed (" + firstLine(e) + ")", e);
         }
@@ -748,8 +655,8 @@ public final class DatabaseTransfer {
         co = null;
         if (c.whole()) {
           try {
-            w.target.commit();
-            w.target.setAutoCommit(true);
+            w.target().commit();
+            w.target().setAutoCommit(true);
           } catch (SQLException e) {
             throw new TransferFailure("writing " + t.display() + " to the target failed (" + firstLine(e) + ")", e);
           }
@@ -808,11 +715,11 @@ public final class DatabaseTransfer {
       List<Table> all = analyzedAlongside ? List.of() : Catalog.tables(targetAdmin);
       ConcurrentLinkedQueue<Table> queue = new ConcurrentLinkedQueue<>(all);
       if (workers.isEmpty()) openWorkersForVerify();
-      runOnWorkers(w -> {
+      pool.runOnEach(workers, "worker", w -> {
         Table t;
         while ((t = queue.poll()) != null) {
           stopper.check();
-          try (Statement st = w.target.createStatement()) {
+          try (Statement st = w.target().createStatement()) {
             st.execute("ANALYZE " + t.qualified());
           } catch (SQLException e) {
             throw new TransferFailure("ANALYZE of " + t.display() + " failed on the target (" + firstLine(e) + ")", e);
@@ -836,161 +743,16 @@ public final class DatabaseTransfer {
 
     // ---- verification ----------------------------------------------------------------------------------------
 
-    record Verification(List<TableResult> tables, boolean ok, List<String> problems) {}
-
-    Verification verify() throws SQLException, InterruptedException {
+    Compare.Verification verify() throws SQLException, InterruptedException {
       if (workers.isEmpty()) openWorkers();
-      List<Table> targetTables = Catalog.tables(targetAdmin);
-      List<String> problems = Collections.synchronizedList(new ArrayList<>());
-      Map<String, TableResult> results = new ConcurrentHashMap<>();
-      List<String> targetNames = new ArrayList<>();
-      for (Table t : targetTables) targetNames.add(t.display());
-      for (Table t : tables) {
-        if (!targetNames.contains(t.display())) problems.add(t.display() + " is missing on the target");
-      }
-      for (String n : targetNames) {
-        if (tables.stream().noneMatch(t -> t.display().equals(n))) problems.add(n + " exists on the target but not on the source");
-      }
-      List<Table> compared = new ArrayList<>(tables);
-      compared.addAll(configTables);
-      ConcurrentLinkedQueue<Table> queue = new ConcurrentLinkedQueue<>(compared);
-      runOnWorkers(w -> {
-        Table t;
-        while ((t = queue.poll()) != null) {
-          stopper.check();
-          if (!t.extensionConfig() && !targetNames.contains(t.display())) {
-            results.put(t.display(), new TableResult(t.display(), count(w.source, t, "source"), -1, 0, false, "missing on target"));
-            continue;
-          }
-          long s = count(w.source, t, "source");
-          long d = count(w.target, t, "target");
-          Long copied = copiedRows.get(t.display());
-          boolean match = s == d && (copied == null || copied == s);
-          String note = "";
-          if (match && req.verify() == TransferRequest.Verify.CHECKSUMS) {
-            String hs = checksum(w.source, t, "source");
-            String hd = checksum(w.target, t, "target");
-            match = hs.equals(hd);
-            note = match ? "checksum " + hs.substring(0, 12) : "contents differ";
-          }
-          if (!match) problems.add(t.display() + (s != d ? " has " + s + " rows on the source but " + d + " on the target" : " differs: " + note));
-          results.put(t.display(), new TableResult(t.display(), s, d, copiedBytes.getOrDefault(t.display(), t.bytes()), match, note));
-        }
-      });
-      // Sequences: last_value and is_called on both sides.
-      List<Sequence> seqs = new ArrayList<>(Catalog.sequences(coordinator));
-      seqs.addAll(configSequences);
-      for (Sequence s : seqs) {
-        String a = Catalog.sequenceState(coordinator, s);
-        String b;
-        try {
-          b = Catalog.sequenceState(targetAdmin, s);
-        } catch (SQLException e) {
-          b = "missing";
-        }
-        if (!a.equals(b)) problems.add("sequence " + s.display() + " is at " + a + " on the source but " + b + " on the target");
-      }
-      sequenceCount = Catalog.sequences(coordinator).size();
-      long lo = Long.parseLong(Catalog.scalar(targetAdmin, "SELECT count(*) FROM pg_catalog.pg_largeobject_metadata"));
-      largeObjectCount = Catalog.largeObjects(coordinator).size();
-      if (lo != largeObjectCount) problems.add("the target has " + lo + " large objects, the source " + largeObjectCount);
-      Map<Long, String> sourceComments = LargeObjects.comments(coordinator);
-      Map<Long, String> targetComments = LargeObjects.comments(targetAdmin);
-      for (Map.Entry<Long, String> c : sourceComments.entrySet()) {
-        if (!c.getValue().equals(targetComments.get(c.getKey()))) problems.add("large object " + c.getKey() + " has another comment on the target");
-      }
-      for (Long oid : targetComments.keySet()) {
-        if (!sourceComments.containsKey(oid)) problems.add("large object " + oid + " has a comment on the target only");
-      }
-      List<String> privileges = Privileges.differences(coordinator, targetAdmin);
-      if (!privileges.isEmpty()) problems.add("privileges differ on the target (" + privileges.get(0) + (privileges.size() > 1 ? " and "
-          + (privileges.size() - 1) + " more" : "") + " would fix them)");
-      List<TableResult> ordered = new ArrayList<>();
-      for (Table t : compared) if (results.containsKey(t.display())) ordered.add(results.get(t.display()));
-      return new Verification(ordered, problems.isEmpty(), problems);
-    }
-
-    long count(Connection c, Table t, String side) {
-      try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM " + t.rowsFrom())) {
-        rs.next();
-        return rs.getLong(1);
-      } catch (SQLException e) {
-        throw new TransferFailure("counting " + t.display() + " on the " + side + " failed (" + firstLine(e) + ")", e);
-      }
-    }
-
-    /**
-     * An ordered hash of a table's contents: each row's text (same pinned session settings on both sides) hashed,
-     * the hashes sorted bytewise (independent of collations and physical order) and digested client-side, so no
-     * 1 GB value limit applies.
-     */
-    String checksum(Connection c, Table t, String side) {
-      String sql = "SELECT pg_catalog.md5(ROW(" + t.allColumnList() + ")::text) COLLATE \"C\" AS h FROM "
-          + t.rowsFrom() + " ORDER BY 1";
-      boolean auto = true;
-      try {
-        auto = c.getAutoCommit();
-        if (auto) c.setAutoCommit(false);
-        MessageDigest md = MessageDigest.getInstance("SHA-256");
-        try (Statement st = c.createStatement()) {
-          st.setFetchSize(10000);
-          try (ResultSet rs = st.executeQuery(sql)) {
-            while (rs.next()) md.update(rs.getString(1).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-          }
-        }
-        if (auto) c.commit();
-        return HexFormat.of().formatHex(md.digest());
-      } catch (SQLException e) {
-        throw new TransferFailure("hashing " + t.display() + " on the " + side + " failed (" + firstLine(e) + ")", e);
-      } catch (java.security.NoSuchAlgorithmException e) {
-        throw new IllegalStateException(e);
-      } finally {
-        try {
-          if (auto) c.setAutoCommit(true);
-        } catch (SQLException ignored) {
-          // The failure above is what matters.
-        }
-      }
+      Compare.Verification v = Compare.run(coordinator, targetAdmin, workers, pool, stopper, tables, configTables, configSequences,
+          req.verify(), copiedRows, copiedBytes);
+      sequenceCount = v.sequences();
+      largeObjectCount = v.largeObjects();
+      return v;
     }
 
     // ---- workers -------------------------------------------------------------------------------------------
-
-    interface Job {
-      void run(Worker w) throws Exception;
-    }
-
-    /** Runs the job on every worker at once; the first failure stops the others and is rethrown. */
-    void runOnWorkers(Job job) throws InterruptedException {
-      List<Thread> threads = new ArrayList<>();
-      List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
-      for (Worker w : workers) {
-        Thread th = new Thread(() -> {
-          try {
-            job.run(w);
-          } catch (Throwable e) {
-            synchronized (failures) {
-              failures.add(e);
-            }
-            if (!(e instanceof Stopper.Stopped)) stopper.stop(describe(e));
-          }
-        }, "flyover-worker-" + w.id);
-        th.setDaemon(true);
-        threads.add(th);
-        th.start();
-      }
-      for (Thread th : threads) th.join();
-      if (!failures.isEmpty()) {
-        Throwable first = failures.stream().filter(f -> !(f instanceof Stopper.Stopped)).findFirst().orElse(failures.get(0));
-        if (first instanceof RuntimeException re) throw re;
-        throw new TransferFailure(describe(first), first);
-      }
-      stopper.check();
-    }
-
-    String describe(Throwable e) {
-      if (e instanceof TransferFailure || e instanceof UserError || e instanceof Stopper.Stopped) return e.getMessage();
-      return e.getClass().getSimpleName() + ": " + firstLine(e);
-    }
 
     // ---- stream mode -----------------------------------------------------------------------------------------
 
@@ -1049,8 +811,6 @@ public final class DatabaseTransfer {
     }
   }
 
-  /** One worker's pair of sessions: source (read-only, on the snapshot) and target. */
-  record Worker(int id, Connection source, Connection target) {}
 
   /** Every row arrived but something differs: the result says what, the message names it. */
   public static final class VerificationFailed extends UserError {
