@@ -90,7 +90,7 @@ version=$(sed -n 's/^ARG FLYCTL_VERSION=//p' Dockerfile)
 grep -q "  flyctl_${version}_Linux_x86_64.tar.gz\$" docker/flyctl.sha256 \
   || fail "docker/flyctl.sha256 has no checksum for flyctl $version (x86_64): run scripts/update-flyctl.sh $version"
 grep -q "  flyctl_${version}_Linux_arm64.tar.gz\$" docker/flyctl.sha256 \
-  || echo "WARNING: docker/flyctl.sha256 has no arm64 checksum for flyctl $version: the linux/arm64 image will not build until scripts/update-flyctl.sh $version is run" >&2
+  || fail "docker/flyctl.sha256 has no checksum for flyctl $version (arm64), so the linux/arm64 image cannot build: run scripts/update-flyctl.sh $version"
 
 echo "==> the runtime, built here by the image's own script"
 dest=target/image-runtime

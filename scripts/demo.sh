@@ -179,7 +179,7 @@ cat <<EOF
       java -jar $root/$jar deploy --dry-run
   The cutover plan for a Phoenix app on the doubles (the tests' stand-ins for Heroku's API and flyctl: nothing
   leaves this machine, no account needed); any flyover command and options can follow TryDoubles:
-      java -cp $jar:target/test-classes dev.flyover.testing.TryDoubles plan
+      java -cp $jar:target/test-classes dev.flyover.testing.TryDoubles plan --create-database
       java -cp $jar:target/test-classes dev.flyover.testing.TryDoubles secrets --dry-run
       java -cp $jar:target/test-classes dev.flyover.testing.TryDoubles deploy --dry-run
   Every command and option:  java -jar $jar --help

@@ -74,6 +74,8 @@ def apps_create(ctx):
     if name in ctx.state["apps"] or name in (ctx.state.get("taken_names") or []):
         fail("(double: the Machines API refused this app name)", suggestion=cli.NAME_TAKEN_SUGGESTION)
     app = new_app(ctx.state, name, org["slug"])
+    if ctx.flag("network"):
+        app["network"] = ctx.flag("network")
     ctx.state["apps"][name] = app
     if ctx.json():
         go_json({"ID": name, "Name": name, "Status": "pending", "Deployed": False, "Hostname": app["hostname"],
@@ -108,10 +110,13 @@ def apps_destroy(ctx):
     if not ctx.args:
         fail("requires at least 1 arg(s), only received 0")
     if not ctx.flag("yes"):
-        fail("--yes flag must be specified when not running interactively")
+        # apps/destroy.go: prompt.NonInteractiveError("yes flag must be specified when not running interactively")
+        fail("yes flag must be specified when not running interactively")
     for name in ctx.args:
         if name not in ctx.state["apps"]:
             fail("Could not find App \"%s\"" % name)
         st.check_app_access(ctx, name)
+        from .machines import kill_machines
+        kill_machines(ctx.state["apps"][name])
         del ctx.state["apps"][name]
         out("Destroyed app %s" % name)

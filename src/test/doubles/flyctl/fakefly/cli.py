@@ -238,7 +238,7 @@ def main(argv):
     sys.stdout.reconfigure(line_buffering=True)
     sys.stderr.reconfigure(line_buffering=True)
     # Imported for their @command registrations.
-    from . import apps, certs, deploy, ips, machines, mpg, postgres, proxy, secrets, ssh, version  # noqa: F401
+    from . import apps, certs, deploy, ips, logs, machines, mpg, postgres, proxy, secrets, ssh, version  # noqa: F401
     cmd, rest = resolve(argv)
     if cmd is None:
         word = next((a for a in argv if not a.startswith("-")), "")

@@ -432,7 +432,8 @@ def status(ctx):
                {"slug": app.get("org", "personal"), "name": app.get("org", "personal")})
     machines = [m for m in app.get("machines", []) if ctx.flag("all") or m["state"] != "destroyed"]
     if ctx.json():
-        go_json({
+        # internal/command/status/machines.go renderMachineJSONStatus: Network only when the app has a custom one.
+        go_json(dict({
             "AppURL": "https://" + app["hostname"],
             "Deployed": bool(app.get("deployed")),
             "Hostname": app["hostname"],
@@ -444,7 +445,7 @@ def status(ctx):
             "PlatformVersion": "machines",
             "Status": app.get("status", "pending"),
             "Version": current,
-        })
+        }, **({"Network": app["network"]} if app.get("network") else {})))
         return
     out("App")
     out("  Name     = %s" % name)

@@ -11,8 +11,8 @@ import java.util.List;
 /**
  * The one way flyover prints. Every line is redacted through the {@link Masker}. In Actions everything goes to
  * stdout (the runner reads commands from both streams, but interleaving two pipes reorders them), warnings and
- * errors become annotations, and subprocess output is folded into groups. In a terminal, progress goes to
- * stderr and results to stdout.
+ * errors become annotations, and subprocess output is folded into groups; text from outside can never become a
+ * workflow command (see {@link #untrusted}). In a terminal, progress goes to stderr and results to stdout.
  */
 public final class Console {
   private final PrintStream out;
@@ -21,6 +21,10 @@ public final class Console {
   private final boolean debug;
   private final Masker masker;
   private boolean inGroup;
+  /** The token of the open stop-commands block, or null. */
+  private String blockToken;
+
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   public Console(OutputStream out, OutputStream err, boolean inActions, boolean debug) {
     // The container has no LANG: never rely on the platform charset.
@@ -165,11 +169,6 @@ public final class Console {
       out.println(line);
     }
   }
-
-  /** The token of the open stop-commands block, or null. */
-  private String blockToken;
-
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private void openBlock() {
     if (blockToken != null) return;

@@ -33,7 +33,7 @@ final class ActionCommand extends RunCommand {
         MaskPolicy.secret(ctx.console(), v.get());
       }
       // Split as the option splits them (DeployOptions: one per line); before any outside text is printed.
-      if (SECRET_LINE_OPTIONS.contains("--" + in.name())) maskLineValues(ctx.console(), List.of(v.get().split("\\r?\\n")));
+      if (SECRET_LINE_OPTIONS.contains("--" + in.name())) maskLineValues(ctx.console(), "--" + in.name(), List.of(v.get().split("\\r?\\n")));
     }
     String command = inputs.stream().filter(in -> in.name().equals("command")).findFirst()
         .flatMap(this::value).orElse("deploy");

@@ -1,6 +1,7 @@
 package dev.flyover.cli;
 
 import dev.flyover.Context;
+import dev.flyover.secrets.MaskPolicy;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -55,12 +56,12 @@ final class BadParameters implements CommandLine.IParameterExceptionHandler {
       if (!secret && known) continue;
       String value = eq >= 0 ? a.substring(eq + 1) : i + 1 < args.length && !args[i + 1].startsWith("-") ? args[i + 1] : null;
       if (value == null || value.isBlank()) continue;
-      if (RunCommand.SECRET_URL_OPTIONS.contains(name)) {
-        ctx.console().maskUrl(value);
-      } else if (RunCommand.SECRET_LINE_OPTIONS.contains(name)) {
-        RunCommand.maskLineValues(ctx.console(), List.of(value.split("\\r?\\n")));
+      if (RunCommand.SECRET_LINE_OPTIONS.contains(name)) {
+        RunCommand.maskLineValues(ctx.console(), name, List.of(value.split("\\r?\\n")));
+      } else if (secret) {
+        MaskPolicy.secret(ctx.console(), value);
       } else {
-        ctx.console().mask(value);
+        MaskPolicy.unknown(ctx.console(), value);
       }
     }
   }

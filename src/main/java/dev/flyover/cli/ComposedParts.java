@@ -92,7 +92,7 @@ final class ComposedParts implements Parts {
   @Override
   public Optional<Part> database(String sourceUrl, String targetUrl) {
     return Optional.of(new DatabasePart(ctx, sourceUrl, targetUrl, options.transfer.mode, options.transfer.jobs(ctx), options.transfer.verify,
-        settings.overwrite(), Optional.of(settings.flyApp()), token));
+        settings.overwrite(), Optional.of(settings.flyApp()), token).remote(options.transfer.remote(ctx)));
   }
 
   @Override

@@ -16,7 +16,7 @@ public final class CutoverOptions {
   String database;
 
   @Option(names = "--create-database", arity = "0..1", defaultValue = "false", fallbackValue = "true",
-      description = "Create a Fly Postgres cluster (flyctl postgres create) and attach it as the target.")
+      description = "Create Fly Managed Postgres (fly mpg create; postgres-kind: unmanaged for flyctl postgres create) and attach it as the target.")
   boolean createDatabase;
 
   @Option(names = "--set-database-url", arity = "0..1", defaultValue = "false", fallbackValue = "true",
@@ -42,7 +42,7 @@ public final class CutoverOptions {
       description = "Fly organization for the new database. Default: the Fly app's own organization.")
   String org;
 
-  @Option(names = "--postgres-app", paramLabel = "NAME", description = "Name of the Fly Postgres app to create. Default: FLY_APP-db.")
+  @Option(names = "--postgres-app", paramLabel = "NAME", description = "Name of the Managed Postgres cluster (or unmanaged Fly Postgres app) to create. Default: FLY_APP-db.")
   String postgresApp;
 
   @Option(names = "--postgres-region", paramLabel = "REGION", description = "Region of the new Fly Postgres. Default: primary_region in fly.toml.")
@@ -91,7 +91,7 @@ public final class CutoverOptions {
 
   // strict (issue 13): an unmatched process group stops the cutover
   @Option(names = "--strict", arity = "0..1", defaultValue = "false", fallbackValue = "true", paramLabel = "BOOL",
-      description = "Stop before any change when a Heroku process type has no Fly process group (default false: a warning).")
+      description = "Stop before any change when a process type running on Heroku has no Fly process group (default false: a warning).")
   boolean strict;
 
   private static Optional<String> opt(String s) {

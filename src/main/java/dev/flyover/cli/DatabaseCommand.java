@@ -6,6 +6,7 @@ import dev.flyover.actions.JobSummary;
 import dev.flyover.cutover.DatabasePart;
 import dev.flyover.pg.DatabaseTransfer;
 import dev.flyover.pg.PgUrl;
+import dev.flyover.pg.RemoteOptions;
 import dev.flyover.pg.Tls;
 import dev.flyover.pg.TransferReport;
 import dev.flyover.pg.TransferRequest;
@@ -76,6 +77,7 @@ final class DatabaseCommand extends RunCommand {
     PgUrl source = Tls.source(PgUrl.parse(herokuDatabaseUrl, "heroku-database-url"));
     PgUrl target = Tls.target(PgUrl.parse(databaseUrl, "database-url"));
     int n = transfer.jobs(ctx);
+    RemoteOptions remote = transfer.remote(ctx);
     Optional<String> app = Optional.empty();
     if (transfer.mode == TransferRequest.Mode.REMOTE || target.isFlyPrivate()) {
       try {
@@ -85,9 +87,9 @@ final class DatabaseCommand extends RunCommand {
       }
     }
     TransferRequest req = new TransferRequest(source, target, transfer.mode, n, transfer.verify, overwrite, app, fly.token());
-    if (dryRun) return dryRun(req);
+    if (dryRun) return dryRun(req, remote);
     try {
-      TransferResult r = new DatabaseTransfer(ctx.env(), ctx.console()).inputNames(ctx::optionName).run(req);
+      TransferResult r = new DatabaseTransfer(ctx.env(), ctx.console()).inputNames(ctx::optionName).remote(remote).run(req);
       TransferReport.outputs(ctx, r);
       TransferReport.summary(ctx, req, r);
       ctx.console().info(r.verified() ? "database transfer verified: the target equals the source"
@@ -101,7 +103,7 @@ final class DatabaseCommand extends RunCommand {
   }
 
   /** The cutover's read-only database preflight, printed and summarised; nothing is written anywhere. */
-  private int dryRun(TransferRequest req) {
+  private int dryRun(TransferRequest req, RemoteOptions remote) {
     List<String> lines;
     try {
       lines = new DatabasePart(ctx, req).preflight();
@@ -113,8 +115,13 @@ final class DatabaseCommand extends RunCommand {
     s.heading(2, "Database plan (dry run)");
     List<String> shown = new ArrayList<>(List.of("source " + req.source().describe(), "target " + req.target().describe()));
     shown.addAll(lines);
-    shown.add("would copy with " + req.mode().label() + (req.mode() == TransferRequest.Mode.PARALLEL ? ", " + req.jobs()
-        + " jobs" : "") + ", then verify by " + req.verify().label());
+    if (req.mode() == TransferRequest.Mode.REMOTE) {
+      shown.add("would copy on a one-off Fly Machine (" + remote.image() + ", " + remote.vmSize() + ") in a short-lived"
+          + " helper app next to the database, destroyed afterwards, then verify by " + req.verify().label());
+    } else {
+      shown.add("would copy with " + req.mode().label() + (req.mode() == TransferRequest.Mode.PARALLEL ? ", " + req.jobs()
+          + " jobs" : "") + ", then verify by " + req.verify().label());
+    }
     for (String l : shown) {
       if (l.startsWith("WARNING: ")) ctx.console().warn(l.substring(9)); else ctx.console().info(l);
     }

@@ -43,13 +43,33 @@ public final class Main {
   }
 
   public static int run(Context ctx, String[] args) {
-    int code;
+    int code = 1;
     try {
       code = commandLine(ctx, reachable(args)).execute(args);
     } finally {
       ctx.finish();
+      exitLine(ctx, code);
     }
     return code;
+  }
+
+  /**
+   * On the remote transfer's machine the runner reads the exit status from the log stream: the last line is
+   * {@code flyover-exit <token> <code>}, the token read from the file {@code FLYOVER_EXIT_TOKEN_FILE} names (a
+   * secret file only the runner and the machine know, so no text from a database can forge the line).
+   */
+  static void exitLine(Context ctx, int code) {
+    java.util.Optional<String> file = ctx.env().get("FLYOVER_EXIT_TOKEN_FILE");
+    if (file.isEmpty()) return;
+    String token;
+    try {
+      token = java.nio.file.Files.readString(java.nio.file.Path.of(file.get()), java.nio.charset.StandardCharsets.UTF_8).strip();
+    } catch (java.io.IOException | RuntimeException e) {
+      token = "unreadable";
+    }
+    ctx.console().flush();
+    ctx.console().stdout().println("flyover-exit " + token + " " + code);
+    ctx.console().stdout().flush();
   }
 
   /** The commands {@code args} can reach: the one it starts with, none for a lone --version, else all. */

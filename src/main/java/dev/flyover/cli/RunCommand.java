@@ -3,6 +3,7 @@ package dev.flyover.cli;
 import dev.flyover.Context;
 import dev.flyover.UserError;
 import dev.flyover.secrets.MaskPolicy;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,8 +19,8 @@ public abstract class RunCommand implements Callable<Integer> {
   /** Options whose values are secrets (URLs carry passwords). */
   static final Set<String> SECRET_OPTIONS = Set.of("--fly-api-token", "--heroku-api-key", "--github-token");
   static final Set<String> SECRET_URL_OPTIONS = Set.of("--database-url", "--heroku-database-url");
-  /** Options of NAME=VALUE lines whose values are secrets. */
-  static final Set<String> SECRET_LINE_OPTIONS = Set.of("--build-secrets");
+  /** Options of lines that hold secrets: NAME=VALUE build secrets, and flyctl's --build-secret in extra-args. */
+  static final Set<String> SECRET_LINE_OPTIONS = Set.of("--build-secrets", "--extra-args");
 
   protected final Context ctx;
 
@@ -71,10 +72,21 @@ public abstract class RunCommand implements Callable<Integer> {
     }
   }
 
-  /** Masks the value of each NAME=VALUE line (a line without '=' may be all value), so logs still name it. */
-  static void maskLineValues(dev.flyover.actions.Console console, Iterable<String> lines) {
-    for (String line : lines) {
+  /**
+   * Masks the secrets in an option's lines: for --build-secrets the value of each NAME=VALUE line (a line without
+   * '=' may be all value), so logs still name it; for --extra-args the value of flyctl's
+   * {@code --build-secret=NAME=VALUE} (or {@code --build-secret} and {@code NAME=VALUE} on the next line).
+   */
+  static void maskLineValues(dev.flyover.actions.Console console, String option, List<String> lines) {
+    boolean extra = option.equals("--extra-args");
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i);
       if (line == null) continue;
+      if (extra) {
+        if (line.equals("--build-secret") && i + 1 < lines.size()) line = lines.get(++i);
+        else if (line.startsWith("--build-secret=")) line = line.substring("--build-secret=".length());
+        else continue;
+      }
       int eq = line.indexOf('=');
       MaskPolicy.secret(console, eq >= 0 ? line.substring(eq + 1) : line);
     }
@@ -84,7 +96,7 @@ public abstract class RunCommand implements Callable<Integer> {
     for (OptionSpec o : spec.options()) {
       Object v = o.getValue();
       if (SECRET_LINE_OPTIONS.contains(o.longestName()) && v instanceof java.util.List<?> l) {
-        maskLineValues(ctx.console(), l.stream().map(String::valueOf).toList());
+        maskLineValues(ctx.console(), o.longestName(), l.stream().map(String::valueOf).toList());
       }
       if (!(v instanceof String s) || s.isBlank()) continue;
       if (SECRET_OPTIONS.contains(o.longestName()) || SECRET_URL_OPTIONS.contains(o.longestName())) {

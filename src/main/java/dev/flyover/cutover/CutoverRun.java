@@ -9,29 +9,34 @@ public final class CutoverRun {
   private CutoverRun() {}
 
   /**
-   * {@code flyover plan}: read everything, print the plan, change nothing. A plan with blocking problems (what
-   * would stop the cutover) fails, after the report, with them as its one sentence.
+   * {@code flyover plan}: read everything, print the plan, change nothing. A plan is a report, so what would stop
+   * the cutover (its blocking problems) is printed as warnings and listed first in the summary, and the plan still
+   * succeeds; the cutover itself stops on them in its plan step.
    */
   public static Plan plan(Cutover c) {
     Plan p = Plan.read(c);
     c.plan = p;
+    p.blocking().forEach(b -> c.warn("The cutover would stop on this before changing anything: " + b));
     p.warnings().forEach(c::warn);
     p.report(c.ctx.summary(), c);
     c.ctx.outputs().set("cutover-status", "planned");
     c.ctx.outputs().set("steps-completed", "");
     c.ctx.outputs().set("downtime-seconds", "0");
-    if (p.blocked().isPresent()) throw p.blocked().get();
     return p;
   }
 
   /**
    * A cutover that only plans: {@code confirm} left empty, or {@code dry-run}. The plan as {@link #plan}; a dry
    * run also previews its parts without changing anything (the secrets plan against what Fly has, the flyctl
-   * deploy command line; the database preflight is in the plan), and stops.
+   * deploy command line; the database preflight is in the plan), and fails when the real run would stop in its
+   * plan step: that is what a dry run is asked.
    */
   public static Plan preview(Cutover c, boolean dryRun) {
     Plan p = plan(c);
-    if (dryRun) c.parts.preview();
+    if (dryRun) {
+      c.parts.preview();
+      if (p.blocked().isPresent()) throw p.blocked().get();
+    }
     String why = dryRun ? "Dry run" : "The " + c.ctx.optionName("confirm") + " " + (c.ctx.actionMode() ? "input" : "option")
         + " is empty, so this run only planned";
     c.ctx.console().notice(why + ": nothing was changed on Heroku, Fly or any database. "

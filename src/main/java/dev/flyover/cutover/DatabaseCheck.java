@@ -58,6 +58,7 @@ final class DatabaseCheck {
       Optional<String> token, boolean overwrite, UnaryOperator<String> inputName) throws SQLException {
     List<String> lines = new ArrayList<>();
     FlyProxy proxy = null;
+    PgUrl original = target;
     try {
       if (target.needsFlyProxy()) {
         proxy = FlyProxy.start(env, console, flyApp, token, target.host(), target.port());
@@ -79,6 +80,7 @@ final class DatabaseCheck {
         int smaj = major(sv);
         int tmaj = major(tv);
         if (tmaj < smaj) lines.add("WARNING: the target's major version (" + tmaj + ") is older than the source's (" + smaj + "): the transfer will refuse");
+        if (original.isManagedPostgres()) lines.addAll(managedPostgresRules(s, t, original));
         if (tableCount(t) > 0 && !proof.provenDifferent()) {
           lines.add("WARNING: the target holds tables and is not proven to be another database than the source: the database step will refuse");
         } else if (tableCount(t) > 0) lines.add(overwrite ? "the target holds tables: overwrite is on, so they are replaced unless they already equal the source"
@@ -87,6 +89,33 @@ final class DatabaseCheck {
     } finally {
       if (proxy != null) proxy.close();
     }
+    return lines;
+  }
+
+  /**
+   * Fly Managed Postgres: its role owns the database but is no superuser, so an extension the source uses must be
+   * enabled through {@code fly mpg databases extensions enable} (internal/command/mpg/extensions.go) before the
+   * restore meets it; it runs PostgreSQL 16 or 17 only (internal/command/mpg/create.go).
+   */
+  static List<String> managedPostgresRules(Connection s, Connection t, PgUrl target) throws SQLException {
+    List<String> lines = new ArrayList<>();
+    List<String> missing = new ArrayList<>();
+    java.util.Set<String> onTarget = new java.util.HashSet<>();
+    try (Statement st = t.createStatement(); java.sql.ResultSet rs = st.executeQuery("SELECT extname FROM pg_extension")) {
+      while (rs.next()) onTarget.add(rs.getString(1));
+    }
+    try (Statement st = s.createStatement();
+        java.sql.ResultSet rs = st.executeQuery("SELECT extname FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY 1")) {
+      while (rs.next()) if (!onTarget.contains(rs.getString(1))) missing.add(rs.getString(1));
+    }
+    String cluster = dev.flyover.fly.FlyProxy.mpgCluster(target.host()).orElse("CLUSTER");
+    for (String ext : missing) {
+      lines.add("WARNING: the source uses the extension " + ext + ", which the Managed Postgres database does not have and"
+          + " its role cannot create: run `fly mpg databases extensions enable " + ext + " --cluster " + cluster
+          + " --database " + target.database() + "` first");
+    }
+    lines.add("target is Fly Managed Postgres (PostgreSQL 16 or 17, a role without superuser rights, PgBouncer in front):"
+        + " the transfer goes to its direct address through fly mpg proxy");
     return lines;
   }
 

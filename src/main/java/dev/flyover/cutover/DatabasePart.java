@@ -4,6 +4,7 @@ import dev.flyover.Context;
 import dev.flyover.UserError;
 import dev.flyover.pg.DatabaseTransfer;
 import dev.flyover.pg.PgUrl;
+import dev.flyover.pg.RemoteOptions;
 import dev.flyover.pg.Tls;
 import dev.flyover.pg.TransferReport;
 import dev.flyover.pg.TransferRequest;
@@ -19,6 +20,7 @@ import java.util.Optional;
 public final class DatabasePart implements Part {
   private final Context ctx;
   private final TransferRequest request;
+  private RemoteOptions remote;
 
   /** TLS defaults as the database command has them ({@link Tls}). */
   public DatabasePart(Context ctx, String sourceUrl, String targetUrl, TransferRequest.Mode mode, int jobs,
@@ -33,6 +35,12 @@ public final class DatabasePart implements Part {
   public DatabasePart(Context ctx, TransferRequest request) {
     this.ctx = ctx;
     this.request = request;
+  }
+
+  /** How transfer-mode remote sizes its machine. */
+  public DatabasePart remote(RemoteOptions options) {
+    this.remote = options;
+    return this;
   }
 
   @Override
@@ -66,7 +74,7 @@ public final class DatabasePart implements Part {
   @Override
   public String apply() {
     try {
-      TransferResult r = new DatabaseTransfer(ctx.env(), ctx.console()).inputNames(ctx::optionName).run(request);
+      TransferResult r = new DatabaseTransfer(ctx.env(), ctx.console()).inputNames(ctx::optionName).remote(remote).run(request);
       TransferReport.outputs(ctx, r);
       TransferReport.summary(ctx, request, r);
       if (!r.verified()) throw new UserError("The database transfer finished but was not proven equal: see the database table.");

@@ -239,7 +239,9 @@ public final class Plan {
     }
     buildProblem(c).ifPresent(blocking::add);
     if (s.strict()) {
-      for (String type : unmatchedProcessTypes()) {
+      // Only what runs: a type scaled to 0 on Heroku loses nothing on Fly (it stays a warning).
+      for (String type : unmatchedProcessTypes().stream().filter(t -> formation.stream()
+          .anyMatch(d -> d.type().equals(t) && d.quantity() > 0)).toList()) {
         blocking.add("Heroku runs a `" + type + "` process but fly.toml has no [processes] group for it, and "
             + c.ctx.optionName("strict") + " is true: add the group (see the warning) or set strict to false to cut over without it.");
       }
@@ -287,8 +289,10 @@ public final class Plan {
     Map<String, String> env = flyToml.map(FlyToml::env).orElse(Map.of());
     if (env.isEmpty()) return;
     Settings s = c.settings;
-    List<String> both = SecretsFlow.flyNames(configVarNames, Exclusions.fromAddons(addons, List.of()), s.include(),
-        s.exclude(), s.rename()).stream().filter(env::containsKey).toList();
+    // The secrets step's own rules, add-on attachments included, so the plan names exactly what would move.
+    Exclusions exclusions = Exclusions.fromAddons(addons, c.heroku.addonAttachments(s.herokuApp()));
+    List<String> both = SecretsFlow.flyNames(configVarNames, exclusions, s.include(), s.exclude(), s.rename()).stream()
+        .filter(env::containsKey).toList();
     if (both.isEmpty()) return;
     warnings.add((both.size() == 1 ? "The config var " + both.get(0) + " would become a Fly secret with the same name as"
         + " a key" : "The config vars " + String.join(", ", both) + " would become Fly secrets with the same names as keys")

@@ -63,9 +63,10 @@ public final class FlyProxy implements AutoCloseable {
           + " to an app in the database's organization.");
     }
     Flyctl flyctl = new Flyctl(env, console, token);
-    List<String> argv = new ArrayList<>(List.of(flyctl.executable().toString(), "proxy", "0:" + port, host, "--watch-stdin"));
+    List<String> argv = new ArrayList<>(List.of(flyctl.executable().toString(), "proxy", "--watch-stdin"));
     if (app.isPresent()) argv.addAll(List.of("--app", app.get()));
     else argv.addAll(List.of("--org", org.get()));
+    argv.addAll(List.of("--", "0:" + port, host)); // a host from a URL is never read as a flag
     return launch(flyctl, console, argv, "flyctl proxy", host + ":" + port);
   }
 
@@ -77,7 +78,7 @@ public final class FlyProxy implements AutoCloseable {
    */
   public static FlyProxy startMpg(Env env, Console console, Optional<String> token, String cluster) {
     Flyctl flyctl = new Flyctl(env, console, token);
-    List<String> argv = List.of(flyctl.executable().toString(), "mpg", "proxy", cluster, "--local-port", "0");
+    List<String> argv = List.of(flyctl.executable().toString(), "mpg", "proxy", "--local-port", "0", "--", cluster);
     return launch(flyctl, console, argv, "fly mpg proxy", "Managed Postgres cluster " + cluster);
   }
 

@@ -7,6 +7,7 @@ import dev.flyover.Env;
 import dev.flyover.UserError;
 import dev.flyover.actions.Console;
 import dev.flyover.proc.Subprocess;
+import dev.flyover.secrets.MaskPolicy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -30,6 +31,10 @@ import java.util.regex.Pattern;
  * <p>The executable comes from {@code FLYCTL} or {@code flyctl} on PATH. The child gets an allow-listed
  * environment ({@link FlyEnv}) with the token as {@code FLY_API_TOKEN} (never argv). flyctl prints progress on
  * stderr and results on stdout; both are echoed live (redacted) unless the call is a quiet query, and kept.
+ *
+ * <p>A positional argument built from outside data (an app or cluster name, a hostname, a secret's name, an
+ * extension) comes after {@code --}: flyctl's pflag FlagSet stops reading flags there and hands the rest over as
+ * arguments (internal/flag/context.go {@code Args} is {@code FlagSet.Args()}; pflag v1.0.10 in go.mod).
  */
 public final class Flyctl {
   /** Built on first use, not when a command merely holds a Flyctl (a dry run never parses flyctl's JSON). */
@@ -96,7 +101,9 @@ public final class Flyctl {
   /** Runs a {@code --json} query quietly and parses the first JSON value on stdout (text after it is ignored). */
   JsonNode json(String... args) {
     List<String> a = new ArrayList<>(List.of(args));
-    a.add("--json");
+    // Before a "--", after which flyctl reads only positional arguments, else at the end.
+    int end = a.indexOf("--");
+    a.add(end < 0 ? a.size() : end, "--json");
     return parse(args, new Call(a).quiet().run());
   }
 
@@ -141,8 +148,10 @@ public final class Flyctl {
       ms.add(new Machine(m.path("id").asText(), meta.path("fly_process_group").asText("app"), m.path("region").asText(),
           m.path("state").asText(), meta.path("fly_release_version").asText(""), List.copyOf(checks)));
     }
+    String network = s.path("Network").asText("");
     return new AppStatus(s.path("Name").asText(app), s.path("Hostname").asText(""),
-        s.path("Organization").path("Slug").asText(""), List.copyOf(ms));
+        s.path("Organization").path("Slug").asText(""), List.copyOf(ms),
+        network.isEmpty() ? Optional.empty() : Optional.of(network));
   }
 
   /**
@@ -151,8 +160,15 @@ public final class Flyctl {
    * suggestion line, flaps/flaps_error.go), a deploy token {@link FlyctlException.Unauthorized}.
    */
   public void createApp(String app, Optional<String> org) {
-    List<String> a = new ArrayList<>(List.of("apps", "create", app));
+    createApp(app, org, Optional.empty());
+  }
+
+  /** The same on a custom private network ({@code --network}, apps/create.go {@code CreateAppRequest.Network}). */
+  public void createApp(String app, Optional<String> org, Optional<String> network) {
+    List<String> a = new ArrayList<>(List.of("apps", "create"));
     org.ifPresent(o -> a.add("--org=" + o));
+    network.ifPresent(n -> a.add("--network=" + n));
+    a.addAll(List.of("--", app)); // a name is never read as a flag
     call(a).stream("Creating Fly app " + app).run();
   }
 
@@ -236,7 +252,7 @@ public final class Flyctl {
   /** Stages one secret exactly: {@code flyctl secrets set --stage -a APP NAME=-} reads the value from stdin. */
   public void stageSecret(String app, String name, String value) {
     // The value never goes in argv; `-` makes flyctl read it from stdin (helpers/stdin.go: trimmed, up to 64 KiB).
-    call("secrets", "set", "--stage", "-a", app, name + "=-").stdin(value.getBytes(StandardCharsets.UTF_8)).quiet().run();
+    call("secrets", "set", "--stage", "-a", app, "--", name + "=-").stdin(value.getBytes(StandardCharsets.UTF_8)).quiet().run();
   }
 
   /**
@@ -248,6 +264,7 @@ public final class Flyctl {
       Duration timeout) {
     List<String> a = new ArrayList<>(List.of("secrets", verb, "-a", app));
     if (stage) a.add("--stage");
+    if (!pairs.isEmpty()) a.add("--"); // names from Heroku are never read as flags
     a.addAll(pairs);
     call(a).stdin(stdin).timeout(timeout).stream(title).run();
   }
@@ -274,7 +291,7 @@ public final class Flyctl {
    */
   public Optional<Certificate> certificate(String app, String host) {
     try {
-      return Optional.of(certificateOf(json("certs", "show", host, "-a", app)));
+      return Optional.of(certificateOf(json("certs", "show", "-a", app, "--", host)));
     } catch (FlyctlException.Unauthorized | FlyctlException.NotLoggedIn | FlyctlException.AppNotFound e) {
       throw e;
     } catch (FlyctlException e) {
@@ -285,7 +302,7 @@ public final class Flyctl {
 
   /** {@code flyctl certs add HOST --json}. */
   public Certificate addCertificate(String app, String host) {
-    return certificateOf(json("certs", "add", host, "-a", app));
+    return certificateOf(json("certs", "add", "-a", app, "--", host));
   }
 
   private static Certificate certificateOf(JsonNode cert) {
@@ -340,14 +357,14 @@ public final class Flyctl {
         "--volume-size", String.valueOf(volumeGb), "--pg-major-version", String.valueOf(major))
         .stream("fly mpg create " + name).timeout(Duration.ofMinutes(30)).watch(line -> {
           String t = line.strip();
-          if (t.startsWith("Connection string:")) console.maskUrl(t.substring("Connection string:".length()).strip());
+          if (t.startsWith("Connection string:")) MaskPolicy.secret(console, t.substring("Connection string:".length()).strip());
           if (t.startsWith("ID:")) cluster[0] = t.substring(3).strip();
         }).run();
     if (cluster[0] == null || cluster[0].isEmpty()) {
       throw new UserError("fly mpg create did not print the new cluster's ID: find it with `fly mpg list --org " + org
           + "` and pass its connection string as the database-url input.");
     }
-    String url = attach(List.of("mpg", "attach", cluster[0], "-a", app), app, "fly mpg attach " + cluster[0]);
+    String url = attach(List.of("mpg", "attach", "-a", app, "--", cluster[0]), app, "fly mpg attach " + cluster[0]);
     return new NewDatabase(cluster[0], url, List.of());
   }
 
@@ -356,7 +373,7 @@ public final class Flyctl {
    * v2/run_extensions.go): Managed Postgres's role is no superuser, so extensions are enabled through Fly's API.
    */
   public void enableMpgExtension(String cluster, String database, String extension) {
-    call("mpg", "databases", "extensions", "enable", extension, "--cluster", cluster, "--database", database)
+    call("mpg", "databases", "extensions", "enable", "--cluster", cluster, "--database", database, "--", extension)
         .stream("fly mpg databases extensions enable " + extension).run();
   }
 
@@ -370,8 +387,8 @@ public final class Flyctl {
     Subprocess.Result created = call(createArgs).stream("flyctl postgres create " + name).timeout(Duration.ofMinutes(20))
         .watch(line -> {
           String t = line.strip();
-          if (t.startsWith("Password:")) console.mask(t.substring("Password:".length()).strip());
-          if (t.startsWith("Connection string:")) console.maskUrl(t.substring("Connection string:".length()).strip());
+          if (t.startsWith("Password:")) MaskPolicy.secret(console, t.substring("Password:".length()).strip());
+          if (t.startsWith("Connection string:")) MaskPolicy.secret(console, t.substring("Connection string:".length()).strip());
         }).run();
     List<String> notice = new ArrayList<>();
     for (String l : created.stderr()) {
@@ -381,7 +398,7 @@ public final class Flyctl {
       }
       notice.add(l.strip());
     }
-    String url = attach(List.of("postgres", "attach", name, "-a", app, "--yes"), app, "flyctl postgres attach " + name);
+    String url = attach(List.of("postgres", "attach", "-a", app, "--yes", "--", name), app, "flyctl postgres attach " + name);
     return new NewDatabase(name, url, List.copyOf(notice));
   }
 
@@ -392,7 +409,7 @@ public final class Flyctl {
       int eq = t.indexOf('=');
       if (eq > 0 && t.substring(0, eq).equals("DATABASE_URL")) {
         url[0] = t.substring(eq + 1).strip();
-        console.maskUrl(url[0]);
+        MaskPolicy.secret(console, url[0]);
       }
     }).run();
     if (url[0] == null) {

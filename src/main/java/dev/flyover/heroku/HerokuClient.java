@@ -1,5 +1,6 @@
 package dev.flyover.heroku;
 
+import dev.flyover.secrets.MaskPolicy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -76,7 +77,7 @@ public final class HerokuClient {
     }
     this.apiKey = apiKey.strip();
     this.console = console;
-    console.mask(this.apiKey);
+    MaskPolicy.secret(console, this.apiKey);
     this.inputName = inputName;
     this.options = options;
     String url = env.getOrDefault("HEROKU_API_URL", DEFAULT_URL).strip();

@@ -59,8 +59,8 @@ public final class FlyTomlWriter {
       sb.append(values(procs));
     }
 
-    boolean web = p.processes().groups().stream().anyMatch(g -> g.name().equals("web")) || p.processes().groups().isEmpty();
-    if (web) {
+    // The plan sets PORT exactly when the app serves HTTP (a web group, or no Procfile at all).
+    if (p.env().containsKey("PORT")) {
       ObjectNode http = TOML.createObjectNode().put("internal_port", p.internalPort()).put("force_https", true)
           .put("auto_stop_machines", "off").put("auto_start_machines", true).put("min_machines_running", 0);
       if (!p.processes().groups().isEmpty()) http.putArray("processes").add("web");
@@ -69,6 +69,8 @@ public final class FlyTomlWriter {
       p.healthPath().ifPresent(path -> {
         ObjectNode check = TOML.createObjectNode().put("grace_period", "10s").put("interval", "30s").put("method", "GET")
             .put("timeout", "5s").put("path", path);
+        // The app redirects plain HTTP to HTTPS unless the proxy says the request came in over HTTPS.
+        if (p.repo().forceSsl()) check.putObject("headers").put("X-Forwarded-Proto", "https");
         sb.append("\n[[http_service.checks]]\n").append(values(check));
       });
     }

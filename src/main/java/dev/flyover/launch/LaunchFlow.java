@@ -119,7 +119,8 @@ public final class LaunchFlow {
   private int dryRun(LaunchPlan plan, List<Deliverable> files, List<String> existing) {
     ctx.console().info("Dry run: nothing is written, committed or created.");
     for (Deliverable d : files) {
-      ctx.console().info("--- " + d.repoPath + (existing.contains(d.file.path()) ? " (exists; kept unless overwrite)" : "")
+      // result(): line by line, so no line of a file can pass for a workflow command.
+      ctx.console().result("--- " + d.repoPath + (existing.contains(d.file.path()) ? " (exists; kept unless overwrite)" : "")
           + (d.generated ? "" : " (carried as generated)") + " ---\n" + (d.generated ? d.file.content() : "(" + d.file.content().length() + " characters)"));
     }
     ctx.outputs().set("files", String.join(",", files.stream().map(Deliverable::repoPath).toList()));
@@ -171,6 +172,14 @@ public final class LaunchFlow {
     PullRequest.Outcome o = pr.open(LaunchReport.title(plan), plan.flyApp(), send,
         draft -> LaunchReport.body(plan, local(draft.committed(), req), local(draft.keptUserChanges(), req),
             unprefix(draft.workflowsByHand(), plan), existing));
+    if (o.number() == 0) {
+      ctx.outputs().set("files", "");
+      ctx.summary().heading(2, "flyover launch: " + plan.herokuApp() + " → " + plan.flyApp());
+      ctx.summary().markdown("No pull request: the repository already holds everything launch would write"
+          + " (set `overwrite: true` to replace those files with flyover's).");
+      ctx.summary().markdown(LaunchReport.table(plan));
+      return 0;
+    }
     ctx.outputs().set("pull-request-url", o.url());
     ctx.outputs().set("pull-request-number", String.valueOf(o.number()));
     ctx.outputs().set("files", String.join(",", o.committed()));

@@ -56,13 +56,19 @@ public record LaunchPlan(String herokuApp, String flyApp, Optional<String> org, 
     Optional<RegionMap.Choice> region = RegionMap.forHeroku(herokuRegion);
     String where = h.space().map(s -> "Private Space " + code(s.name()) + " in " + code(herokuRegion))
         .orElse("region " + code(herokuRegion));
+    String cloud = h.regionInfo().map(r -> " (Heroku: " + inline(String.valueOf(r.description())) + ", cloud region "
+        + code(String.valueOf(r.providerRegion())) + ")").orElse("");
     if (region.isPresent()) {
       rows.add(new Row(where, "primary_region " + code(region.get().flyRegion()), region.get().why()));
+      h.regionInfo().map(dev.flyover.heroku.Region::providerRegion).filter(pr -> pr != null && !pr.equals(region.get().cloudRegion()))
+          .ifPresent(pr -> warnings.add("Heroku reports the region " + code(herokuRegion) + " in the cloud region " + code(pr)
+              + ", not the " + code(region.get().cloudRegion()) + " flyover's table assumes: check that primary_region "
+              + code(region.get().flyRegion()) + " is still the nearest."));
     } else {
-      rows.add(new Row(where, "primary_region not set", "flyover's region table does not know this region"));
-      questions.add("Which Fly region should the app run in? The Heroku app runs in " + where + ", which flyover's"
-          + " table does not map; add `primary_region = \"CODE\"` to fly.toml (`fly platform regions` lists the codes),"
-          + " near the database and your users.");
+      rows.add(new Row(where + cloud, "primary_region not set", "flyover's region table does not know this region"));
+      questions.add("Which Fly region should the app run in? The Heroku app runs in " + where + cloud + ", which"
+          + " flyover's table does not map; add `primary_region = \"CODE\"` to fly.toml (`fly platform regions` lists"
+          + " the codes), near the database and your users.");
     }
     h.space().filter(s -> s.shield()).ifPresent(s -> warnings.add("The app runs in a Shield Private Space (" + code(s.name())
         + "): check that Fly meets the compliance needs (HIPAA, PCI) that made you choose Shield before moving."));

@@ -109,6 +109,7 @@ public final class ProcessMapper {
   }
 
   Rewrite rewrite(String type, String heroku) {
+    if (heroku.indexOf('\n') >= 0 || heroku.indexOf('\r') >= 0) return Rewrite.no("the command spans several lines, which no Procfile line can");
     Optional<List<String>> split = Shlex.split(heroku);
     if (split.isEmpty() || split.get().isEmpty()) return Rewrite.no("flyctl cannot split the command (an unclosed quote)");
     List<String> words = new ArrayList<>(split.get());
@@ -173,6 +174,7 @@ public final class ProcessMapper {
   }
 
   Rewrite rewriteRelease(String heroku) {
+    if (heroku.indexOf('\n') >= 0 || heroku.indexOf('\r') >= 0) return Rewrite.no("the command spans several lines, which no Procfile line can");
     Optional<List<String>> split = Shlex.split(heroku);
     if (split.isEmpty() || split.get().isEmpty()) return Rewrite.no("flyctl cannot split the command (an unclosed quote)");
     List<String> words = new ArrayList<>(split.get());

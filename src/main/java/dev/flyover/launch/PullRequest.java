@@ -126,9 +126,15 @@ final class PullRequest {
           pr = repo.createPullRequest(title, branch, base, text);
           console.info("Opened pull request #" + pr.getNumber() + ".");
         } catch (HttpException e) {
-          // 422 "A pull request already exists": opened by a run racing this one.
           if (e.getResponseCode() != 422) throw e;
-          pr = findOpen(repo).orElseThrow(() -> e);
+          // 422: a pull request for the branch already exists (a run racing this one), or there is nothing to
+          // propose (no commits between the branch and the default branch, or no branch at all).
+          Optional<GHPullRequest> raced = findOpen(repo);
+          if (raced.isEmpty()) {
+            console.info("Nothing to propose: the default branch already has what launch writes (or you kept your own).");
+            return new Outcome(0, "", false, done.sha, done.committed, done.kept, byHand);
+          }
+          pr = raced.get();
           pr.setBody(text);
         }
       }

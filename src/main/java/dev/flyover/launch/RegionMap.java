@@ -14,30 +14,30 @@ import java.util.Optional;
  */
 public final class RegionMap {
   /** A Fly region for a Heroku one, and why. */
-  public record Choice(String herokuRegion, String flyRegion, String why) {}
+  public record Choice(String herokuRegion, String cloudRegion, String flyRegion, String why) {}
 
   private static final Map<String, Choice> TABLE = new LinkedHashMap<>();
 
-  private static void add(String heroku, String fly, String why) {
-    TABLE.put(heroku, new Choice(heroku, fly, why));
+  private static void add(String heroku, String cloud, String fly, String why) {
+    TABLE.put(heroku, new Choice(heroku, cloud, fly, why));
   }
 
   static {
-    add("us", "iad", "Heroku's `us` runs in AWS us-east-1 (northern Virginia); Fly's iad (Ashburn, Virginia) is in the same metro");
-    add("eu", "ams", "Heroku's `eu` runs in AWS eu-west-1 (Dublin); Fly has no Irish region, and ams (Amsterdam) keeps the app"
+    add("us", "us-east-1", "iad", "Heroku's `us` runs in AWS us-east-1 (northern Virginia); Fly's iad (Ashburn, Virginia) is in the same metro");
+    add("eu", "eu-west-1", "ams", "Heroku's `eu` runs in AWS eu-west-1 (Dublin); Fly has no Irish region, and ams (Amsterdam) keeps the app"
         + " and its data in the EU (lhr, London, is nearer but outside the EU)");
-    add("virginia", "iad", "the Private Space region virginia is AWS us-east-1; Fly's iad (Ashburn, Virginia) is in the same metro");
-    add("oregon", "sjc", "the Private Space region oregon is AWS us-west-2; Fly's nearest region is sjc (San Jose, California)");
-    add("dublin", "ams", "the Private Space region dublin is AWS eu-west-1; Fly has no Irish region, and ams (Amsterdam) keeps"
+    add("virginia", "us-east-1", "iad", "the Private Space region virginia is AWS us-east-1; Fly's iad (Ashburn, Virginia) is in the same metro");
+    add("oregon", "us-west-2", "sjc", "the Private Space region oregon is AWS us-west-2; Fly's nearest region is sjc (San Jose, California)");
+    add("dublin", "eu-west-1", "ams", "the Private Space region dublin is AWS eu-west-1; Fly has no Irish region, and ams (Amsterdam) keeps"
         + " the app and its data in the EU (lhr, London, is nearer but outside the EU)");
-    add("frankfurt", "fra", "the Private Space region frankfurt is AWS eu-central-1; Fly's fra is Frankfurt too");
-    add("london", "lhr", "the Private Space region london is AWS eu-west-2; Fly's lhr is London too");
-    add("montreal", "yyz", "the Private Space region montreal is AWS ca-central-1; Fly has no Montreal region, and yyz"
+    add("frankfurt", "eu-central-1", "fra", "the Private Space region frankfurt is AWS eu-central-1; Fly's fra is Frankfurt too");
+    add("london", "eu-west-2", "lhr", "the Private Space region london is AWS eu-west-2; Fly's lhr is London too");
+    add("montreal", "ca-central-1", "yyz", "the Private Space region montreal is AWS ca-central-1; Fly has no Montreal region, and yyz"
         + " (Toronto) keeps the app and its data in Canada");
-    add("mumbai", "bom", "the Private Space region mumbai is AWS ap-south-1; Fly's bom is Mumbai too");
-    add("singapore", "sin", "the Private Space region singapore is AWS ap-southeast-1; Fly's sin is Singapore too");
-    add("sydney", "syd", "the Private Space region sydney is AWS ap-southeast-2; Fly's syd is Sydney too");
-    add("tokyo", "nrt", "the Private Space region tokyo is AWS ap-northeast-1; Fly's nrt is Tokyo too");
+    add("mumbai", "ap-south-1", "bom", "the Private Space region mumbai is AWS ap-south-1; Fly's bom is Mumbai too");
+    add("singapore", "ap-southeast-1", "sin", "the Private Space region singapore is AWS ap-southeast-1; Fly's sin is Singapore too");
+    add("sydney", "ap-southeast-2", "syd", "the Private Space region sydney is AWS ap-southeast-2; Fly's syd is Sydney too");
+    add("tokyo", "ap-northeast-1", "nrt", "the Private Space region tokyo is AWS ap-northeast-1; Fly's nrt is Tokyo too");
   }
 
   private RegionMap() {}

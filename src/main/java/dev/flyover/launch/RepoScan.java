@@ -20,7 +20,7 @@ import java.util.stream.Stream;
  */
 public record RepoScan(Path dir, Optional<Map<String, String>> procfile, Stack stack, Optional<String> mixApp,
     boolean ecto, boolean dockerfile, boolean flyToml, Optional<String> envShEex, boolean runtimeReadsEctoIpv6,
-    Optional<String> healthPath, List<String> dockerExposes) {
+    Optional<String> healthPath, List<String> dockerExposes, boolean forceSsl) {
 
   /** The frameworks flyover knows how to move, and the generator that writes each one's Dockerfile. */
   public enum Stack {
@@ -72,7 +72,21 @@ public record RepoScan(Path dir, Optional<Map<String, String>> procfile, Stack s
     return new RepoScan(dir, procfile, stack, mixApp, ecto, dockerText.isPresent(),
         Files.isRegularFile(dir.resolve("fly.toml")), read(dir.resolve("rel/env.sh.eex")),
         read(dir.resolve("config/runtime.exs")).map(t -> t.contains("ECTO_IPV6")).orElse(false), health,
-        List.copyOf(exposes));
+        List.copyOf(exposes), forceSsl(dir));
+  }
+
+  /**
+   * The app redirects plain HTTP to HTTPS (Phoenix {@code force_ssl}, Rails {@code config.force_ssl = true}), as
+   * Heroku apps usually do behind its router's {@code X-Forwarded-Proto}. Fly's checks call the machine over plain
+   * HTTP without that header, so they would get a redirect, not a 200.
+   */
+  static boolean forceSsl(Path dir) {
+    for (String f : List.of("config/prod.exs", "config/runtime.exs")) {
+      if (read(dir.resolve(f)).map(t -> t.contains("force_ssl")).orElse(false)) return true;
+    }
+    return read(dir.resolve("config/environments/production.rb"))
+        .map(t -> t.lines().anyMatch(l -> l.strip().replace(" ", "").equals("config.force_ssl=true")))
+        .orElse(false);
   }
 
   /** A health-like GET route in the Phoenix router, with the paths of the scopes around it (by indentation). */

@@ -1,5 +1,6 @@
 package dev.flyover.pg;
 
+import dev.flyover.secrets.MaskPolicy;
 import dev.flyover.Env;
 import dev.flyover.UserError;
 import dev.flyover.actions.Console;
@@ -50,10 +51,19 @@ public final class DatabaseTransfer {
   /** Source ≠ target, proven in the preflight; null until then (no overwrite advice without it). */
   private volatile TargetGuard guard;
   private java.util.function.UnaryOperator<String> inputName = n -> n;
+  /** Set (to true) on the remote transfer's own machine: Fly's private hosts are reached directly, not tunnelled. */
+  static final String ON_FLY_NETWORK = "FLYOVER_ON_FLY_NETWORK";
+  private RemoteOptions remoteOptions;
 
   public DatabaseTransfer(Env env, Console console) {
     this.env = env;
     this.console = console;
+  }
+
+  /** How transfer-mode remote sizes its machine (defaults otherwise). */
+  public DatabaseTransfer remote(RemoteOptions options) {
+    this.remoteOptions = options;
+    return this;
   }
 
   /** Smallest piece a big table is split into (tests lower it to exercise splitting on small tables). */
@@ -70,31 +80,38 @@ public final class DatabaseTransfer {
 
   /** Runs the transfer and its verification; throws a {@link UserError} (one sentence) on any failure. */
   public TransferResult run(TransferRequest req) {
-    console.maskUrl(req.source().raw());
-    console.mask(req.source().password());
-    console.maskUrl(req.target().raw());
-    console.mask(req.target().password());
+    MaskPolicy.secret(console, req.source().raw());
+    MaskPolicy.secret(console, req.source().password());
+    MaskPolicy.secret(console, req.target().raw());
+    MaskPolicy.secret(console, req.target().password());
     stopper.installShutdownHook(() -> console.error(
         "flyover was cancelled: stopping the database transfer; the target database is incomplete."));
     long started = System.nanoTime();
     FlyProxy proxy = null;
     boolean touched = false;
+    guard = null;
     try {
       // TLS as the run will use it (issue 9, part 7): a weak sslmode warned of, channel binding pinned if offered.
       PgUrl source = Tls.forRun(req.source(), SOURCE_INPUT, console);
       PgUrl target = req.target().isFlyPrivate() ? req.target() : Tls.forRun(req.target(), TARGET_INPUT, console);
-      TransferResult remote = null;
-      if (req.mode() == Mode.REMOTE) {
-        remote = new RemoteTransfer(env, console, stopper).run(req, started);
-        touched = true;
-      }
-      if (target.needsFlyProxy()) {
+      if (target.needsFlyProxy() && env.get(ON_FLY_NETWORK).isEmpty()) {
         proxy = FlyProxy.start(env, console, req.flyApp(), req.flyToken(), target.host(), target.port());
         stopper.track(proxy);
         target = target.via("127.0.0.1", proxy.localPort());
       }
-      if (remote != null) {
-        // The copy ran inside Fly; the proof is made from here, reading both sides.
+      if (req.mode() == Mode.REMOTE) {
+        // The local modes' preflight, from here, before anything runs on Fly (reachable, versions, extensions,
+        // empty unless overwrite); its sessions are closed again so no snapshot is held while the machine copies.
+        Run check = new Run(req, source, target, started);
+        check.preflight();
+        // The preflight includes the source != target proof (TargetGuard): refused before anything runs on Fly.
+        stopper.untrack(check.coordinator);
+        stopper.untrack(check.targetAdmin);
+        // The machine gets the URLs as the user named them; its own flyover applies the same TLS rules there.
+        TransferResult remote = new RemoteTransfer(env, console, stopper,
+            remoteOptions != null ? remoteOptions : RemoteOptions.defaults(env)).run(req, started);
+        touched = true;
+        // The copy ran on a Fly Machine, which verified it; the proof is made again from here, reading both sides.
         return new Run(req, source, target, started).verifyOnly(remote);
       }
       Run run = new Run(req, source, target, started);

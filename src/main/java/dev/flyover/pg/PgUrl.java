@@ -308,6 +308,31 @@ public final class PgUrl {
     return env;
   }
 
+  /**
+   * The URL written out again, with every parameter this PgUrl holds (a default sslmode included), for handing the
+   * same database to another flyover (the remote transfer's machine). It carries the password: a secret.
+   */
+  public String uri() {
+    String h = host.indexOf(':') >= 0 ? "[" + host + "]" : encode(host);
+    StringBuilder sb = new StringBuilder("postgresql://");
+    if (user != null) {
+      sb.append(encode(user));
+      if (password != null) sb.append(':').append(encode(password));
+      sb.append('@');
+    }
+    sb.append(h).append(':').append(port).append('/').append(encode(database));
+    char sep = '?';
+    for (Map.Entry<String, String> e : params.entrySet()) {
+      sb.append(sep).append(encode(e.getKey())).append('=').append(encode(e.getValue()));
+      sep = '&';
+    }
+    return sb.toString();
+  }
+
+  private static String encode(String s) {
+    return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
   /** A printable form: everything but the password. */
   @Override
   public String toString() {

@@ -39,7 +39,8 @@ final class Preflight {
       throw new UserError("The target database runs PostgreSQL " + tMajor + " but the source runs " + sMajor
           + ": a dump cannot be restored into an older major version; create the target with PostgreSQL " + sMajor + " or newer.");
     }
-    s.tools = PgTools.choose(s.env, sMajor, tMajor);
+    // Remote mode runs pg_dump/pg_restore on its machine (flyover's image has every major): none needed here.
+    if (s.req.mode() != TransferRequest.Mode.REMOTE) s.tools = PgTools.choose(s.env, sMajor, tMajor);
     // Everything the source is read for happens inside one snapshot, shared by pg_dump and every worker.
     s.snapshot = Snapshot.export(s.coordinator);
     s.tables = Catalog.tables(s.coordinator);

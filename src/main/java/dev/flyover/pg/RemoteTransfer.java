@@ -3,117 +3,337 @@ package dev.flyover.pg;
 import dev.flyover.Env;
 import dev.flyover.UserError;
 import dev.flyover.actions.Console;
-import dev.flyover.fly.Flyctl;
-import dev.flyover.proc.Subprocess;
-import java.nio.charset.StandardCharsets;
+import dev.flyover.fly.Machines;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The guide's own route, for databases the runner cannot reach or should not carry: the source URL is staged as
- * the Fly secret {@code HEROKU_DATABASE_URL} (value on flyctl's stdin) and deployed (a staged secret never reaches
- * running machines), {@code pg_dump | pg_restore} runs inside one of the app's machines through
- * {@code flyctl ssh console -C}, and the secret is unset (and that deployed) whatever happened.
+ * {@code transfer-mode: remote}: the copy runs on a one-off Fly Machine, next to the database, and the runner
+ * only orchestrates. A short-lived helper app is created in the production app's organization; the two URLs (and
+ * a random exit token) become that helper's staged secrets, handed to the machine as files
+ * ({@code --file-secret}); {@code fly machine run --rm} starts flyover's own image there with
+ * {@code database} in parallel mode, reading the URLs from those files ({@code *_URL_FILE}). Its output comes
+ * back through {@code fly logs} as untrusted child output; its exit status through the token-tagged line flyover
+ * prints last ({@link #EXIT_LINE}), else the machine's exit event. The helper app, with its machine and secrets,
+ * is destroyed on every way out, SIGTERM included (it is registered with the {@link Stopper}).
  *
- * <p>flyctl runs {@code -C} without a shell and turns every remote failure into exit 1, so the remote command is
- * {@code sh -c '<fixed script>'} that only references environment variables (no user value is ever put into it)
- * and prints a {@code FLYOVER_RESULT dump=N restore=M} line that is the real verdict.
+ * <p>Nothing here touches the production app beyond reading its organization and region: no secret is set on
+ * it, no machine of it restarts. No URL, password or token is ever on a command line.
  */
 final class RemoteTransfer {
-  static final String SECRET = "HEROKU_DATABASE_URL";
-  private static final Pattern RESULT = Pattern.compile("FLYOVER_RESULT dump=(\\d+) restore=(\\d+)");
-  private static final Pattern REMOTE_ERROR = Pattern.compile("FLYOVER_REMOTE_ERROR (.*)");
+  static final String SOURCE_SECRET = "FLYOVER_SOURCE_URL";
+  static final String TARGET_SECRET = "FLYOVER_TARGET_URL";
+  static final String TOKEN_SECRET = "FLYOVER_EXIT_TOKEN";
+  static final String DIR = "/run/flyover/";
+  /** What flyover prints last when {@code FLYOVER_EXIT_TOKEN_FILE} is set (see cli.Main). */
+  static final Pattern EXIT_LINE = Pattern.compile("^flyover-exit (\\S+) (-?\\d+)$");
+  static final String HELPER_PREFIX = "flyover-transfer-";
+  /** How often the machine's state is read while no exit line has come. */
+  static Duration poll = Duration.ofSeconds(10);
+  static Duration timeout = Duration.ofHours(24);
 
   private final Env env;
   private final Console console;
   private final Stopper stopper;
+  private final RemoteOptions options;
+  private final Object lock = new Object();
+  private Integer exitFromLine;
+  private volatile String lastError;
+  private volatile String token;
+  private final java.util.Set<String> seen = new java.util.HashSet<>();
+  private volatile Machines.LogTail tail;
+  private int restarts;
 
-  RemoteTransfer(Env env, Console console, Stopper stopper) {
+  RemoteTransfer(Env env, Console console, Stopper stopper, RemoteOptions options) {
     this.env = env;
     this.console = console;
     this.stopper = stopper;
+    this.options = options;
   }
 
-  /** The remote script: fixed text and environment variable references only. */
-  static String remoteCommand(boolean overwrite) {
-    String restoreFlags = overwrite ? " --clean --if-exists" : "";
-    String script = "test -n \"$" + SECRET + "\" || { echo \"FLYOVER_REMOTE_ERROR " + SECRET + " is not set on the machine\"; exit 3; }; "
-        + "test -n \"$DATABASE_URL\" || { echo \"FLYOVER_REMOTE_ERROR DATABASE_URL is not set on the machine\"; exit 3; }; "
-        + "command -v pg_dump >/dev/null && command -v pg_restore >/dev/null"
-        + " || { echo \"FLYOVER_REMOTE_ERROR pg_dump and pg_restore are not installed on the machine\"; exit 3; }; "
-        + "rcfile=$(mktemp); "
-        + "{ pg_dump --format=custom --compress=0 --no-owner --no-acl --no-subscriptions --dbname=\"$" + SECRET + "\"; echo $? > \"$rcfile\"; }"
-        + " | pg_restore --no-owner --no-acl" + restoreFlags + " --dbname=\"$DATABASE_URL\"; "
-        + "r=$?; d=$(cat \"$rcfile\"); rm -f \"$rcfile\"; echo \"FLYOVER_RESULT dump=$d restore=$r\"; "
-        + "test \"$d\" = 0";
-    return "sh -c '" + script + "'";
+  /** The helper app: destroyed once, by whoever gets there first (the run's own finally or the SIGTERM hook). */
+  static final class Helper implements AutoCloseable {
+    final Machines fly;
+    final String name;
+    private final Console console;
+    /** Created, or being created when a SIGTERM came (the random name is ours: destroy it rather than leak it). */
+    private boolean created;
+    private boolean destroyed;
+
+    Helper(Machines fly, String name, Console console) {
+      this.fly = fly;
+      this.name = name;
+      this.console = console;
+    }
+
+    synchronized void creating() {
+      created = true;
+    }
+
+    /** flyctl said no: nothing was made, and an app of that name (if any) is not ours. */
+    synchronized void notCreated() {
+      created = false;
+    }
+
+    @Override
+    public synchronized void close() {
+      if (!created || destroyed) return;
+      // Not marked destroyed on failure: the next close (the run's own finally after the SIGTERM hook) tries again.
+      destroyed = fly.destroyApp(name);
+      if (destroyed) {
+        console.info("destroyed the helper app " + name + " (its machine and secrets with it)");
+      } else {
+        console.error("Could not destroy the helper app " + name + ", which holds both database URLs as secrets:"
+            + " run flyctl apps destroy " + name + " --yes now.");
+      }
+    }
   }
 
   TransferResult run(TransferRequest req, long started) {
     String app = req.flyApp().orElseThrow(() -> new UserError(
-        "transfer-mode remote runs inside one of the Fly app's machines: set fly-app (or app in fly.toml)."));
-    Flyctl flyctl = new Flyctl(env, console, req.flyToken());
-    console.info("remote transfer inside a machine of " + app + ": staging the " + SECRET + " secret");
-    flyctl.call("secrets", "set", "--stage", SECRET + "=-", "--app", app)
-        .stdin(req.source().raw().getBytes(StandardCharsets.UTF_8)).quiet().run();
-    long t0 = System.nanoTime();
-    Subprocess.Result r;
+        "transfer-mode remote starts its machine in the Fly app's organization: set fly-app (or app in fly.toml)."));
+    Machines fly = new Machines(env, console, req.flyToken());
+    // Next to the database: its own app's organization, network and region when the target is a Fly-private
+    // host, else the production app's.
+    Machines.AppPlace place = databasePlace(fly, req.target()).orElseGet(() -> fly.place(app));
+    Optional<String> region = place.region();
+    SecureRandom random = new SecureRandom();
+    token = randomHex(random, 16);
+    console.mask(token);
+    Helper helper = new Helper(fly, HELPER_PREFIX + randomHex(random, 6), console);
+    stopper.track(helper);
+    // A SIGTERM wakes the wait below at once instead of at the next poll.
+    stopper.track(() -> {
+      synchronized (lock) {
+        lock.notifyAll();
+      }
+    });
     try {
-      // A staged secret is not on the running machines; deploying it restarts them with it in their environment.
-      flyctl.call("secrets", "deploy", "--app", app).stream("flyctl secrets deploy (" + SECRET + ")").run();
-      stopper.check();
-      r = flyctl.call("ssh", "console", "--app", app, "--command", remoteCommand(req.overwrite()))
-          .stream("pg_dump | pg_restore on a machine of " + app).timeout(Duration.ofHours(12)).noCheck().run();
-    } finally {
+      console.info("remote transfer: creating the helper app " + helper.name + " in organization " + place.org()
+          + place.network().map(n -> ", network " + n).orElse("") + region.map(r -> ", region " + r).orElse("")
+          + " (next to " + place.app() + ")");
+      helper.creating();
       try {
-        // Not staged: the machines restart without it, so the value does not linger in their environment.
-        flyctl.call("secrets", "unset", SECRET, "--app", app).stream("flyctl secrets unset " + SECRET).run();
-        console.info("unset the " + SECRET + " secret");
+        fly.createApp(helper.name, place);
       } catch (UserError e) {
-        console.warn("Could not unset the " + SECRET + " secret on " + app + " (" + e.getMessage()
-            + "): remove it with flyctl secrets unset " + SECRET + " -a " + app + ".");
+        helper.notCreated();
+        throw e;
       }
-    }
-    Integer dump = null;
-    Integer restore = null;
-    for (String line : r.stdout()) {
-      Matcher m = RESULT.matcher(line);
-      if (m.find()) {
-        dump = Integer.parseInt(m.group(1));
-        restore = Integer.parseInt(m.group(2));
+      stopper.check();
+      Map<String, String> secrets = new LinkedHashMap<>();
+      secrets.put(SOURCE_SECRET, req.source().withDefaultSslMode("require").uri());
+      secrets.put(TARGET_SECRET, onFlyNetwork(req.target()).uri());
+      secrets.put(TOKEN_SECRET, token);
+      for (String v : secrets.values()) console.mask(v);
+      fly.stageFileSecrets(helper.name, secrets);
+      stopper.check();
+      Machines.LogTail logs = fly.tailLogs(helper.name, this::onEntry);
+      stopper.track(logs.process());
+      tail = logs;
+      Machines.MachineSpec spec = new Machines.MachineSpec(options.image(), region, options.vmSize(),
+          Machines.orderedMap(DIR + "heroku-database-url", SOURCE_SECRET, DIR + "database-url", TARGET_SECRET,
+              DIR + "exit-token", TOKEN_SECRET),
+          Machines.orderedMap("HEROKU_DATABASE_URL_FILE", DIR + "heroku-database-url",
+              "FLY_DATABASE_URL_FILE", DIR + "database-url", "FLYOVER_EXIT_TOKEN_FILE", DIR + "exit-token",
+              DatabaseTransfer.ON_FLY_NETWORK, "true"),
+          innerCommand(req));
+      long t0 = System.nanoTime();
+      console.info("remote transfer: starting " + options.image() + " (" + options.vmSize() + ") in " + helper.name);
+      Machines.Launch launch = fly.run(helper.name, spec);
+      if (launch.machineId().isEmpty()) {
+        stopper.check();
+        throw new UserError("flyctl machine run did not start the transfer machine ("
+            + lastLine(launch.result().stderr(), launch.result().stdout()) + "): check transfer-vm-size, the region"
+            + " and that the image " + options.image() + " can be pulled.");
       }
-      Matcher e = REMOTE_ERROR.matcher(line);
-      if (e.find()) throw new UserError("The remote transfer could not start: " + e.group(1) + ".");
+      String id = launch.machineId().get();
+      int code;
+      try {
+        stopper.check();
+        code = awaitExit(fly, helper.name, id, t0);
+      } catch (Stopper.Stopped e) {
+        // The machine was copying: the target is no longer as it was.
+        throw new DatabaseTransfer.TransferFailure(e.getMessage(), e);
+      }
+      Duration copy = Duration.ofNanos(System.nanoTime() - t0);
+      if (code != 0) {
+        throw new DatabaseTransfer.TransferFailure("the transfer on the Fly Machine " + id + " exited with status "
+            + code + (lastError == null ? "" : " (" + lastError + ")"), null);
+      }
+      console.info(String.format(java.util.Locale.ROOT, "remote transfer finished on machine %s in %.1fs", id,
+          copy.toMillis() / 1000.0));
+      return new TransferResult("?", "?", 0, TransferRequest.Mode.REMOTE, req.jobs(), req.verify(), List.of(), 0, 0,
+          List.of(), 0, copy, Duration.ZERO, Duration.ofNanos(System.nanoTime() - started), true);
+    } finally {
+      Machines.LogTail last = tail;
+      if (last != null) {
+        last.close();
+        stopper.untrack(last.process());
+      }
+      helper.close();
     }
-    List<String> all = new ArrayList<>(r.stderr());
-    all.addAll(r.stdout());
-    if (dump == null) {
-      throw new DatabaseTransfer.TransferFailure("the remote command printed no result (flyctl "
-          + (r.exitCode() == 0 ? "exited 0" : Tools.lastError(r.stderr())) + ")", null);
-    }
-    if (dump != 0) {
-      throw new DatabaseTransfer.TransferFailure("pg_dump on the machine exited with status " + dump + " ("
-          + lastMatching(all, "pg_dump") + ")", null);
-    }
-    RestoreLog log = RestoreLog.parse(all);
-    for (String b : log.benign) console.info("pg_restore: ignored a harmless error: " + b);
-    if (!log.ok()) {
-      throw new DatabaseTransfer.TransferFailure("pg_restore on the machine failed: " + log.fatal.get(0), null);
-    }
-    if (restore != 0 && log.benign.isEmpty()) {
-      throw new DatabaseTransfer.TransferFailure("pg_restore on the machine exited with status " + restore, null);
-    }
-    Duration copy = Duration.ofNanos(System.nanoTime() - t0);
-    console.info(String.format(java.util.Locale.ROOT, "remote pg_dump | pg_restore finished in %.1fs", copy.toMillis() / 1000.0));
-    return new TransferResult("?", "?", 0, TransferRequest.Mode.REMOTE, 1, req.verify(), List.of(), 0, 0, List.of(), 0,
-        copy, Duration.ZERO, Duration.ofNanos(System.nanoTime() - started), false);
   }
 
-  private static String lastMatching(List<String> lines, String prefix) {
-    for (int i = lines.size() - 1; i >= 0; i--) if (lines.get(i).startsWith(prefix)) return lines.get(i);
+  private static String randomHex(SecureRandom random, int bytes) {
+    byte[] b = new byte[bytes];
+    random.nextBytes(b);
+    return HexFormat.of().formatHex(b);
+  }
+
+  /** {@code database} in local parallel mode; the URLs come from the secret files, so only flags are here. */
+  List<String> innerCommand(TransferRequest req) {
+    List<String> c = new ArrayList<>(List.of("database", "--transfer-mode", "parallel", "--verify", req.verify().label()));
+    options.jobs().ifPresent(j -> c.addAll(List.of("--jobs", Integer.toString(j))));
+    // Only reached after the runner's own preflight passed (DatabaseTransfer): the machine may then clear the target.
+    if (req.overwrite()) c.add("--overwrite");
+    return c;
+  }
+
+  /**
+   * The target as the machine reaches it: as named, except that a Managed Postgres pooled host
+   * ({@code pgbouncer.<cluster>.flympg.net}) becomes its direct one ({@code direct.<cluster>.flympg.net},
+   * fly.io/docs/mpg/client-configuration/), so COPY and session settings never go through PgBouncer (the runner's
+   * {@code fly mpg proxy} tunnels to the direct address for the same reason).
+   */
+  static PgUrl onFlyNetwork(PgUrl target) {
+    String h = target.host().toLowerCase(java.util.Locale.ROOT);
+    if (target.isManagedPostgres() && h.startsWith("pgbouncer.")) {
+      return target.via("direct." + target.host().substring("pgbouncer.".length()), target.port());
+    }
+    return target;
+  }
+
+  /** The database's own Fly app ({@code <app>.flycast}, {@code ….<app>.internal}), when the token may read it. */
+  private Optional<Machines.AppPlace> databasePlace(Machines fly, PgUrl target) {
+    if (!target.isFlyPrivate()) return Optional.empty();
+    String[] labels = target.host().toLowerCase(java.util.Locale.ROOT).split("\\.");
+    if (labels.length < 2) return Optional.empty();
+    String dbApp = labels[labels.length - 2];
+    try {
+      return Optional.of(fly.place(dbApp));
+    } catch (UserError e) {
+      console.debug("the database app " + dbApp + " could not be read: " + e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * A log line, once: a restarted {@code fly logs} shows the buffer again, so lines already seen (same time, same
+   * text) are skipped. Bounded: a transfer logs a line every few seconds.
+   */
+  private void onEntry(Machines.LogLine l) {
+    synchronized (seen) {
+      if (!seen.add(l.timestamp() + "\u0000" + l.message())) return;
+      if (seen.size() > 200_000) seen.clear();
+    }
+    onLine(l.message());
+  }
+
+  /** Restarts {@code fly logs} if it ended while the machine still runs (a dropped stream must not hide progress). */
+  private void keepTailing(Machines fly, String app) {
+    Machines.LogTail t = tail;
+    if (t == null || t.alive() || restarts >= 20) return;
+    restarts++;
+    stopper.untrack(t.process());
+    console.debug("flyctl logs ended; starting it again");
+    Machines.LogTail again = fly.tailLogs(app, this::onEntry);
+    stopper.track(again.process());
+    tail = again;
+  }
+
+  /** Every line of the machine's output: the exit line is kept, everything else shown as untrusted child output. */
+  private void onLine(String line) {
+    Matcher m = EXIT_LINE.matcher(line);
+    if (m.matches()) {
+      synchronized (lock) {
+        if (exitFromLine == null && tokenMatches(m.group(1))) {
+          exitFromLine = Integer.parseInt(m.group(2));
+          lock.notifyAll();
+          return;
+        }
+      }
+    }
+    if (line.startsWith("error: ")) lastError = line.substring("error: ".length());
+    console.child(line);
+  }
+
+  private boolean tokenMatches(String candidate) {
+    String t = token;
+    return t != null && java.security.MessageDigest.isEqual(t.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+        candidate.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+  }
+
+  /**
+   * Waits for the exit line; meanwhile reads the machine's state, and once it has stopped without one, looks in
+   * the log buffer, then at the exit event. Never guesses: no status read back is a failure.
+   */
+  private int awaitExit(Machines fly, String app, String id, long t0) {
+    long deadline = t0 + timeout.toNanos();
+    int statusFailures = 0;
+    while (true) {
+      synchronized (lock) {
+        if (exitFromLine != null) return exitFromLine;
+      }
+      stopper.check();
+      if (System.nanoTime() > deadline) {
+        throw new DatabaseTransfer.TransferFailure("the transfer machine " + id + " was still running after "
+            + timeout.toHours() + " hours", null);
+      }
+      Optional<Machines.MachineState> s = fly.status(app, id);
+      boolean finished;
+      Optional<Integer> eventCode = Optional.empty();
+      if (s.isPresent()) {
+        statusFailures = 0;
+        finished = s.get().finished();
+        eventCode = s.get().exitCode();
+      } else {
+        // With --rm the machine is removed once it exits; three reads in a row that find nothing mean it is gone.
+        finished = ++statusFailures >= 3;
+      }
+      if (!finished) keepTailing(fly, app);
+      if (finished) {
+        synchronized (lock) {
+          if (exitFromLine != null) return exitFromLine;
+        }
+        // What the stream may have missed (lines already shown are skipped), the exit line included.
+        for (Machines.LogLine l : fly.bufferedLogs(app, id)) onEntry(l);
+        synchronized (lock) {
+          if (exitFromLine != null) return exitFromLine;
+        }
+        if (eventCode.isPresent()) return eventCode.get();
+        throw new DatabaseTransfer.TransferFailure("the transfer machine " + id
+            + " stopped but its exit status could not be read back (no exit line in its log, no exit event)", null);
+      }
+      synchronized (lock) {
+        if (exitFromLine != null) return exitFromLine;
+        try {
+          lock.wait(poll.toMillis());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new Stopper.Stopped("flyover was cancelled");
+        }
+      }
+    }
+  }
+
+  private static String lastLine(List<String> a, List<String> b) {
+    for (List<String> lines : List.of(a, b)) {
+      for (int i = lines.size() - 1; i >= 0; i--) {
+        String l = lines.get(i).strip();
+        if (l.startsWith("Error: ")) return l.substring(7);
+      }
+    }
+    for (List<String> lines : List.of(a, b)) {
+      for (int i = lines.size() - 1; i >= 0; i--) if (!lines.get(i).isBlank()) return lines.get(i).strip();
+    }
     return "no output";
   }
 }

@@ -44,6 +44,30 @@ public final class TargetGuard {
     return new TargetGuard(r, name);
   }
 
+  /**
+   * The whole preflight for a caller without sessions of its own (remote mode): opens a read-only source session
+   * and a target session, proves source ≠ target, applies the target's rule (empty, or overwrite on a proven other
+   * database), closes both. The returned guard says whether the target may be cleaned ({@link #mayClear}) and how
+   * to recover after a failure ({@link #recovery}). Throws one-sentence {@link UserError}s; nothing is written.
+   */
+  public static TargetGuard preflight(PgUrl source, PgUrl target, boolean overwrite, Console console,
+      UnaryOperator<String> name, String sourceInput, String targetInput) {
+    try (Connection s = PgSession.open(source, PgSession.Side.SOURCE, sourceInput);
+        Connection t = PgSession.open(target, PgSession.Side.TARGET, targetInput)) {
+      TargetGuard g = prove(s, t, console, name, sourceInput);
+      g.checkTarget(t, overwrite, target.describe());
+      return g;
+    } catch (SQLException e) {
+      throw new UserError("Could not check " + name.apply(targetInput) + " against " + name.apply(sourceInput) + " ("
+          + DatabaseTransfer.firstLine(e) + "): nothing was changed; check both URLs.", e);
+    }
+  }
+
+  /** A guard for a verdict reached elsewhere (tests of the inconclusive rules). */
+  static TargetGuard of(SourceTargetCheck.Result proof, UnaryOperator<String> name) {
+    return new TargetGuard(proof, name);
+  }
+
   public SourceTargetCheck.Result proof() {
     return proof;
   }

@@ -1,7 +1,6 @@
 package dev.flyover.proc;
 
 import dev.flyover.Env;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -153,16 +152,55 @@ public final class Subprocess {
     t.start();
   }
 
-  /** Reads a child's stream line by line on a daemon thread: each line into {@code sink}, then to the listener. */
+  /**
+   * The most of one stream's output kept in memory, in characters: the tail is kept (the end of a child's
+   * output is where it says what went wrong), and a first line says how much was dropped. Far above what flyctl's
+   * JSON answers or pg_dump's messages need; a child that prints without end cannot exhaust the heap.
+   */
+  public static final int KEEP_CHARS = 8 * 1024 * 1024;
+  /** The most of one line kept (and passed to listeners): the rest is replaced by a note of its length. */
+  public static final int MAX_LINE_CHARS = 256 * 1024;
+
+  /**
+   * Reads a child's stream line by line on a daemon thread: each line into {@code sink}, then to the listener.
+   * Lines end at "\n", "\r" or "\r\n" (as BufferedReader.readLine and the Actions runner split them), are cut at
+   * {@link #MAX_LINE_CHARS}, and {@code sink} keeps only the last {@link #KEEP_CHARS} characters' worth.
+   */
   public static Thread drain(InputStream in, List<String> sink, Consumer<String> listener, String name) {
     Thread t = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = r.readLine()) != null) {
-          synchronized (sink) {
-            sink.add(line);
+      Tail tail = new Tail(sink, KEEP_CHARS);
+      try (java.io.Reader r = new InputStreamReader(in, StandardCharsets.UTF_8)) {
+        char[] buf = new char[8192];
+        StringBuilder line = new StringBuilder();
+        long cut = 0;
+        boolean afterCr = false;
+        boolean open = false;
+        int n;
+        while ((n = r.read(buf)) != -1) {
+          for (int i = 0; i < n; i++) {
+            char c = buf[i];
+            if (afterCr && c == '\n') {
+              afterCr = false;
+              continue;
+            }
+            afterCr = c == '\r';
+            if (c == '\n' || c == '\r') {
+              String l = finish(line, cut);
+              tail.add(l);
+              listener.accept(l);
+              line.setLength(0);
+              cut = 0;
+              open = false;
+              continue;
+            }
+            open = true;
+            if (line.length() < MAX_LINE_CHARS) line.append(c); else cut++;
           }
-          listener.accept(line);
+        }
+        if (open) {
+          String l = finish(line, cut);
+          tail.add(l);
+          listener.accept(l);
         }
       } catch (IOException e) {
         // Stream closed because the child was killed.
@@ -173,6 +211,44 @@ public final class Subprocess {
     t.setDaemon(true);
     t.start();
     return t;
+  }
+
+  private static String finish(StringBuilder line, long cut) {
+    return cut == 0 ? line.toString() : line + " … (" + cut + " more characters not kept)";
+  }
+
+  /** A list that keeps the last lines within a character budget, led by a note of what was dropped. */
+  static final class Tail {
+    private final List<String> sink;
+    private final long budget;
+    private long chars;
+    private long droppedLines;
+    private long droppedChars;
+
+    Tail(List<String> sink, long budget) {
+      this.sink = sink;
+      this.budget = budget;
+    }
+
+    void add(String line) {
+      synchronized (sink) {
+        sink.add(line);
+        chars += line.length();
+        if (chars <= budget) return;
+        // Drop the oldest lines down to three quarters of the budget at once, so each line is moved O(1) times.
+        int from = droppedLines > 0 ? 1 : 0;
+        int i = from;
+        long target = budget * 3 / 4;
+        while (chars > target && i < sink.size() - 1) {
+          chars -= sink.get(i).length();
+          droppedChars += sink.get(i).length();
+          droppedLines++;
+          i++;
+        }
+        sink.subList(0, i).clear();
+        sink.add(0, "… (" + droppedLines + " earlier lines, " + droppedChars + " characters, not kept)");
+      }
+    }
   }
 
   /** Kills the process and everything it started. */

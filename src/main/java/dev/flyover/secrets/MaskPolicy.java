@@ -90,6 +90,14 @@ public final class MaskPolicy {
     return List.copyOf(ids);
   }
 
+  /**
+   * Registers a value whose kind flyover does not know (a mistyped option's): as a config var's, so a setting
+   * word or a small number is not turned into a mask over the whole log.
+   */
+  public static void unknown(Console con, String value) {
+    if (notSecret("", value, List.of()).isEmpty()) secret(con, value);
+  }
+
   /** Registers every config var's value that is a secret by {@link #notSecret}, before anything prints. */
   public static void configVars(Console con, Map<String, String> vars, Collection<String> publicValues) {
     vars.forEach((k, v) -> configVar(con, k, v, publicValues));
@@ -153,9 +161,9 @@ public final class MaskPolicy {
   public static String scrub(String message, Map<String, String> vars) {
     if (message == null) return null;
     String out = message;
-    List<String> long_ = vars.values().stream().flatMap(v -> parts(v).stream()).distinct()
+    List<String> registrable = vars.values().stream().flatMap(v -> parts(v).stream()).distinct()
         .sorted((a, b) -> b.length() - a.length()).collect(Collectors.toList());
-    for (String v : long_) out = out.replace(v, "***");
+    for (String v : registrable) out = out.replace(v, "***");
     for (Map.Entry<String, String> e : vars.entrySet()) {
       String v = e.getValue();
       if (v == null || v.isEmpty() || !parts(v).isEmpty()) continue;

@@ -90,6 +90,38 @@ class ConsoleTest {
   }
 
   @Test
+  void plainLinesPrintAsTheyAreAndOneBlockHoldsConsecutiveOutsideLines() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Console c = new Console(out, new ByteArrayOutputStream(), true, false);
+    c.info("Reading the config vars of Heroku app shop.");
+    c.child("\u2713 Configuration is valid");
+    c.child("::error::x");
+    c.child("plain");
+    c.warn("w");
+    c.info("done");
+    c.flush();
+    List<String> lines = List.of(out.toString(StandardCharsets.UTF_8).split("\n"));
+    assertEquals("Reading the config vars of Heroku app shop.", lines.get(0));
+    assertTrue(lines.get(1).matches("::stop-commands::flyover-[0-9a-f]{32}"), lines.get(1));
+    String token = lines.get(1).substring("::stop-commands::".length());
+    assertEquals(List.of("\u2713 Configuration is valid", "::error::x", "plain", "::" + token + "::", "::warning::w", "done"),
+        lines.subList(2, lines.size()));
+  }
+
+  @Test
+  void everyBlockHasANewToken() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Console c = new Console(out, new ByteArrayOutputStream(), true, false);
+    for (int i = 0; i < 50; i++) {
+      c.child("::x::");
+      c.warn("w");
+    }
+    List<String> tokens = out.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("::stop-commands::")).toList();
+    assertEquals(50, tokens.size());
+    assertEquals(50, new java.util.HashSet<>(tokens).size());
+  }
+
+  @Test
   void groupsDoNotNest() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     Console c = new Console(out, new ByteArrayOutputStream(), true, false);

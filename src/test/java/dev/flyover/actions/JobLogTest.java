@@ -85,4 +85,18 @@ class JobLogTest {
     assertTrue(r.stdout().contains("FORGED1"), "the names were printed: " + r.stdout());
     assertOnlyOwnCommands(r, List.of(TOKEN, HerokuApiDouble.KEY, "skb-joblog-canary-0123456789"));
   }
+
+  @Test
+  void aBuildSecretInExtraArgsIsMaskedToo() {
+    fly.token(TOKEN, "org", null);
+    fly.run(TOKEN, "apps", "create", "shop");
+    ActionHarness.Result r = new ActionHarness().env(fly.env())
+        .input("command", "deploy").input("fly-api-token", TOKEN).input("dry-run", "true")
+        .input("extra-args", "--build-secret=NPM_TOKEN=" + BUILD_SECRET + "\n--build-secret\nOTHER=" + BUILD_SECRET + "2")
+        .file("fly.toml", FLY_TOML).file("Dockerfile", "FROM scratch\n").run();
+    assertEquals(0, r.exitCode(), r.everything());
+    assertOnlyOwnCommands(r, List.of(TOKEN, BUILD_SECRET, BUILD_SECRET + "2"));
+    assertFalse(r.summary().contains("s3cret"), r.summary());
+    assertTrue(r.stdout().contains("--build-secret=NPM_TOKEN=***"), r.stdout());
+  }
 }

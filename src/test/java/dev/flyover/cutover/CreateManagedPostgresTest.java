@@ -56,7 +56,9 @@ class CreateManagedPostgresTest {
       assertTrue(create.contains(flag), flag + " in " + create);
     }
     JsonNode attach = f.fly.calls("mpg", "attach").get(0).path("argv");
-    assertEquals(CutoverFixture.FLY, attach.get(4).asText(), attach.toString());
+    String attachArgv = attach.toString();
+    assertTrue(attachArgv.contains("\"-a\",\"" + CutoverFixture.FLY + "\""), attachArgv);
+    assertEquals("--", attach.get(attach.size() - 2).asText(), "the cluster ID after --: " + attachArgv);
     assertEquals(1, f.fly.calls("mpg", "databases", "extensions", "enable", "citext").size());
     assertFalse(f.fly.calls("mpg", "proxy").isEmpty(), "the transfer went through fly mpg proxy");
     assertTrue(f.fly.calls("proxy").isEmpty());
@@ -73,6 +75,23 @@ class CreateManagedPostgresTest {
     } catch (java.sql.SQLException e) {
       throw new AssertionError(e);
     }
+  }
+
+  /** A Managed Postgres connection string as database-url: the plan's preflight goes through fly mpg proxy. */
+  @Test
+  void aManagedPostgresTargetIsReachedThroughMpgProxyAndItsRulesArePreflighted() {
+    f.fly.run(CutoverFixture.FLY_TOKEN, "mpg", "create", "--name", "shop-fly-db", "--org", "acme", "--region", "ams",
+        "--plan", "basic", "--volume-size", "10", "--pg-major-version", "16");
+    JsonNode cluster = f.fly.state().path("mpg_clusters").elements().next();
+    String url = "postgresql://" + cluster.path("user").asText() + ":" + cluster.path("password").asText()
+        + "@pgbouncer." + cluster.path("id").asText() + ".flympg.net/" + cluster.path("db").asText();
+    ActionHarness.Result r = f.action("plan").input("database-url", url).run();
+    assertEquals(0, r.exitCode(), r.everything());
+    assertEquals("[\"mpg\",\"proxy\",\"" + cluster.path("id").asText() + "\",\"--local-port\",\"0\"]",
+        f.fly.calls("mpg", "proxy").get(0).path("argv").toString());
+    assertTrue(r.commands().commands().stream().anyMatch(c -> c.name().equals("warning")
+        && c.data().contains("fly mpg databases extensions enable citext --cluster " + cluster.path("id").asText())), r.stdout());
+    assertFalse(CutoverFixture.visible(r).contains(cluster.path("password").asText()));
   }
 
   @Test

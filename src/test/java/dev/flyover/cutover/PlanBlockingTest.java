@@ -49,16 +49,32 @@ class PlanBlockingTest {
     return r.commands().warnings();
   }
 
+  static List<String> blocking(ActionHarness.Result r) {
+    return warnings(r).stream().filter(w -> w.startsWith("The cutover would stop on this before changing anything: ")).toList();
+  }
+
+  /** The plan is a report: it succeeds, and says first what would stop the cutover. */
   @Test
-  void noDockerfileBlocksThePlan() {
+  void noDockerfileIsABlockingProblemInThePlan() {
     ActionHarness.Result r = withoutDockerfile(f.action("plan")).run();
-    assertEquals(1, r.exitCode(), r.everything());
+    assertEquals(0, r.exitCode(), r.everything());
     assertEquals("planned", r.outputs().get("cutover-status"));
-    List<String> errors = r.commands().errors();
-    assertEquals(1, errors.size(), r.stdout());
-    assertTrue(errors.get(0).contains("Nothing to build the app from: no Dockerfile in"), errors.get(0));
-    assertTrue(errors.get(0).contains("mix phx.gen.release --docker"), errors.get(0));
+    assertEquals(List.of(), r.commands().errors(), r.stdout());
+    List<String> b = blocking(r);
+    assertEquals(1, b.size(), warnings(r).toString());
+    assertTrue(b.get(0).contains("Nothing to build the app from: no Dockerfile in"), b.get(0));
+    assertTrue(b.get(0).contains("mix phx.gen.release --docker"), b.get(0));
     assertTrue(r.summary().contains("Blocking problems"), r.summary());
+  }
+
+  /** A dry run asks whether the cutover would go through: it fails on a blocking problem, changing nothing. */
+  @Test
+  void noDockerfileFailsADryRun() {
+    int before = f.fly.calls().size();
+    ActionHarness.Result r = withoutDockerfile(f.action("cutover")).input("dry-run", "true").run();
+    assertEquals(1, r.exitCode(), r.everything());
+    assertTrue(r.commands().errors().get(0).contains("Nothing to build the app from"), r.commands().errors().toString());
+    f.assertNothingChanged(before);
   }
 
   @Test
@@ -77,19 +93,18 @@ class PlanBlockingTest {
   @Test
   void aPrebuiltImageOrABuildSectionIsAWayToBuild() {
     ActionHarness.Result image = withoutDockerfile(f.action("plan")).input("image", "registry.fly.io/shop-fly:v1").run();
-    assertEquals(0, image.exitCode(), image.everything());
+    assertEquals(List.of(), blocking(image), image.everything());
     ActionHarness.Result buildImage = withoutDockerfile(f.action("plan"))
         .file("fly.toml", CutoverFixture.FLY_TOML + "\n[build]\n  image = \"ghcr.io/acme/shop:1\"\n").run();
-    assertEquals(0, buildImage.exitCode(), buildImage.everything());
+    assertEquals(List.of(), blocking(buildImage), buildImage.everything());
     ActionHarness.Result missing = withoutDockerfile(f.action("plan"))
         .file("fly.toml", CutoverFixture.FLY_TOML + "\n[build]\n  dockerfile = \"deploy/Dockerfile\"\n").run();
-    assertEquals(1, missing.exitCode(), missing.everything());
-    assertTrue(missing.commands().errors().get(0).contains("[build] dockerfile names deploy/Dockerfile, which does not exist"),
-        missing.commands().errors().toString());
+    assertTrue(blocking(missing).get(0).contains("[build] dockerfile names deploy/Dockerfile, which does not exist"),
+        blocking(missing).toString());
     ActionHarness.Result present = withoutDockerfile(f.action("plan"))
         .file("fly.toml", CutoverFixture.FLY_TOML + "\n[build]\n  dockerfile = \"deploy/Dockerfile\"\n")
         .file("deploy/Dockerfile", "FROM scratch\n").run();
-    assertEquals(0, present.exitCode(), present.everything());
+    assertEquals(List.of(), blocking(present), present.everything());
   }
 
   @Test
@@ -111,16 +126,25 @@ class PlanBlockingTest {
   }
 
   @Test
+  void strictLetsAProcessTypeScaledToZeroThrough() {
+    f.heroku.app(CutoverFixture.HEROKU).formation("clock", 0, "Standard-1X", "bin/clock");
+    ActionHarness.Result r = f.action("plan").input("strict", "true").run();
+    assertEquals(0, r.exitCode(), r.everything());
+    assertEquals(List.of(), blocking(r));
+    assertTrue(warnings(r).stream().anyMatch(x -> x.contains("`clock` process")), warnings(r).toString());
+  }
+
+  @Test
   void strictStopsTheCutoverOnAnUnmatchedProcessGroup() {
     String noWorker = "app = \"shop-fly\"\nprimary_region = \"ams\"\n\n[processes]\n  web = \"bin/server\"\n";
     ActionHarness.Result lenient = f.action("plan").file("fly.toml", noWorker).run();
     assertEquals(0, lenient.exitCode(), lenient.everything());
     assertTrue(warnings(lenient).stream().anyMatch(x -> x.contains("`worker` process")), warnings(lenient).toString());
 
+    assertEquals(List.of(), blocking(lenient));
     ActionHarness.Result plan = f.action("plan").file("fly.toml", noWorker).input("strict", "true").run();
-    assertEquals(1, plan.exitCode(), plan.everything());
-    assertTrue(plan.commands().errors().get(0).contains("no [processes] group for it, and strict is true"),
-        plan.commands().errors().toString());
+    assertEquals(0, plan.exitCode(), plan.everything());
+    assertTrue(blocking(plan).get(0).contains("no [processes] group for it, and strict is true"), blocking(plan).toString());
 
     int before = f.fly.calls().size();
     ActionHarness.Result cutover = f.action("cutover").file("fly.toml", noWorker).input("strict", "true").run();

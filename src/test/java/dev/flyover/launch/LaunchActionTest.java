@@ -221,4 +221,14 @@ class LaunchActionTest {
     assertEquals(0, again.exitCode(), again.everything());
     assertEquals(1, fly.calls("apps", "create").size(), "created once");
   }
+
+  @Test
+  void outsideTextCannotForgeWorkflowCommands() throws Exception {
+    Files.delete(action.workspace().resolve("Procfile"));
+    heroku.app("shop").slug(Map.of("web", "bin/server\n::error::forged by a process type", "worker", "mix run --no-halt"), "Elixir");
+    ActionHarness.Result r = action.input("dry-run", "true").run();
+    assertEquals(0, r.exitCode(), r.everything());
+    assertTrue(r.commands().commands().stream().noneMatch(c -> c.data().startsWith("forged")), r.everything());
+    assertTrue(r.stdout().contains("worker = '/app/bin/shop start'") && !r.stdout().contains("web = "), "the web command is flagged: " + r.stdout());
+  }
 }

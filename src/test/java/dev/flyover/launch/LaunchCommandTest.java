@@ -59,7 +59,6 @@ class LaunchCommandTest {
   @Test
   void dryRunPrintsAndWritesNothing() {
     CliHarness.Result r = cli().run("launch", "--heroku-app", "shop", "--fly-app", "shop-eu", "--dry-run");
-    if (System.getenv("SHOW") != null) System.err.println(r.stdout() + "\n=====\n" + r.stderr());
     assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
     assertTrue((r.stdout() + r.stderr()).contains("app = 'shop-eu'"), r.stdout() + r.stderr());
     assertFalse(Files.exists(dir.resolve("fly.toml")));

@@ -26,7 +26,7 @@ class LaunchPlanTest {
     List<Formation> formation = List.of(new Formation("1", "web", 2, "Standard-2X", "mix phx.server"),
         new Formation("2", "worker", 1, "Standard-1X", "mix run --no-halt"),
         new Formation("3", "release", 0, "Standard-1X", "mix ecto.migrate"));
-    return new HerokuFacts(app, Optional.empty(), formation, List.of("hashnuke/elixir", "https://github.com/gjaldon/heroku-buildpack-phoenix-static"),
+    return new HerokuFacts(app, Optional.empty(), Optional.empty(), formation, List.of("hashnuke/elixir", "https://github.com/gjaldon/heroku-buildpack-phoenix-static"),
         Optional.empty(), List.copyOf(vars.keySet()), Map.of());
   }
 
@@ -56,7 +56,7 @@ class LaunchPlanTest {
   }
 
   @Test
-  void healthRouteIsUsedWhenTheRouterHasOne() {
+  void healthRouteIsUsedWhenTheRouterHasOne() throws Exception {
     PhoenixFixture.write(dir, true);
     LaunchPlan p = LaunchPlan.of("shop", Optional.empty(), RepoScan.of(dir), facts("us", Map.of()), Optional.empty());
     assertEquals(Optional.of("/api/health"), p.healthPath());
@@ -64,27 +64,43 @@ class LaunchPlanTest {
     assertTrue(toml.contains("path = '/api/health'"), toml);
     assertTrue(toml.contains("primary_region = 'iad'"), toml);
     assertEquals(List.of(), FlyTomlWriter.check(toml, p));
+    assertFalse(toml.contains("X-Forwarded-Proto"), toml);
+
+    // An app that redirects to HTTPS gets the header Heroku's router would have sent.
+    Files.writeString(dir.resolve("config/prod.exs"), "config :shop, ShopWeb.Endpoint, force_ssl: [rewrite_on: [:x_forwarded_proto]]\n");
+    LaunchPlan ssl = LaunchPlan.of("shop", Optional.empty(), RepoScan.of(dir), facts("us", Map.of()), Optional.empty());
+    String sslToml = ssl.file("fly.toml").orElseThrow().content();
+    assertTrue(sslToml.contains("headers.X-Forwarded-Proto = 'https'") || sslToml.contains("X-Forwarded-Proto = 'https'"), sslToml);
+    assertEquals(List.of(), FlyTomlWriter.check(sslToml, ssl));
   }
 
   @Test
   void unknownRegionIsAQuestionNotADefault() {
     PhoenixFixture.write(dir, false);
-    HerokuFacts h = facts("atlantis", Map.of());
+    HerokuFacts base = facts("atlantis", Map.of());
+    HerokuFacts h = new HerokuFacts(base.app(), base.space(), Optional.of(new dev.flyover.heroku.Region("atlantis", "Atlantis",
+        "sea-floor-1", true)), base.formation(), base.buildpacks(), base.slug(), base.configVarNames(), base.leftBehind());
     LaunchPlan p = LaunchPlan.of("shop", Optional.empty(), RepoScan.of(dir), h, Optional.empty());
     assertTrue(p.region().isEmpty());
     assertFalse(p.file("fly.toml").orElseThrow().content().contains("primary_region ="));
-    assertTrue(p.questions().get(0).contains("atlantis"), p.questions().toString());
+    assertTrue(p.questions().get(0).contains("atlantis") && p.questions().get(0).contains("sea-floor-1"), p.questions().toString());
   }
 
   @Test
   void privateSpaceRegionWins() {
     PhoenixFixture.write(dir, false);
     HerokuFacts base = facts("frankfurt", Map.of());
-    HerokuFacts h = new HerokuFacts(base.app(), Optional.of(new Space("acme-eu", "frankfurt", false)), base.formation(),
+    HerokuFacts h = new HerokuFacts(base.app(), Optional.of(new Space("acme-eu", "frankfurt", false)),
+        Optional.of(new dev.flyover.heroku.Region("frankfurt", "Frankfurt, Germany", "eu-central-1", true)), base.formation(),
         base.buildpacks(), base.slug(), base.configVarNames(), base.leftBehind());
     LaunchPlan p = LaunchPlan.of("shop", Optional.empty(), RepoScan.of(dir), h, Optional.empty());
     assertEquals("fra", p.region().orElseThrow().flyRegion());
     assertTrue(p.mapping().stream().anyMatch(r -> r.heroku().contains("Private Space `acme-eu`")));
+    assertTrue(p.warnings().stream().noneMatch(w -> w.contains("cloud region")), "the table agrees with Heroku");
+    HerokuFacts moved = new HerokuFacts(h.app(), h.space(), Optional.of(new dev.flyover.heroku.Region("frankfurt", "Frankfurt",
+        "eu-central-2", true)), h.formation(), h.buildpacks(), h.slug(), h.configVarNames(), h.leftBehind());
+    assertTrue(LaunchPlan.of("shop", Optional.empty(), RepoScan.of(dir), moved, Optional.empty()).warnings().stream()
+        .anyMatch(w -> w.contains("eu-central-2")));
   }
 
   @Test

@@ -70,4 +70,18 @@ class LaunchRefusalsTest {
     assertEquals(0, a.run().exitCode());
     assertEquals(1, github.git().pulls().size());
   }
+
+  @Test
+  void nothingToProposeWhenTheRepositoryHasItAll() {
+    ActionHarness a = action();
+    // Everything launch writes is already on the default branch (and so in the checkout).
+    a.file("fly.toml", "app = 'shop'\n").file("rel/env.sh.eex", "#!/bin/sh\nexport ECTO_IPV6=true ERL_AFLAGS=x RELEASE_DISTRIBUTION=name RELEASE_NODE=x\n")
+        .file(".github/workflows/fly-deploy.yml", "on: push\n");
+    github.git().seed("main", Map.of("fly.toml", "app = 'shop'\n"), "Initial commit");
+    ActionHarness.Result r = a.run();
+    assertEquals(0, r.exitCode(), r.everything());
+    assertTrue(github.git().pulls().isEmpty());
+    assertEquals("", r.outputs().getOrDefault("files", ""));
+    assertTrue(r.summary().contains("No pull request"), r.summary());
+  }
 }

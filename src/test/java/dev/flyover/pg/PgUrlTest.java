@@ -109,4 +109,19 @@ class PgUrlTest {
     assertTrue(log.fatal.get(0).contains("old_snapshot"));
     assertFalse(log.ok());
   }
+
+  @Test
+  void uriWritesTheSameDatabaseBackWithTheHerokuSslModeKept() {
+    PgUrl u = PgUrl.parse("postgres://u9heroku:p%40ss%3Aw%2Frd%20x@ec2-1-2-3-4.compute-1.amazonaws.com:5432/d8abc",
+        "heroku-database-url").withDefaultSslMode("require");
+    String again = u.uri();
+    assertTrue(again.endsWith("?sslmode=require"), again);
+    PgUrl back = PgUrl.parse(again, "heroku-database-url");
+    assertEquals(u.libpqEnv(), back.libpqEnv());
+    assertEquals("p@ss:w/rd x", back.password());
+    // An sslmode the user chose is kept as it is; IPv6 hosts keep their brackets.
+    assertTrue(PgUrl.parse("postgres://a:b@h/db?sslmode=verify-full&application_name=x y", "t").withDefaultSslMode("require")
+        .uri().endsWith("?sslmode=verify-full&application_name=x%20y"));
+    assertEquals("postgresql://a:b@[::1]:5433/db", PgUrl.parse("postgres://a:b@[::1]:5433/db", "t").uri());
+  }
 }

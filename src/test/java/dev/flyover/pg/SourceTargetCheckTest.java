@@ -225,12 +225,61 @@ class SourceTargetCheckTest {
     assertEquals("500", dbs.scalar(source, "SELECT count(*) FROM accounts"));
   }
 
+  @Test
+  void thePreflightForRemoteModeAppliesTheSameRules() {
+    // The API another transfer mode calls before it writes: same database refused, an other one checked for emptiness.
+    UserError same = assertThrows(UserError.class, () -> TargetGuard.preflight(as("127.0.0.1", source), as("localhost", source),
+        true, console, n -> n, "heroku-database-url", "database-url"));
+    assertTrue(same.getMessage().startsWith("The database-url target is the source database itself"), same.getMessage());
+    String empty = dbs.create("stcempty");
+    TargetGuard g = TargetGuard.preflight(as("127.0.0.1", source), as("localhost", empty), false, console, n -> n,
+        "heroku-database-url", "database-url");
+    assertTrue(g.provenDifferent());
+    assertFalse(g.mayClear(false));
+    assertTrue(g.mayClear(true));
+    UserError full = assertThrows(UserError.class, () -> TargetGuard.preflight(as("127.0.0.1", other), as("localhost", source),
+        false, console, n -> "--" + n, "heroku-database-url", "database-url"));
+    assertTrue(full.getMessage().contains("set --overwrite to drop them"), full.getMessage());
+  }
+
+  @Test
+  void inconclusiveDropsNothingAndCopiesOnlyIntoAStrictlyEmptyTarget() throws SQLException {
+    SourceTargetCheck.Identity id = new SourceTargetCheck.Identity(null, "t0", true, 1, "d", null, null, 1);
+    TargetGuard g = TargetGuard.of(new SourceTargetCheck.Result(Verdict.INCONCLUSIVE, "the source is a standby", id, id), n -> n);
+    assertFalse(g.mayClear(true), "overwrite is not acted on without proof");
+    assertEquals("drop and recreate it", g.recovery());
+    assertThrows(IllegalStateException.class, g::requireDifferent);
+    String empty = dbs.create("stcinc");
+    String onlySequence = dbs.create("stcseq");
+    dbs.exec(onlySequence, "CREATE SEQUENCE counter");
+    try (Connection e = dbs.connect(empty); Connection q = dbs.connect(onlySequence); Connection full = dbs.connect(source)) {
+      g.checkTarget(e, true, "empty");
+      UserError seq = assertThrows(UserError.class, () -> g.checkTarget(q, true, "seq"));
+      assertTrue(seq.getMessage().contains("public.counter"), seq.getMessage());
+      UserError rows = assertThrows(UserError.class, () -> g.checkTarget(full, true, "full"));
+      assertTrue(rows.getMessage().contains("could not prove it is not the source (the source is a standby)"), rows.getMessage());
+      assertFalse(rows.getMessage().contains("overwrite"), rows.getMessage());
+    }
+  }
+
   /**
    * Rows inserted, updated or deleted in a database since the cluster's statistics began, catalogs included (a
-   * temporary table or a sequence bump counts): flushed by every session that ended.
+   * temporary table or a sequence bump counts). A backend flushes its counts when it exits, before it leaves
+   * pg_stat_activity (PostgreSQL 15: pgstat_shutdown_hook is a before_shmem_exit callback, the activity entry is
+   * cleared on shmem exit), so this first waits for the database to have no sessions left.
    */
   static long writes(String db) {
     try (Connection c = dbs.adminConnection(); Statement st = c.createStatement()) {
+      long deadline = System.nanoTime() + 60_000_000_000L;
+      while (true) {
+        st.execute("SELECT pg_stat_clear_snapshot()");
+        try (var rs = st.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = '" + db + "'")) {
+          rs.next();
+          if (rs.getLong(1) == 0) break;
+        }
+        if (System.nanoTime() > deadline) throw new IllegalStateException("sessions on " + db + " did not end");
+        Thread.sleep(10); // polling a condition, bounded by the deadline above
+      }
       st.execute("SELECT pg_stat_force_next_flush()");
       st.execute("SELECT pg_stat_clear_snapshot()");
       try (var rs = st.executeQuery("SELECT tup_inserted + tup_updated + tup_deleted FROM pg_stat_database WHERE datname = '" + db + "'")) {
@@ -238,6 +287,9 @@ class SourceTargetCheckTest {
         return rs.getLong(1);
       }
     } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
   }

@@ -74,6 +74,15 @@ class MaskPolicyTest {
     assertTrue(MaskPolicy.notSecret("MULTI", "true\nsecret-line", List.of()).isEmpty(), "multi-line values are secrets");
   }
 
+  /** A mistyped option's value: a token is masked, "true" (--dry-rn=true) is not turned into a mask over the log. */
+  @Test
+  void anUnknownValueIsMaskedUnlessItIsASetting() {
+    MaskPolicy.unknown(con, "fo1_mistyped_token_value");
+    MaskPolicy.unknown(con, "true");
+    MaskPolicy.unknown(con, "8080");
+    assertEquals("*** true 8080", con.redact("fo1_mistyped_token_value true 8080"));
+  }
+
   @Test
   void scrubTakesOutShortValuesWhereTheyFollowTheirName() {
     Map<String, String> vars = Map.of("PIN", "42", "TOKEN", "tok-secret-9");

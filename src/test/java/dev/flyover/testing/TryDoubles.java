@@ -22,7 +22,7 @@ import java.util.Map;
  *
  * <pre>
  *   mvn -q package -DskipTests        # target/flyover.jar and target/test-classes
- *   java -cp target/flyover.jar:target/test-classes dev.flyover.testing.TryDoubles plan
+ *   java -cp target/flyover.jar:target/test-classes dev.flyover.testing.TryDoubles plan --create-database
  * </pre>
  * Run it from the repository root (the flyctl double is {@code src/test/doubles/flyctl/flyctl}).
  */
@@ -57,7 +57,7 @@ public final class TryDoubles {
     System.exit(code);
   }
 
-  /** Runs flyover with these arguments (none: {@code plan}) against freshly seeded doubles; its exit code. */
+  /** Runs flyover with these arguments (none: {@code plan --create-database}) against fresh doubles; its exit code. */
   static int run(String[] args, PrintStream out, PrintStream err) {
     if (!Files.isExecutable(FlyctlDouble.EXECUTABLE)) {
       err.println("Run this from the repository root: " + FlyctlDouble.EXECUTABLE + " is not there.");
@@ -98,7 +98,7 @@ public final class TryDoubles {
       env.put("FLY_API_TOKEN", FLY_TOKEN);
       env.putAll(heroku.env());
       env.putAll(fly.env());
-      String[] argv = args.length == 0 ? new String[] {"plan"} : args;
+      String[] argv = args.length == 0 ? new String[] {"plan", "--create-database"} : args;
       err.println("(against the doubles: Heroku app " + HEROKU + ", Fly app " + FLY + ", app directory " + app + ")");
       return Main.run(Env.of(env), argv, out, err);
     }

@@ -23,10 +23,11 @@ class TryDoublesTest {
 
   @Test
   void planAgainstTheDoubles() {
-    Run r = run();
+    Run r = run("plan", "--create-database");
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("shop") && r.out().contains("shop-fly"), r.out());
     assertTrue((r.out() + r.err()).contains("cutover-status=planned"), r.out() + r.err());
+    assertEquals(0, run().code(), "no arguments: the same plan");
   }
 
   @Test
