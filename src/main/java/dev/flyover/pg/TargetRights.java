@@ -20,6 +20,22 @@ final class TargetRights {
 
   static void check(Connection source, Connection target, String targetUser) throws SQLException {
     if (Catalog.isSuperuser(target)) return;
+    // The schema is restored as the target user: it creates schemas, and objects in public.
+    List<String> rights = new ArrayList<>();
+    boolean otherSchemas = !Catalog.strings(source, "SELECT nspname FROM pg_catalog.pg_namespace WHERE nspname NOT IN"
+        + " ('pg_catalog', 'information_schema', 'public') AND nspname NOT LIKE 'pg\\_%'").isEmpty();
+    if (otherSchemas && "f".equals(Catalog.scalar(target, "SELECT has_database_privilege(current_database(), 'CREATE')"))) {
+      rights.add("CREATE on the database (to create the source's schemas)");
+    }
+    if ("t".equals(Catalog.scalar(source, "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class WHERE relnamespace = 'public'::regnamespace)"))
+        && "t".equals(Catalog.scalar(target, "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = 'public')"))
+        && "f".equals(Catalog.scalar(target, "SELECT has_schema_privilege('public', 'CREATE')"))) {
+      rights.add("CREATE on schema public");
+    }
+    if (!rights.isEmpty()) {
+      throw new UserError("The target user " + targetUser + " lacks " + String.join(" and ", rights) + ", which the restore"
+          + " needs: connect as the database's owner (as Heroku and Fly hand it out), or have it granted, then run again.");
+    }
     List<String> needs = new ArrayList<>();
     // Extensions the target lacks and its user may not create (not marked trusted in their control file).
     List<String> present = Catalog.strings(target, "SELECT extname || ' ' || n.nspname FROM pg_catalog.pg_extension e"

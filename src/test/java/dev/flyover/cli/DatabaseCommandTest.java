@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
 /** flyover database as the runner and a terminal run it, against the real cluster and the flyctl/Heroku doubles. */
 @Tag("integration")
 class DatabaseCommandTest {
-  static final String ROLE = "fo_dbcmd";
+  /** An ordinary role owning its databases, as on Heroku and Fly Managed Postgres. */
+  static final String ROLE = "fo_dbcmd_app";
   static final String PASSWORD = "Cmd#Pw:9x/Q";
   static final String PASSWORD_ENCODED = "Cmd%23Pw%3A9x%2FQ";
   static String host = "127.0.0.1";
@@ -60,7 +61,7 @@ class DatabaseCommandTest {
   static void setUp() throws Exception {
     try (Connection c = admin(); Statement st = c.createStatement()) {
       st.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + ROLE + "') THEN "
-          + "CREATE ROLE " + ROLE + " LOGIN SUPERUSER PASSWORD '" + PASSWORD + "'; END IF; "
+          + "CREATE ROLE " + ROLE + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '" + PASSWORD + "'; END IF; "
           + "EXCEPTION WHEN unique_violation OR duplicate_object THEN NULL; END $$");
     }
     source = create("csrc");

@@ -230,4 +230,18 @@ class ExactnessTest {
       dbs.adminExec("postgres", "REVOKE SET ON PARAMETER app.api_secret FROM " + TestDatabases.ROLE);
     }
   }
+
+  @Test
+  void aTargetUserThatCannotCreateTheSchemaStopsBeforeAnything() {
+    String source = dbs.createSource("xrgt");
+    dbs.exec(source, "CREATE SCHEMA billing; CREATE TABLE billing.invoices (id int); CREATE TABLE t (id int)");
+    String target = dbs.create("xrgtt");
+    // Reached as a role that does not own the database (PostgreSQL 15: then no CREATE on it nor on public).
+    dbs.adminExec("postgres", "ALTER DATABASE " + target + " OWNER TO CURRENT_USER");
+    UserError e = assertThrows(UserError.class, () -> transfer(source, target, Mode.PARALLEL, false));
+    assertEquals("The target user " + TestDatabases.ROLE + " lacks CREATE on the database (to create the source's schemas) and"
+        + " CREATE on schema public, which the restore needs: connect as the database's owner (as Heroku and Fly hand it"
+        + " out), or have it granted, then run again.", e.getMessage());
+    assertEquals("0", dbs.scalar(target, "SELECT count(*) FROM pg_namespace WHERE nspname = 'billing'"));
+  }
 }

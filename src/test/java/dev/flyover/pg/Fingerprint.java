@@ -14,9 +14,35 @@ import java.util.Map;
 final class Fingerprint {
   private Fingerprint() {}
 
-  static Map<String, String> of(TestDatabases dbs, String db) {
+  /** One session for all the queries (the corpus has hundreds of tables). */
+  private record Session(java.sql.Connection c) {
+    List<String> column(String db, String sql) {
+      List<String> out = new ArrayList<>();
+      try (java.sql.Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery(sql)) {
+        while (rs.next()) out.add(rs.getString(1));
+      } catch (java.sql.SQLException e) {
+        throw new IllegalStateException(e.getMessage(), e);
+      }
+      return out;
+    }
+
+    String scalar(String db, String sql) {
+      List<String> r = column(db, sql);
+      return r.isEmpty() ? null : r.get(0);
+    }
+  }
+
+  static Map<String, String> of(TestDatabases testDbs, String db) {
+    try (java.sql.Connection c = testDbs.connect(db)) {
+      return of(testDbs, new Session(c), db);
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
+  private static Map<String, String> of(TestDatabases testDbs, Session dbs, String db) {
     Map<String, String> f = new LinkedHashMap<>();
-    f.put("schema", schema(dbs, db));
+    f.put("schema", schema(testDbs, db));
     for (String t : dbs.column(db, "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) FROM pg_class c"
         + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE (c.relkind = 'r' OR (c.relkind = 'm' AND c.relispopulated)) AND n.nspname NOT IN"
         + " ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%' ORDER BY 1")) {

@@ -1,0 +1,62 @@
+package dev.flyover.pg;
+
+import static dev.flyover.pg.DatabaseTransfer.firstLine;
+
+import dev.flyover.actions.Console;
+import dev.flyover.pg.Catalog.Table;
+import dev.flyover.pg.DatabaseTransfer.TransferFailure;
+import dev.flyover.pg.WorkerPool.Worker;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * Phase: analyze. A restore carries no planner statistics, so every table is analyzed on the target (in parallel
+ * mode most already were, right after their indexes, by the index phase), then each partitioned parent, which only
+ * an explicit ANALYZE gives statistics of its own.
+ */
+final class Analyze {
+  private final Console console;
+  private final Stopper stopper;
+  private final WorkerPool pool;
+  private final Connection targetAdmin;
+  private final List<Worker> workers;
+
+  Analyze(RunSpec spec) {
+    this.console = spec.console;
+    this.stopper = spec.stopper;
+    this.pool = spec.pool;
+    this.targetAdmin = spec.targetAdmin;
+    this.workers = spec.workers;
+  }
+
+  void run(boolean analyzedAlongside) throws SQLException, InterruptedException {
+    long t0 = System.nanoTime();
+    List<Table> all = analyzedAlongside ? List.of() : Catalog.tables(targetAdmin);
+    ConcurrentLinkedQueue<Table> queue = new ConcurrentLinkedQueue<>(all);
+    pool.runOnEach(workers, "worker", w -> {
+      Table t;
+      while ((t = queue.poll()) != null) {
+        stopper.check();
+        try (Statement st = w.target().createStatement()) {
+          st.execute("ANALYZE " + t.qualified());
+        } catch (SQLException e) {
+          throw new TransferFailure("ANALYZE of " + t.display() + " failed on the target (" + firstLine(e) + ")", e);
+        }
+      }
+    });
+    // Partitioned parents get their own statistics only from an explicit ANALYZE.
+    for (String parent : Catalog.strings(targetAdmin, "SELECT pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname)"
+        + " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'p'")) {
+      try (Statement st = targetAdmin.createStatement()) {
+        st.execute("ANALYZE " + parent);
+      }
+    }
+    console.info(String.format(Locale.ROOT, "ANALYZE done in %.1fs", (System.nanoTime() - t0) / 1e9));
+  }
+
+
+}

@@ -1,0 +1,99 @@
+package dev.flyover.pg;
+
+import dev.flyover.Env;
+import dev.flyover.actions.Console;
+import dev.flyover.pg.DatabaseTransfer.TransferFailure;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Phase: schema, pre-data and post-data (parallel mode). pg_dump writes the schema alone from the run's snapshot
+ * ({@code --schema-only --no-owner --no-acl}: roles and privileges are the privileges phase's); pg_restore
+ * restores the pre-data (types, tables, functions…) before the copy, and after it the post-data that the index
+ * phase did not build alongside the copy (foreign keys, triggers, rules, partition index attachments), by TOC
+ * list. pg_restore's stderr is read entry by entry ({@link RestoreLog}): its exit code alone cannot tell a
+ * cosmetic error from a lost object.
+ */
+final class Schema {
+  private final Env env;
+  private final Console console;
+  private final Stopper stopper;
+  private final PgUrl source;
+  private final PgUrl target;
+  private final Connection coordinator;
+  private final String snapshot;
+  private final PgTools tools;
+  private final List<Catalog.Extension> keptExtensions;
+
+  Schema(RunSpec spec) {
+    this.spec = spec;
+    this.env = spec.env;
+    this.console = spec.console;
+    this.stopper = spec.stopper;
+    this.source = spec.source;
+    this.target = spec.target;
+    this.coordinator = spec.coordinator;
+    this.snapshot = spec.snapshot;
+    this.tools = spec.tools;
+    this.keptExtensions = spec.keptExtensions;
+  }
+  private final RunSpec spec;
+
+  /** pg_dump's post-data SQL, split into per-table index builds and a TOC list for the rest. */
+  PostData postData(Path schemaFile, Path sqlFile, Path listFile) throws IOException, InterruptedException, SQLException {
+    Map<PostData.ObjectId, String> owners = PostData.tableOf(coordinator);
+    // --verbose: each entry then starts with its "-- TOC entry <id> (class <c> OID <o>)" line (PostData).
+    Tools.Run sql = Tools.run(stopper, List.of(tools.pgRestore().toString(), "--section=post-data", "--verbose", "--no-owner",
+        "--no-acl", "--file=" + sqlFile, schemaFile.toString()), Tools.childEnv(env, target, Map.of()), l -> {});
+    Tools.Run list = Tools.run(stopper, List.of(tools.pgRestore().toString(), "--list", "--section=post-data",
+        "--file=" + listFile, schemaFile.toString()), Tools.childEnv(env, target, Map.of()), l -> {});
+    stopper.check();
+    if (sql.exit() != 0 || list.exit() != 0) {
+      throw new TransferFailure("pg_restore could not read the schema archive (" + Tools.lastError(sql.stderr()) + ")", null);
+    }
+    PostData pd = PostData.split(Files.readAllLines(sqlFile), Files.readAllLines(listFile), owners);
+    if (!pd.split) console.info("post-data: pg_restore's SQL did not match its list entry for entry, so pg_restore builds every index after the copy");
+    Files.write(listFile, pd.remainingList(Files.readAllLines(listFile)));
+    return pd;
+  }
+
+  void dumpSchema(Path file) throws IOException, InterruptedException {
+    List<String> argv = List.of(tools.pgDump().toString(), "--format=custom", "--compress=0", "--schema-only",
+        "--no-owner", "--no-acl", "--no-subscriptions", "--snapshot=" + snapshot, "--file=" + file);
+    Tools.Run r = Tools.run(stopper, argv, Tools.childEnv(env, source, Map.of()), l -> console.debug("pg_dump: " + l));
+    stopper.check();
+    if (r.exit() != 0) {
+      throw new TransferFailure("pg_dump of the schema " + Tools.exitText(r.exit()) + " (" + Tools.lastError(r.stderr()) + ")", null);
+    }
+  }
+
+  void restore(Path file, String section, int jobs, Path list) throws IOException, InterruptedException {
+    long t0 = System.nanoTime();
+    List<String> argv = new ArrayList<>(List.of(tools.pgRestore().toString(), "--section=" + section, "--no-owner",
+        "--no-acl", "--jobs=" + jobs, "--dbname=" + Tools.dbnameConninfo(target.database())));
+    if (list != null) argv.add("--use-list=" + list);
+    argv.add(file.toString());
+    Tools.Run r = Tools.run(stopper, argv, Tools.childEnv(env, target, Map.of("PGOPTIONS", spec.pgOptions())),
+        l -> console.debug("pg_restore: " + l));
+    stopper.check();
+    RestoreLog log = RestoreLog.parse(r.stderr(), keptExtensions);
+    for (String b : log.benign) console.info("pg_restore (" + section + "): ignored a harmless error: " + b);
+    if (!log.ok()) {
+      throw new TransferFailure("pg_restore of the " + section + " failed: " + log.fatal.get(0)
+          + (log.fatal.size() > 1 ? " (and " + (log.fatal.size() - 1) + " more errors)" : ""), null);
+    }
+    if (r.exit() != 0 && log.benign.isEmpty()) {
+      throw new TransferFailure("pg_restore of the " + section + " " + Tools.exitText(r.exit()) + " (" + Tools.lastError(r.stderr()) + ")", null);
+    }
+    console.info(String.format(Locale.ROOT, "%s restored in %.1fs", section, (System.nanoTime() - t0) / 1e9));
+  }
+
+
+}

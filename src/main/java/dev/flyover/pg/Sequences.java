@@ -1,0 +1,38 @@
+package dev.flyover.pg;
+
+import dev.flyover.actions.Console;
+import dev.flyover.pg.Catalog.Sequence;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * Phase: sequences (parallel mode). A schema-only dump creates every sequence at its start: each gets the source's
+ * {@code last_value} and {@code is_called} as of the snapshot (read outside MVCC, as pg_dump does).
+ */
+final class Sequences {
+  private final Console console;
+  private final Connection coordinator;
+  private final Connection targetAdmin;
+
+  Sequences(RunSpec spec) {
+    this.console = spec.console;
+    this.coordinator = spec.coordinator;
+    this.targetAdmin = spec.targetAdmin;
+  }
+
+  int copy() throws SQLException {
+    List<Sequence> seqs = Catalog.sequences(coordinator);
+    try (Statement st = targetAdmin.createStatement()) {
+      for (Sequence s : seqs) {
+        String[] state = Catalog.sequenceState(coordinator, s).split(",");
+        st.execute("SELECT pg_catalog.setval(" + PgSession.literal(s.qualified()) + "::regclass, " + state[0] + ", " + state[1] + ")");
+      }
+    }
+    if (!seqs.isEmpty()) console.info("set " + seqs.size() + " sequences to the source's values");
+    return seqs.size();
+  }
+
+
+}

@@ -1,0 +1,57 @@
+package dev.flyover.pg;
+
+import dev.flyover.pg.PgSession.Side;
+import dev.flyover.pg.WorkerPool.Worker;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * Phase: snapshot. Everything the source is read for happens inside one snapshot ({@code pg_export_snapshot()} on
+ * the coordinator's REPEATABLE READ transaction), shared by pg_dump ({@code --snapshot}), every copy worker and the
+ * comparison ({@code SET TRANSACTION SNAPSHOT}), so the copy is of one instant even while the app still writes.
+ * Workers are pairs of sessions: source (read-only, on the snapshot) and target.
+ */
+final class Snapshot {
+  private final Stopper stopper;
+  private final TransferRequest req;
+  private final PgUrl source;
+  private final PgUrl target;
+  private final String snapshot;
+  private final List<Worker> workers;
+
+  /** Opens the coordinator's transaction and exports its snapshot; returns the snapshot's name. */
+  static String export(Connection coordinator) throws SQLException {
+    coordinator.setAutoCommit(false);
+    coordinator.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+    return Catalog.scalar(coordinator, "SELECT pg_catalog.pg_export_snapshot()");
+  }
+
+  Snapshot(RunSpec spec) {
+    this.stopper = spec.stopper;
+    this.req = spec.req;
+    this.source = spec.source;
+    this.target = spec.target;
+    this.snapshot = spec.snapshot;
+    this.workers = spec.workers;
+  }
+
+  void openWorkers() throws SQLException {
+    for (int i = 0; i < req.jobs(); i++) {
+      Connection s = stopper.track(PgSession.open(source, Side.SOURCE, DatabaseTransfer.SOURCE_INPUT));
+      s.setAutoCommit(false);
+      s.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+      try (Statement st = s.createStatement()) {
+        st.execute("SET TRANSACTION SNAPSHOT " + PgSession.literal(snapshot));
+      }
+      Connection t = stopper.track(PgSession.open(target, Side.TARGET, DatabaseTransfer.TARGET_INPUT));
+      try (Statement st = t.createStatement()) {
+        st.execute("SET synchronous_commit = off");
+      }
+      workers.add(new Worker(i, s, t));
+    }
+  }
+
+
+}

@@ -1,0 +1,254 @@
+package dev.flyover.pg;
+
+import static dev.flyover.pg.DatabaseTransfer.firstLine;
+
+import dev.flyover.actions.Console;
+import dev.flyover.pg.Catalog.Table;
+import dev.flyover.pg.DatabaseTransfer.TransferFailure;
+import dev.flyover.pg.WorkerPool.Worker;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+import org.postgresql.copy.CopyOut;
+
+/**
+ * Phase: table data (parallel mode), the chunk plan and the copy. Tables are cut into chunks (big ones by ctid
+ * page ranges, PG14+ TID range scans), tables with slow index builds first and otherwise biggest first, so no worker
+ * idles at the end; each worker streams {@code COPY … TO STDOUT} on the source snapshot into {@code COPY … FROM
+ * STDIN} on the target (binary between servers of one major, {@code FREEZE} for whole tables), holding one row at a
+ * time. A table whose chunks are all in is handed to the index phase at once.
+ */
+final class TableData {
+  private final Console console;
+  private final Stopper stopper;
+  private final WorkerPool pool;
+  private final TransferRequest req;
+  private final int sourceNum;
+  private final int targetNum;
+  private final List<Table> tables;
+  private final List<Worker> workers;
+  private final Map<String, Long> copiedRows;
+  private final Map<String, Long> copiedBytes;
+  private final long minChunkBytes;
+
+  TableData(RunSpec spec) {
+    this.console = spec.console;
+    this.stopper = spec.stopper;
+    this.pool = spec.pool;
+    this.req = spec.req;
+    this.sourceNum = spec.sourceNum;
+    this.targetNum = spec.targetNum;
+    this.tables = spec.tables;
+    this.workers = spec.workers;
+    this.copiedRows = spec.copiedRows;
+    this.copiedBytes = spec.copiedBytes;
+    this.minChunkBytes = spec.minChunkBytes;
+  }
+
+  /** A slice of one table: all of it, or a ctid range of its pages (the last range open-ended). */
+  record Chunk(Table table, long fromPage, long toPage, long bytes) {
+    boolean whole() {
+      return fromPage < 0;
+    }
+  }
+
+  List<Chunk> plan() {
+    long total = tables.stream().mapToLong(Table::bytes).sum();
+    // Whole tables load with COPY FREEZE (no hint-bit rewrite of every page later); only a table bigger than a
+    // fair share of the work is split, so no worker idles behind it.
+    long fairShare = Math.max(minChunkBytes, total / req.jobs());
+    // TID range scans (PG14+) read only the pages asked for; before that a ctid filter scans the whole table.
+    boolean canSplit = sourceNum >= 140000 && req.jobs() > 1;
+    List<Chunk> first = new ArrayList<>();
+    List<Chunk> rest = new ArrayList<>();
+    // What the workers share once the slow-index tables are done: a table bigger than a worker's part of it
+    // would leave the others idle at the end, so it is split too.
+    long restTotal = tables.stream().filter(t -> t.slowIndexes() == 0).mapToLong(Table::bytes).sum();
+    long restShare = Math.max(minChunkBytes, restTotal / req.jobs());
+    for (Table t : tables) {
+      // A table with slow indexes goes first, spread over every worker, so its index builds start as early as
+      // possible and run while the other tables copy, instead of after them.
+      boolean slow = t.slowIndexes() > 0;
+      int n = 1;
+      if (canSplit && t.pages() > 1) {
+        if (slow && t.bytes() > minChunkBytes) {
+          n = req.jobs();
+        } else if (t.bytes() > Math.min(fairShare * 3 / 2, restShare * 6 / 5)) {
+          long piece = Math.max(minChunkBytes, total / (req.jobs() * 4L));
+          n = (int) Math.max(2, Math.min(64, (t.bytes() + piece - 1) / piece));
+        }
+      }
+      List<Chunk> target = slow ? first : rest;
+      if (n == 1) {
+        target.add(new Chunk(t, -1, -1, t.bytes()));
+      } else {
+        long per = (t.pages() + n - 1) / n;
+        for (int i = 0; i < n; i++) {
+          long from = i * per;
+          long to = i == n - 1 ? Long.MAX_VALUE : (i + 1) * per;
+          target.add(new Chunk(t, from, to, t.bytes() / n));
+        }
+      }
+    }
+    // Within each group biggest first (a stable sort keeps a table's pieces together when sizes tie).
+    first.sort((a, b) -> Long.compare(b.table().bytes(), a.table().bytes()));
+    rest.sort((a, b) -> Long.compare(b.bytes(), a.bytes()));
+    List<Chunk> chunks = new ArrayList<>(first);
+    chunks.addAll(rest);
+    return chunks;
+  }
+
+  void copy(Indexes indexes) throws InterruptedException {
+    List<Chunk> chunks = plan();
+    long total = tables.stream().mapToLong(Table::bytes).sum();
+    console.info(String.format(Locale.ROOT, "copying %d tables in %d pieces with %d workers", tables.size(),
+        chunks.size(), workers.size()));
+    Map<Table, AtomicInteger> remaining = new ConcurrentHashMap<>();
+    for (Chunk c : chunks) remaining.computeIfAbsent(c.table(), k -> new AtomicInteger()).incrementAndGet();
+    Map<Table, Long> tableStart = new ConcurrentHashMap<>();
+    ConcurrentLinkedQueue<Chunk> queue = new ConcurrentLinkedQueue<>(chunks);
+    Progress progress = new Progress(console, total, 5000);
+    boolean perTable = tables.size() <= 40;
+    pool.runOnEach(workers, "worker", w -> {
+      Chunk c;
+      while ((c = queue.poll()) != null) {
+        stopper.check();
+        tableStart.putIfAbsent(c.table(), System.nanoTime());
+        long[] done = copyChunk(w, c, progress);
+        copiedRows.merge(c.table().display(), done[0], Long::sum);
+        copiedBytes.merge(c.table().display(), done[1], Long::sum);
+        boolean tableDone = remaining.get(c.table()).decrementAndGet() == 0;
+        if (tableDone) indexes.tableDone(c.table());
+        if (tableDone && (perTable || c.table().bytes() > (16L << 20))) {
+          double s = (System.nanoTime() - tableStart.get(c.table())) / 1e9;
+          console.info(String.format(Locale.ROOT, "copied %s: %,d rows, %s in %.1fs", c.table().display(),
+              copiedRows.get(c.table().display()), Progress.bytes(copiedBytes.get(c.table().display())), s));
+        }
+      }
+    });
+    console.info(String.format(Locale.ROOT, "data copied: %,d rows, %s in %.1fs (%s/s)", progress.rows(),
+        Progress.bytes(progress.bytes()), progress.seconds(), Progress.bytes((long) (progress.bytes() / Math.max(0.001, progress.seconds())))));
+  }
+
+  /** Streams one chunk from the source COPY into the target COPY, without holding more than one row. */
+  long[] copyChunk(Worker w, Chunk c, Progress progress) {
+    Table t = c.table();
+    String cols = t.copyColumnList();
+    String out;
+    String in;
+    boolean noColumns = t.copyColumns().isEmpty();
+    // Binary COPY skips text formatting and parsing on both servers; its format is only promised between
+    // servers of one major version, and needs binary I/O for every column type.
+    boolean binary = t.binaryIo() && Catalog.major(sourceNum) == Catalog.major(targetNum);
+    List<String> outOptions = binary ? List.of("FORMAT binary") : List.of();
+    List<String> inOptions = new ArrayList<>(outOptions);
+    if (c.whole()) inOptions.add("FREEZE");
+    String outWith = outOptions.isEmpty() ? "" : " WITH (" + String.join(", ", outOptions) + ")";
+    String inWith = inOptions.isEmpty() ? "" : " WITH (" + String.join(", ", inOptions) + ")";
+    if (c.whole()) {
+      out = "COPY " + t.qualified() + (noColumns ? "" : " (" + cols + ")") + " TO STDOUT" + outWith;
+    } else {
+      String where = " WHERE ctid >= '(" + c.fromPage() + ",0)'::tid"
+          + (c.toPage() == Long.MAX_VALUE ? "" : " AND ctid < '(" + c.toPage() + ",0)'::tid");
+      out = "COPY (SELECT " + cols + " FROM ONLY " + t.qualified() + where + ") TO STDOUT" + outWith;
+    }
+    in = "COPY " + t.qualified() + (noColumns ? "" : " (" + cols + ")") + " FROM STDIN" + inWith;
+    CopyOut co = null;
+    CopyIn ci = null;
+    long bytes = 0;
+    long rows = 0;
+    try {
+      try {
+        if (c.whole()) {
+          // FREEZE needs the table emptied in the same transaction; it was created empty by the pre-data.
+          w.target().setAutoCommit(false);
+          try (Statement st = w.target().createStatement()) {
+            st.execute("TRUNCATE ONLY " + t.qualified());
+          }
+        }
+        ci = w.target().unwrap(PGConnection.class).getCopyAPI().copyIn(in);
+      } catch (SQLException e) {
+        throw new TransferFailure("writing " + t.display() + " to the target failed (" + firstLine(e) + ")", e);
+      }
+      try {
+        co = w.source().unwrap(PGConnection.class).getCopyAPI().copyOut(out);
+      } catch (SQLException e) {
+        throw new TransferFailure("reading " + t.display() + " from the source failed (" + firstLine(e) + ")", e);
+      }
+      long pendingBytes = 0;
+      long pendingRows = 0;
+      long messages = 0;
+      while (true) {
+        byte[] row;
+        try {
+          row = co.readFromCopy();
+        } catch (SQLException e) {
+          throw new TransferFailure("reading " + t.display() + " from the source failed (" + firstLine(e) + ")", e);
+        }
+        if (row == null) break;
+        try {
+          ci.writeToCopy(row, 0, row.length);
+        } catch (SQLException e) {
+          throw new TransferFailure("writing " + t.display() + " to the target failed (" + firstLine(e) + ")", e);
+        }
+        bytes += row.length;
+        pendingBytes += row.length;
+        pendingRows++;
+        messages++;
+        if (pendingBytes >= (4 << 20)) {
+          progress.add(pendingBytes, pendingRows);
+          pendingBytes = 0;
+          pendingRows = 0;
+        }
+      }
+      long loaded;
+      try {
+        loaded = ci.endCopy();
+      } catch (SQLException e) {
+        throw new TransferFailure("writing " + t.display() + " to the target failed (" + firstLine(e) + ")", e);
+      }
+      // Rows as the server counted them (binary COPY frames a header and trailer in the stream).
+      rows = co.getHandledRowCount();
+      ci = null;
+      co = null;
+      if (c.whole()) {
+        try {
+          w.target().commit();
+          w.target().setAutoCommit(true);
+        } catch (SQLException e) {
+          throw new TransferFailure("writing " + t.display() + " to the target failed (" + firstLine(e) + ")", e);
+        }
+      }
+      progress.add(pendingBytes, pendingRows + rows - messages);
+      if (loaded != rows) {
+        throw new TransferFailure("the target took " + loaded + " rows of " + t.display() + " but the source sent " + rows, null);
+      }
+      return new long[] {rows, bytes};
+    } finally {
+      if (ci != null && ci.isActive()) {
+        try {
+          ci.cancelCopy();
+        } catch (SQLException ignored) {
+          // The connection is gone already.
+        }
+      }
+      if (co != null && co.isActive()) {
+        try {
+          co.cancelCopy();
+        } catch (SQLException ignored) {
+          // same
+        }
+      }
+    }
+  }
+
+
+}
