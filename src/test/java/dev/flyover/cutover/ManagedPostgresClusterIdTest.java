@@ -98,6 +98,17 @@ class ManagedPostgresClusterIdTest {
   }
 
   @Test
+  void anUnknownClusterIdStopsTheCutoverBeforeHerokuIsTouched() {
+    ActionHarness.Result r = f.action("cutover").input("database-url", "nosuchcluster42").run();
+    assertEquals(1, r.exitCode(), r.everything());
+    assertTrue(r.commands().errors().stream().anyMatch(e -> e.contains("Managed Postgres cluster ID that flyctl cannot find")),
+        r.commands().errors().toString());
+    assertEquals(List.of(), f.herokuChanges(), "Heroku saw no change request");
+    f.assertHerokuAsBefore();
+    assertTrue(f.fly.calls("mpg", "proxy").isEmpty());
+  }
+
+  @Test
   void aValueThatIsNeitherAUrlNorAnIdKeepsTheUrlError() {
     ActionHarness.Result r = new ActionHarness().env(f.fly.env()).input("command", "database")
         .input("fly-api-token", CutoverFixture.FLY_TOKEN)
