@@ -107,7 +107,7 @@ def mpg_list(ctx):
         return
     if ctx.json():
         go_json([{"id": c["id"], "name": c["name"], "region": c["region"], "status": c["status"], "plan": c["plan"],
-                  "organization": {"slug": c["org"], "name": c["org"]}, "attached_apps": []} for c in cs])
+                  "organization": go_org(c), "attached_apps": []} for c in cs])
         return
     for c in cs:
         out("%s\t%s\t%s\t%s\t%s\t%s" % (c["id"], c["name"], c["org"], c["region"], c["status"], c["plan"]))

@@ -330,6 +330,7 @@ public final class Flyctl {
   /**
    * {@code fly mpg list --org ORG --json} (internal/command/mpg/list.go): the clusters of an organization. With none,
    * flyctl prints a sentence instead of JSON, even with --json, so anything that is not a JSON array means none.
+   * {@code organization} is fly-go's Organization, which has no json tags: render.JSON writes {@code Slug}.
    */
   public List<MpgCluster> mpgClusters(String org) {
     Subprocess.Result r = call("mpg", "list", "--org", org, "--json").quiet().run();
@@ -337,7 +338,7 @@ public final class Flyctl {
     List<MpgCluster> out = new ArrayList<>();
     parse(new String[] {"mpg", "list", "--org", org}, r).forEach(n -> out.add(new MpgCluster(n.path("id").asText(),
         n.path("name").asText(), n.path("status").asText(), n.path("region").asText(),
-        n.path("organization").path("slug").asText(""))));
+        n.path("organization").path("Slug").asText(""))));
     return out;
   }
 
