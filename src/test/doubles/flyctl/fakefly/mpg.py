@@ -1,4 +1,4 @@
-"""fly mpg create | attach | list | proxy | databases extensions enable (internal/command/mpg/*.go, v2/run_*.go).
+"""fly mpg create | attach | list | status | proxy | databases extensions enable (internal/command/mpg/*.go, v2/run_*.go).
 
 A cluster lives in state["mpg_clusters"][ID] = {"id", "name", "org", "region", "plan", "disk", "major", "status",
 "user", "password", "db"}. Test hook: when state["mpg_backend"] is a superuser URL of a real PostgreSQL, create
@@ -34,7 +34,9 @@ def find(ctx, cluster_id):
 
 
 def uri(c):
-    return "postgresql://%s:%s@pgbouncer.%s.flympg.net/%s" % (c["user"], c["password"], c["id"], c["db"])
+    u = "postgresql://%s:%s@pgbouncer.%s.flympg.net/%s" % (c["user"], c["password"], c["id"], c["db"])
+    # Test hook only: Fly's clusters speak TLS, the backend test server does not (as postgres.py's unmanaged URL).
+    return u + "?sslmode=disable" if c.get("backend") else u
 
 
 @command("mpg create", flags=dict(ORG_FLAG, **{
@@ -105,10 +107,52 @@ def mpg_list(ctx):
         return
     if ctx.json():
         go_json([{"id": c["id"], "name": c["name"], "region": c["region"], "status": c["status"], "plan": c["plan"],
-                  "organization": {"slug": c["org"], "name": c["org"]}, "attached_apps": []} for c in cs])
+                  "organization": go_org(c), "attached_apps": []} for c in cs])
         return
     for c in cs:
         out("%s\t%s\t%s\t%s\t%s\t%s" % (c["id"], c["name"], c["org"], c["region"], c["status"], c["plan"]))
+
+
+def go_org(c):
+    """fly-go types.go Organization (v0.9.6) has no json tags: render.JSON spells its fields as Go names them."""
+    return {"ID": "org" + c["org"], "InternalNumericID": "", "Name": c["org"], "RemoteBuilderImage": "",
+            "RemoteBuilderApp": None, "Slug": c["org"], "RawSlug": c["org"], "Type": "", "PaidPlan": False,
+            "Billable": False, "Settings": None, "AllowedReplaySourceOrgSlugs": None,
+            "AllowAllCrossNetworkReplays": False, "WireGuardPeer": None,
+            "WireGuardPeers": {"Nodes": None, "Edges": None}, "DelegatedWireGuardTokens": {"Nodes": None, "Edges": None},
+            "LoggedCertificates": None}
+
+
+@command("mpg status", args=(0, 1), flags=dict(JSON_FLAG))
+def mpg_status(ctx):
+    # status.go: an ID skips the org and cluster prompts (mpg.go ClusterFromArgOrSelect); without one it prompts.
+    if not ctx.args:
+        fail("(double: status needs a cluster ID when not running interactively)")
+    rec = ctx.token or {}
+    c = clusters(ctx.state).get(ctx.args[0])
+    if c is None or (rec.get("scope") == "app" and st_app_org(ctx, rec) != c["org"]):
+        # mpg.go: any GetClusterById failure (404, or a token that cannot read it) ends in this one error.
+        fail('managed postgres cluster "%s" not found' % ctx.args[0])
+    data = {"id": c["id"], "name": c["name"], "status": c["status"], "engine": "postgres", "plan": c["plan"],
+            "region": c["region"], "organization": go_org(c), "mpgd_cluster_id": "mpgd-" + c["id"],
+            "disk": c["disk"], "replicas": 0, "ip_assignments": {"direct": "fdaa:0:1::%s" % c["id"][-4:]},
+            "attached_apps": []}
+    # v2/client.go GetClusterCredentialsResponse: PgBouncer's URI, which holds the user, password and database.
+    cred = {"status": c["status"], "user": c["user"], "password": c["password"], "dbname": c["db"],
+            "pgbouncer_uri": uri(c)}
+    if ctx.json():
+        go_json({"data": data, "credentials": cred})  # v2/run_status.go: render.JSON of the whole response
+        return
+    out("Cluster Status")
+    for k, v in (("ID", c["id"]), ("Name", c["name"]), ("Organization", c["org"]), ("Region", c["region"]),
+                 ("Status", c["status"]), ("Allocated Disk (GB)", c["disk"]), ("Replicas", 0),
+                 ("Direct IP", data["ip_assignments"]["direct"])):
+        out("  %s = %s" % (k, v))
+
+
+def st_app_org(ctx, rec):
+    app = ctx.state.get("apps", {}).get(rec.get("app") or "")
+    return (app or {}).get("org", "personal")
 
 
 @command("mpg attach", args=(0, 1), flags=dict(APP_FLAGS, **{

@@ -31,7 +31,7 @@ public final class CutoverOptions {
       description = "Allow dropping what the target database already holds.")
   boolean overwrite;
 
-  @Option(names = "--database-url", paramLabel = "URL", description = "Target (Fly Postgres) database URL. Default: $FLY_DATABASE_URL.")
+  @Option(names = "--database-url", paramLabel = "URL", description = "Target (Fly Postgres) database URL, or a Managed Postgres cluster ID. Default: $FLY_DATABASE_URL.")
   String databaseUrl;
 
   @Option(names = "--heroku-database-url", paramLabel = "URL",

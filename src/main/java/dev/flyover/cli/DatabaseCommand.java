@@ -4,6 +4,8 @@ import dev.flyover.Context;
 import dev.flyover.UserError;
 import dev.flyover.actions.JobSummary;
 import dev.flyover.cutover.DatabasePart;
+import dev.flyover.fly.Flyctl;
+import dev.flyover.fly.MpgConnection;
 import dev.flyover.pg.DatabaseTransfer;
 import dev.flyover.pg.PgUrl;
 import dev.flyover.pg.RemoteOptions;
@@ -33,7 +35,8 @@ final class DatabaseCommand extends RunCommand {
   String herokuDatabaseUrl;
 
   @Option(names = "--database-url", paramLabel = "URL",
-      description = "Target database URL. .flycast and .internal hosts are reached through flyctl proxy. Default: $FLY_DATABASE_URL.")
+      description = "Target database URL, or a Managed Postgres cluster ID (resolved with fly mpg status). .flycast and"
+          + " .internal hosts are reached through flyctl proxy, Managed Postgres through fly mpg proxy. Default: $FLY_DATABASE_URL.")
   String databaseUrl;
 
   @Mixin
@@ -75,6 +78,8 @@ final class DatabaseCommand extends RunCommand {
           + " to the Fly Postgres URL (postgres://user:password@APP.flycast:5432/db).");
     }
     PgUrl source = Tls.source(PgUrl.parse(herokuDatabaseUrl, "heroku-database-url"));
+    databaseUrl = MpgConnection.resolveTarget(databaseUrl, () -> new Flyctl(ctx.env(), ctx.console(), fly.token()),
+        ctx::optionName);
     PgUrl target = Tls.target(PgUrl.parse(databaseUrl, "database-url"));
     int n = transfer.jobs(ctx);
     RemoteOptions remote = transfer.remote(ctx);

@@ -3,6 +3,7 @@ package dev.flyover.cutover;
 import dev.flyover.Context;
 import dev.flyover.UserError;
 import dev.flyover.fly.Flyctl;
+import dev.flyover.fly.MpgConnection;
 import dev.flyover.secrets.MaskPolicy;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -128,6 +129,8 @@ public final class Cutover {
       throw new UserError("No target database: set the " + ctx.optionName("database-url")
           + " input (Fly Postgres connection string), or create-database: true, or database: skip.");
     }
+    // A Managed Postgres cluster ID becomes its connection string once, before any step uses it (DATABASE_URL too).
+    if (MpgConnection.isClusterId(targetUrl)) targetUrl = MpgConnection.resolveTarget(targetUrl, () -> fly, ctx::optionName);
     return targetUrl;
   }
 

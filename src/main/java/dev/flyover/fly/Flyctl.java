@@ -330,6 +330,7 @@ public final class Flyctl {
   /**
    * {@code fly mpg list --org ORG --json} (internal/command/mpg/list.go): the clusters of an organization. With none,
    * flyctl prints a sentence instead of JSON, even with --json, so anything that is not a JSON array means none.
+   * {@code organization} is fly-go's Organization, which has no json tags: render.JSON writes {@code Slug}.
    */
   public List<MpgCluster> mpgClusters(String org) {
     Subprocess.Result r = call("mpg", "list", "--org", org, "--json").quiet().run();
@@ -337,7 +338,7 @@ public final class Flyctl {
     List<MpgCluster> out = new ArrayList<>();
     parse(new String[] {"mpg", "list", "--org", org}, r).forEach(n -> out.add(new MpgCluster(n.path("id").asText(),
         n.path("name").asText(), n.path("status").asText(), n.path("region").asText(),
-        n.path("organization").path("slug").asText(""))));
+        n.path("organization").path("Slug").asText(""))));
     return out;
   }
 
@@ -366,6 +367,83 @@ public final class Flyctl {
     }
     String url = attach(List.of("mpg", "attach", "-a", app, "--", cluster[0]), app, "fly mpg attach " + cluster[0]);
     return new NewDatabase(cluster[0], url, List.of());
+  }
+
+  /** internal/command/mpg/mpg.go ClusterFromArgOrSelect: neither the v2 nor the v1 API found the ID. */
+  private static final Pattern MPG_NOT_FOUND = Pattern.compile("^managed postgres cluster \".*\" not found$");
+  /** One line of Go's indented JSON (render.JSON) carrying a credential: masked before the line is seen. */
+  private static final Pattern MPG_CREDENTIAL_LINE = Pattern.compile("^\\s*\"(?:password|pgbouncer_uri)\"\\s*:\\s*(\".*\")\\s*,?\\s*$");
+
+  /**
+   * {@code fly mpg status --json -- ID}: the cluster's default credentials, which is how flyctl itself gets a
+   * connection string from an ID without a prompt (internal/command/mpg/status.go: an ID argument skips the org
+   * and cluster prompts; v2/run_status.go and v1/run_status.go render the API's {@code GetClusterResponse} whole,
+   * {@code credentials} included, with render.JSON; {@code fly mpg connect} and {@code attach} read the same
+   * {@code credentials} from GetClusterById; flyctl ad0172f). Empty when flyctl says the cluster is not found,
+   * which is also what it says when the token cannot read it (mpg.go falls back from v2 to v1 on any error). The
+   * password and URIs are masked as each stdout line arrives, before anything can print them.
+   */
+  public Optional<MpgConnection> mpgConnection(String clusterId) {
+    List<String> args = List.of("mpg", "status", "--json", "--", clusterId);
+    Subprocess.Result r;
+    try {
+      r = call(args).quiet().watch(line -> {
+        Matcher m = MPG_CREDENTIAL_LINE.matcher(line);
+        if (!m.matches()) return;
+        try {
+          MaskPolicy.secret(console, Json.MAPPER.readValue(m.group(1), String.class));
+        } catch (IOException e) {
+          MaskPolicy.secret(console, m.group(1));
+        }
+      }).run();
+    } catch (FlyctlException e) {
+      if (e.flyError().map(t -> MPG_NOT_FOUND.matcher(t.strip()).matches()).orElse(false)) return Optional.empty();
+      throw e;
+    }
+    JsonNode n;
+    try {
+      n = Json.MAPPER.readTree(r.stdoutText());
+      if (n == null || !n.isObject()) throw new IOException("not an object");
+    } catch (IOException e) {
+      // Never quoted: the text may hold the credentials.
+      throw new UserError("flyctl mpg status --json printed something that is not JSON: check that FLYCTL points at flyctl.");
+    }
+    JsonNode data = n.path("data");
+    JsonNode cred = n.path("credentials");
+    String user = cred.path("user").asText("");
+    String password = cred.path("password").asText("");
+    String base = cred.path("pgbouncer_uri").asText("");
+    MaskPolicy.secret(console, password);
+    MaskPolicy.secret(console, base);
+    String url = "";
+    if (!user.isEmpty() && !password.isEmpty() && !base.isEmpty()) {
+      url = mpgUrl(base, user, password, cred.path("dbname").asText(""));
+      MaskPolicy.secret(console, url);
+    }
+    // fly-go's Organization has no json tags, so render.JSON spells its fields as Go does: Slug.
+    return Optional.of(new MpgConnection(data.path("id").asText(clusterId), data.path("name").asText(""),
+        data.path("status").asText(""), data.path("organization").path("Slug").asText(""), url));
+  }
+
+  /** v2/run_attach.go: the pgbouncer_uri with the credentials' user and password and path {@code /DBNAME}. */
+  static String mpgUrl(String base, String user, String password, String db) {
+    int scheme = base.indexOf("://");
+    String rest = scheme < 0 ? base : base.substring(scheme + 3);
+    int end = rest.length();
+    for (char c : new char[] {'/', '?', '#'}) {
+      int i = rest.indexOf(c);
+      if (i >= 0 && i < end) end = i;
+    }
+    String authority = rest.substring(0, end);
+    String hostPort = authority.substring(authority.lastIndexOf('@') + 1);
+    int q = rest.indexOf('?');
+    String query = q >= 0 ? rest.substring(q) : "";
+    return (scheme < 0 ? "postgresql" : base.substring(0, scheme)) + "://" + pct(user) + ":" + pct(password) + "@"
+        + hostPort + "/" + pct(db) + query;
+  }
+
+  private static String pct(String s) {
+    return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   /**

@@ -146,7 +146,7 @@ final class CutoverFixture implements AutoCloseable {
 
   /** flyctl commands that only read (what a plan or a dry run may call). */
   static final List<String> FLY_READS = List.of("secrets list", "certs list", "ips list", "status", "releases", "version",
-      "apps list", "postgres list", "config show");
+      "apps list", "postgres list", "config show", "mpg status");
 
   /**
    * Nothing changed anywhere since {@code flyCallsBefore}: Heroku saw only GETs and is as the fixture made it,
