@@ -92,6 +92,15 @@ class CutoverBuildTest {
     assertTrue(deploys.get(0).contains("--image=ghcr.io/acme/shop:1"), deploys.get(0).toString());
   }
 
+  @Test
+  void aDryRunShowsTheBuildAndCallsNothing() {
+    ActionHarness.Result r = f.action("cutover").input("dry-run", "true").run();
+    assertEquals(0, r.exitCode(), r.everything());
+    assertTrue(r.stdout().contains("--build-only --push; the deploy step then deploys that image with --image"), r.stdout());
+    assertEquals(List.of(), deployCalls());
+    assertTrue(r.summary().contains("| `build` | Build and push the image (before maintenance mode) | kept |"), r.summary());
+  }
+
   /** flyctl's build alone does not publish: --push is what makes the image deployable by --image later. */
   @Test
   void theDoubleFollowsFlyctlOnBuildOnly() {
