@@ -17,8 +17,6 @@ import dev.flyover.launch.ProcessMapper;
 import dev.flyover.launch.RepoScan;
 import dev.flyover.secrets.Exclusions;
 import dev.flyover.secrets.SecretsFlow;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
