@@ -11,6 +11,18 @@ app's machines, and prints flyctl's lines on flyctl's streams. Faults (state["fa
   image-not-found        the image (--image or the built one) cannot be found
   final-status-fails     machines are updated, then marking the release final fails: a WARN line, exit 0, and
                          the release stays `running` (machines_deploymachinesapp.go)
+  build-fails            the image build fails ("error" for the text after flyctl's prefix); nothing is pushed
+A --build-only call takes only the build faults (build-fails, image-not-found) and leaves the others for the
+deploy that follows.
+
+--build-only (flyctl ad0172f, internal/command/deploy/deploy.go DeployWithConfig) returns right after the image is
+determined: no release, no "Watch your deployment" line, no FLY_EMIT_RELEASE_JSON line. The image is published only
+with --push or without --build-only (deploy_build.go: Publish = push || !build-only), so an image built with
+--build-only alone cannot be deployed later with --image. `image: TAG` and `image size: …` go to stderr (render.go
+NewTextBlock writes to ErrOut).
+
+Simulated time: a build adds state["build_seconds"] (default 0) to state["clock"], so a test can make a build
+"slow" without sleeping and read the double's clock as its own (no timing assertions on real time).
 """
 import datetime
 import os
@@ -21,6 +33,7 @@ from . import state as st
 from .cli import command, fail, out, progress, go_json, err, JSON_FLAG, APP_FLAGS
 
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+BUILD_FAULTS = ("build-fails", "image-not-found")
 SENSITIVE = ("KEY", "PRIVATE", "DATABASE_URL", "PASSWORD", "SECRET")
 
 
@@ -207,7 +220,10 @@ def deploy(ctx):
     except ValueError:
         fail('invalid argument "%s" for "--max-unavailable" flag: strconv.ParseFloat: parsing "%s": invalid syntax'
              % (ctx.flag("max-unavailable"), ctx.flag("max-unavailable")))
-    fault = st.take_fault(ctx) or {}
+    pending = (ctx.state.get("faults", {}).get("deploy") or {}).get("mode")
+    fault = {}
+    if not ctx.flag("build-only") or pending in BUILD_FAULTS:
+        fault = st.take_fault(ctx) or {}
     mode = fault.get("mode")
 
     progress("==> Verifying app config")
@@ -237,12 +253,18 @@ def deploy(ctx):
             progress("#1 [internal] build-arg %s" % k)
         for k in sorted(build_secrets):
             progress("#2 [internal] secret mount %s" % k)
+        ctx.state["clock"] = ctx.state.get("clock", 0) + ctx.state.get("build_seconds", 0)
+        if mode == "build-fails":
+            fail("failed to fetch an image or build from source: " + fault.get(
+                "error", 'error building: failed to solve: process "/bin/sh -c mix release" did not complete '
+                         'successfully: exit code: 1'))
         progress("#9 DONE 0.1s")
         label = ctx.flag("image-label") or "deployment-" + ulid()
         image = "registry.fly.io/%s:%s" % (name, label)
         if mode == "image-not-found":
             fail('failed to fetch an image or build from source: could not find image "%s"' % image)
-        ctx.state.setdefault("images", []).append(image)
+        if ctx.flag("push") or not ctx.flag("build-only"):
+            ctx.state.setdefault("images", []).append(image)
         progress("image: %s" % image)
         progress("image size: 48 MB")
     if ctx.flag("build-only"):

@@ -3,6 +3,7 @@ package dev.flyover.cli;
 import dev.flyover.Context;
 import dev.flyover.UserError;
 import dev.flyover.cutover.DatabasePart;
+import dev.flyover.cutover.ImageBuild;
 import dev.flyover.cutover.Part;
 import dev.flyover.cutover.Parts;
 import dev.flyover.cutover.Settings;
@@ -83,6 +84,8 @@ final class ComposedParts implements Parts {
         .withFilters(options.include, options.exclude, options.rename).withDryRun(true);
     SecretsFlow flow = new SecretsFlow(ctx, fly, Optional.of(heroku));
     flow.report(flow.run(req));
+    build().ifPresent(b -> ctx.console().info("Before maintenance mode the cutover builds and pushes the image: "
+        + b.commandLine() + "; the deploy step then deploys that image with --image (so the downtime holds no build)."));
     DeployResult r = new Deployer(ctx).run(deployPreview);
     DeploySummary.write(ctx.summary(), ctx.env(), r, deployPreview.directory());
     if (!r.ok()) throw new UserError(r.error().orElse("The deploy's dry run failed."));
@@ -100,13 +103,34 @@ final class ComposedParts implements Parts {
     return Optional.of(((DatabasePart) database(sourceUrl, targetUrl).orElseThrow()).preflight());
   }
 
-  /** flyctl deploy, then the deploy flow's own proof: new release on the new image, machines and HTTP checks. */
+  /** The deploy's build alone, before the freeze; none when the deploy inputs name a prebuilt image. */
   @Override
-  public Optional<Part> deploy() {
+  public Optional<ImageBuild> build() {
+    if (!Deployer.builds(deploy)) return Optional.empty();
+    return Optional.of(new ImageBuild() {
+      @Override
+      public String commandLine() {
+        return new Deployer(ctx).buildCommandLine(deploy);
+      }
+
+      @Override
+      public String build() {
+        return new Deployer(ctx).build(deploy);
+      }
+    });
+  }
+
+  /**
+   * flyctl deploy (of the image the build step pushed, when it ran), then the deploy flow's own proof: new release on
+   * the new image, machines and HTTP checks.
+   */
+  @Override
+  public Optional<Part> deploy(Optional<String> image) {
+    DeployRequest req = image.map(deploy::withImage).orElse(deploy);
     return Optional.of(() -> {
-      DeployResult r = new Deployer(ctx).run(deploy);
+      DeployResult r = new Deployer(ctx).run(req);
       r.writeOutputs(ctx.outputs());
-      DeploySummary.write(ctx.summary(), ctx.env(), r, deploy.directory());
+      DeploySummary.write(ctx.summary(), ctx.env(), r, req.directory());
       if (!r.ok()) throw new UserError(r.error().orElse("The deploy failed."));
       return "release " + r.releaseVersion().map(String::valueOf).orElse("?") + " healthy at "
           + r.appUrl().orElse(settings.flyApp());

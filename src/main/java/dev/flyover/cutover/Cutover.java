@@ -28,6 +28,8 @@ public final class Cutover {
   private List<String> publicValues;
   final List<DnsRecord> dns = new ArrayList<>();
   final List<String> warnings = new ArrayList<>();
+  /** The image the build step pushed, which the deploy step deploys. */
+  String builtImage;
 
   public Cutover(Context ctx, Settings settings, dev.flyover.heroku.HerokuClient heroku, Flyctl fly, Parts parts) {
     this.ctx = ctx;
@@ -72,6 +74,8 @@ public final class Cutover {
   public List<Step> steps() {
     List<Step> steps = new ArrayList<>();
     steps.add(new PlanStep(this));
+    // First of the changes: a build that fails stops the cutover before a database is created or Heroku frozen.
+    parts.build().ifPresent(b -> steps.add(new BuildStep(this, b)));
     if (settings.createDatabase() && settings.database() == Settings.DatabaseChoice.TRANSFER) {
       steps.add(new CreateDatabaseStep(this));
     }
@@ -87,7 +91,7 @@ public final class Cutover {
     if (settings.database() == Settings.DatabaseChoice.TRANSFER && settings.setDatabaseUrl() && !settings.createDatabase()) {
       steps.add(new SetDatabaseUrlStep(this));
     }
-    steps.add(new PartStep("deploy", "Deploy on Fly and check it is healthy", this, () -> parts.deploy()));
+    steps.add(new PartStep("deploy", "Deploy on Fly and check it is healthy", this, () -> parts.deploy(Optional.ofNullable(builtImage))));
     steps.add(new CertificatesStep(this));
     steps.add(new HerokuAfterStep(this));
     return steps;

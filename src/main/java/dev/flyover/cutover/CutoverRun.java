@@ -58,6 +58,7 @@ public final class CutoverRun {
       c.ctx.summary().details("The plan this run started from", planText.render());
     });
     if (!o.ok()) throw new UserError(o.message());
+    c.plan().flatMap(p -> p.notRunningOnFly(c)).ifPresent(w -> c.ctx.console().warn("The cutover completed, but " + w));
     return o;
   }
 }

@@ -13,8 +13,20 @@ public interface Parts {
   /** Copy source to target and verify (issue 4); {@code alreadyDone} is "target verified equal to source". */
   Optional<Part> database(String sourceUrl, String targetUrl);
 
-  /** Deploy on Fly with its checks (issue 2); {@code apply} returns once the app is healthy. */
-  Optional<Part> deploy();
+  /**
+   * Deploy on Fly with its checks (issue 2); {@code apply} returns once the app is healthy.
+   *
+   * @param image the image the build step pushed, deployed as it is (empty: the deploy's own inputs say what to run)
+   */
+  Optional<Part> deploy(Optional<String> image);
+
+  /**
+   * The build the deploy would do, to run before maintenance mode ({@link BuildStep}); empty when the deploy builds
+   * nothing (a prebuilt image: the image input, or fly.toml's [build] image).
+   */
+  default Optional<ImageBuild> build() {
+    return Optional.empty();
+  }
 
   /** A dry run's look at the secrets and deploy parts: prints and reports what they would do, changes nothing. */
   default void preview() {}

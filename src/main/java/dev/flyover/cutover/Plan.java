@@ -13,10 +13,10 @@ import dev.flyover.fly.FlyToml;
 import dev.flyover.fly.FlyctlException;
 import dev.flyover.fly.IpAddress;
 import dev.flyover.fly.SecretInfo;
+import dev.flyover.launch.ProcessMapper;
+import dev.flyover.launch.RepoScan;
 import dev.flyover.secrets.Exclusions;
 import dev.flyover.secrets.SecretsFlow;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,6 +38,8 @@ public final class Plan {
   List<Addon> addons = List.of();
   List<Domain> domains = List.of();
   Map<String, String> procfile = new LinkedHashMap<>();
+  /** The launch flow's rewrites of Procfile commands for the image (a release has no mix). */
+  ProcessMapper mapper = new ProcessMapper(RepoScan.Stack.UNKNOWN, Optional.empty(), false);
   Optional<FlyToml> flyToml = Optional.empty();
   Map<String, String> flySecrets = new LinkedHashMap<>(); // name -> status
   List<String> flyCerts = new ArrayList<>();
@@ -93,7 +95,9 @@ public final class Plan {
     p.formation = c.heroku.formation(h);
     p.addons = c.heroku.addons(h);
     p.domains = c.heroku.domains(h);
-    p.procfile = procfile(s.workDir().resolve("Procfile"));
+    RepoScan repo = RepoScan.of(s.workDir());
+    p.procfile = new LinkedHashMap<>(repo.procfile().orElse(Map.of()));
+    p.mapper = ProcessMapper.of(repo);
     p.flyToml = FlyToml.find(s.workDir(), Optional.empty());
     String app = s.flyApp();
     try {
@@ -138,21 +142,25 @@ public final class Plan {
     return p;
   }
 
-  static Map<String, String> procfile(Path file) {
-    Map<String, String> out = new LinkedHashMap<>();
-    if (!Files.isRegularFile(file)) return out;
-    try {
-      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-        String t = line.strip();
-        if (t.isEmpty() || t.startsWith("#")) continue;
-        int colon = t.indexOf(':');
-        if (colon <= 0) continue;
-        out.put(t.substring(0, colon).strip(), t.substring(colon + 1).strip());
-      }
-    } catch (IOException e) {
-      throw new UserError("Could not read " + file + ": " + e.getMessage() + ".");
+  /**
+   * The [processes] entry to add for a process type, its command rewritten for the image as `fly launch`'s does
+   * ({@link ProcessMapper}: a release image has no mix), or why it cannot be.
+   */
+  private String suggestion(String type, String herokuCommand) {
+    if (herokuCommand.isBlank()) return "add " + type + " = \"…\" under [processes] (and name the web one too)";
+    ProcessMapper.Rewrite r = mapper.rewrite(type, herokuCommand);
+    if (r.command().isEmpty()) {
+      return "Heroku's command `" + herokuCommand + "` cannot be mapped for the image because " + r.why()
+          + " (and name the web group too)";
     }
-    return out;
+    String mapped = r.command().get();
+    return "add " + type + " = " + toml(mapped) + " under [processes] (and name the web one too)"
+        + (mapped.equals(herokuCommand) ? "" : "; Heroku ran `" + herokuCommand + "`: " + r.why());
+  }
+
+  /** A TOML basic string. */
+  private static String toml(String v) {
+    return "\"" + v.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 
   /** Process types Heroku runs or the Procfile declares, except the release phase. */
@@ -172,16 +180,18 @@ public final class Plan {
         + "cutover that was stopped hard?): a failed run leaves it as found, on. If workers were scaled to 0 by that run, "
         + "restore their counts from its summary.");
     for (String type : unmatchedProcessTypes()) {
-      String cmd = procfile.getOrDefault(type, "");
-      String running = formation.stream().filter(d -> d.type().equals(type)).findFirst()
-          .map(d -> d.quantity() + " × " + d.size()).orElse("in the Procfile");
+      Optional<Formation> dyno = formation.stream().filter(d -> d.type().equals(type)).findFirst();
+      String cmd = procfile.getOrDefault(type, dyno.map(Formation::command).orElse(""));
+      String running = dyno.map(d -> d.quantity() + " × " + d.size()).orElse("in the Procfile");
       warnings.add("Heroku runs a `" + type + "` process (" + running + ") but fly.toml has no matching [processes] "
-          + "group, so it will not run on Fly: add " + type + " = \"" + (cmd.isEmpty() ? "…" : cmd.replace("\"", "\\\""))
-          + "\" under [processes] (and name the web one too).");
+          + "group, so it will not run on Fly: " + suggestion(type, cmd) + ".");
     }
     if (procfile.containsKey("release") && flyToml.flatMap(FlyToml::releaseCommand).isEmpty()) {
+      ProcessMapper.Rewrite r = mapper.rewriteRelease(procfile.get("release"));
       warnings.add("The Procfile has a release phase (" + procfile.get("release") + ") but fly.toml has no "
-          + "[deploy] release_command: migrations will not run on Fly's deploy.");
+          + "[deploy] release_command: migrations will not run on Fly's deploy; " + r.command()
+              .map(m -> "add release_command = " + toml(m) + " under [deploy] (" + r.why() + ")")
+              .orElse("it cannot be mapped for the image: " + r.why()) + ".");
     }
     for (Formation d : formation) {
       if (DynoSizes.forHeroku(d.size()).isEmpty()) {
@@ -239,9 +249,7 @@ public final class Plan {
     }
     buildProblem(c).ifPresent(blocking::add);
     if (s.strict()) {
-      // Only what runs: a type scaled to 0 on Heroku loses nothing on Fly (it stays a warning).
-      for (String type : unmatchedProcessTypes().stream().filter(t -> formation.stream()
-          .anyMatch(d -> d.type().equals(t) && d.quantity() > 0)).toList()) {
+      for (String type : unmatchedRunning()) {
         blocking.add("Heroku runs a `" + type + "` process but fly.toml has no [processes] group for it, and "
             + c.ctx.optionName("strict") + " is true: add the group (see the warning) or set strict to false to cut over without it.");
       }
@@ -300,6 +308,26 @@ public final class Plan {
         + " runs with: keep fly.toml's by leaving " + (both.size() == 1 ? "it" : "them") + " out with "
         + c.ctx.optionName("exclude") + " (" + String.join(", ", both) + "), or remove " + (both.size() == 1 ? "it" : "them")
         + " from [env].");
+  }
+
+  /** Unmatched types Heroku runs dynos of: a type scaled to 0 on Heroku loses nothing on Fly. */
+  List<String> unmatchedRunning() {
+    return unmatchedProcessTypes().stream().filter(t -> formation.stream()
+        .anyMatch(d -> d.type().equals(t) && d.quantity() > 0)).toList();
+  }
+
+  /**
+   * What a cutover that completed without strict must say first: processes Heroku ran that do not run on Fly (their
+   * dynos are scaled to 0 or frozen, so nothing runs them now).
+   */
+  Optional<String> notRunningOnFly(Cutover c) {
+    List<String> types = unmatchedRunning();
+    if (types.isEmpty()) return Optional.empty();
+    String names = String.join(", ", types);
+    return Optional.of("Heroku's " + names + (types.size() == 1 ? " process does" : " processes do") + " not run on Fly:"
+        + " fly.toml has no [processes] group for " + (types.size() == 1 ? "it" : "them") + " and Heroku's dynos are"
+        + " stopped, so nothing runs " + (types.size() == 1 ? "it" : "them") + " now. Add the group (see the warnings)"
+        + " and deploy, or set " + c.ctx.optionName("strict") + " to true to stop a cutover on this.");
   }
 
   /** Process types Heroku runs or the Procfile declares (but web and release) with no fly.toml process group. */

@@ -60,9 +60,14 @@ final class Report {
             + "database, which the next run finds different from Heroku's and replaces only with overwrite: true.");
       }
     }
+    if (o.ok()) {
+      c.plan().flatMap(p -> p.notRunningOnFly(c)).ifPresent(w -> sum.markdown("> [!WARNING]\n> **" + JobSummary.inline(w) + "**"));
+    }
     List<List<String>> facts = new ArrayList<>();
     downtime(o, end).ifPresent(d -> facts.add(List.of("Downtime", human(d) + (o.ok() ? " (maintenance on → healthy on Fly)"
         : " (maintenance on → Heroku restored)"))));
+    o.record("build").filter(b -> b.status() == StepRecord.Status.DONE).ifPresent(b -> facts.add(List.of("Image build",
+        human(b.duration()) + " before maintenance mode, so not in the downtime")));
     facts.add(List.of("Steps completed", JobSummary.inline(String.join(", ", o.completedIds()))));
     facts.add(List.of("Database", JobSummary.inline(s.database().input)));
     facts.add(List.of("Heroku now", JobSummary.inline(!o.ok() && !touched ? "untouched"
@@ -98,9 +103,12 @@ final class Report {
     cheatSheet(c, o, sum);
   }
 
-  /** Whether any step but the plan (which only reads) ran in this run, even if it was then undone. */
+  /**
+   * Whether any step but the plan (which only reads) and the build (which only adds an image nothing runs) ran in
+   * this run, even if it was then undone.
+   */
   static boolean changedSomething(Engine.Outcome o) {
-    return o.steps().stream().anyMatch(r -> !r.id().equals("plan") && switch (r.status()) {
+    return o.steps().stream().anyMatch(r -> !r.id().equals("plan") && !r.id().equals("build") && switch (r.status()) {
       case DONE, FAILED, UNDONE, UNDO_FAILED -> true;
       case VERIFIED, NOT_RUN, PENDING -> false;
     });

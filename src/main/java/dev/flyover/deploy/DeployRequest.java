@@ -52,6 +52,13 @@ public record DeployRequest(
         + image.orElse("(build)") + ", dryRun=" + dryRun + "]";
   }
 
+  /** The same deploy of a prebuilt image (the cutover's, of the image its build step pushed). */
+  public DeployRequest withImage(String ref) {
+    return new DeployRequest(directory, app, config, token, Optional.of(ref), strategy, buildArgs, buildSecrets, env,
+        waitTimeout, ha, extraArgs, healthCheck, healthCheckUrl, healthCheckPath, healthCheckStatus, healthCheckTimeout,
+        healthCheckRetries, rollback, createApp, org, githubToken, environment, dryRun);
+  }
+
   /** A request for the app in {@code directory} (where fly.toml and the Dockerfile are). */
   public static Builder builder(Path directory) {
     return new Builder(directory);

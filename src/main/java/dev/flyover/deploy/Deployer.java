@@ -75,6 +75,42 @@ public final class Deployer {
     return run.result();
   }
 
+  /**
+   * Whether deploying this request builds an image: not when it names one (the image input, {@code --image} among
+   * extra-args, or fly.toml's [build] image; flyctl's deploy_build.go {@code fetchImageRef} reads the same three).
+   */
+  public static boolean builds(DeployRequest req) {
+    if (req.image().isPresent()) return false;
+    for (String a : req.extraArgs()) {
+      String flag = a.strip().split("=", 2)[0];
+      if (flag.equals("--image") || flag.equals("-i")) return false;
+    }
+    return FlyToml.find(req.directory(), req.config()).flatMap(FlyToml::buildImage).isEmpty();
+  }
+
+  /** The build alone, as {@link #build} runs it: {@code flyctl} and its arguments, build secrets shown as ***. */
+  public String buildCommandLine(DeployRequest req) {
+    Run run = new Run(req);
+    run.prepare();
+    List<String> a = new ArrayList<>(Run.shown(run.buildArgs()));
+    a.addAll(List.of("--build-only", "--push"));
+    return "flyctl " + String.join(" ", a.stream().map(DeploySummary::shellQuote).toList());
+  }
+
+  /**
+   * Builds the request's image and pushes it to Fly's registry without deploying it ({@link Flyctl#buildImage}):
+   * the same build flags as a deploy. Returns the pushed image's reference, for a later deploy with {@code --image};
+   * a failed build throws (nothing on Fly changed).
+   */
+  public String build(DeployRequest req) {
+    Run run = new Run(req);
+    run.prepare();
+    run.requireToken();
+    Flyctl flyctl = new Flyctl(ctx.env(), console, req.token());
+    String image = flyctl.buildImage(run.buildArgs(), "flyctl deploy --build-only " + run.app, DEPLOY_TIMEOUT);
+    return image;
+  }
+
   /** The mutable state of one run; {@link #result()} freezes it. */
   private final class Run {
     final DeployRequest req;
@@ -112,7 +148,8 @@ public final class Deployer {
       }
     }
 
-    void execute() throws InterruptedException {
+    /** Reads fly.toml, names the app and checks the inputs: what a deploy and a build both need first. */
+    void prepare() {
       toml = FlyToml.find(req.directory(), req.config());
       app = FlyToml.appName(req.app(), toml);
       hostname = app + ".fly.dev";
@@ -122,15 +159,23 @@ public final class Deployer {
             + " writes it), point " + opt("config") + " or " + opt("working-directory") + " at it, or set "
             + opt("image") + " to deploy a prebuilt image.");
       }
+    }
+
+    void requireToken() {
+      if (req.token().isEmpty() && ctx.env().inActions()) {
+        throw new UserError("No Fly API token: set the " + named("fly-api-token") + " to a repository secret holding a deploy token"
+            + " (`fly tokens create deploy -a " + app + "`).");
+      }
+    }
+
+    void execute() throws InterruptedException {
+      prepare();
       argv = deployArgs(req.image(), false);
       if (req.dryRun()) {
         dryRun();
         return;
       }
-      if (req.token().isEmpty() && ctx.env().inActions()) {
-        throw new UserError("No Fly API token: set the " + named("fly-api-token") + " to a repository secret holding a deploy token"
-            + " (`fly tokens create deploy -a " + app + "`).");
-      }
+      requireToken();
       flyctl = new Flyctl(ctx.env(), console, req.token());
       before = currentReleases();
       before.stream().max(Comparator.comparingInt(Release::version)).ifPresent(r -> previousVersion = r.version());
@@ -234,14 +279,31 @@ public final class Deployer {
         a.add("--skip-release-command");
       } else {
         req.strategy().ifPresent(s -> a.add("--strategy=" + s.toLowerCase(Locale.ROOT)));
-        // flyctl offers no other route for build secrets than --build-secret NAME=VALUE (see README).
-        for (String l : req.buildArgs()) a.add("--build-arg=" + l);
-        for (String l : req.buildSecrets()) a.add("--build-secret=" + l);
+        // flyctl offers no other route for build secrets than --build-secret NAME=VALUE (see README). With an image
+        // nothing is built (deploy_build.go returns before reading them), so they stay off the command line.
+        if (image.isEmpty()) {
+          for (String l : req.buildArgs()) a.add("--build-arg=" + l);
+          for (String l : req.buildSecrets()) a.add("--build-secret=" + l);
+        }
         for (String l : req.env()) a.add("--env=" + l);
       }
       req.waitTimeout().ifPresent(t -> a.add("--wait-timeout=" + t));
       if (!req.ha()) a.add("--ha=false");
       if (!rollback) a.addAll(req.extraArgs());
+      return List.copyOf(a);
+    }
+
+    /** {@code flyctl deploy} for the build alone: where, which app and config, the build flags, extra-args. */
+    private List<String> buildArgs() {
+      List<String> a = new ArrayList<>();
+      a.add("deploy");
+      a.add(req.directory().toAbsolutePath().toString());
+      a.add("--remote-only");
+      a.add("--app=" + app);
+      toml.ifPresent(t -> a.add("--config=" + t.path().toAbsolutePath()));
+      for (String l : req.buildArgs()) a.add("--build-arg=" + l);
+      for (String l : req.buildSecrets()) a.add("--build-secret=" + l);
+      a.addAll(req.extraArgs());
       return List.copyOf(a);
     }
 

@@ -223,6 +223,33 @@ public final class Flyctl {
     return new DeployOutcome(r, Optional.ofNullable(failure), built, version, emittedImage, warning);
   }
 
+  /**
+   * {@code flyctl deploy ARGS --build-only --push}: builds the image and pushes it to Fly's registry without
+   * deploying it, and returns its reference. Read in flyctl at ad0172f (2026-08-21):
+   * internal/command/deploy/deploy.go {@code DeployWithConfig} returns right after {@code determineImage} when
+   * {@code --build-only} is set (no release, no {@code FLY_EMIT_RELEASE_JSON} line: that is printed only in
+   * machines_deploymachinesapp.go, which is not reached); deploy_build.go {@code determineImage} publishes only when
+   * {@code --push || !--build-only} (so without {@code --push} the image stays on the builder and a later
+   * {@code --image} deploy cannot find it), and prints {@code image: <tag>} then {@code image size: …} through a
+   * render.TextBlock, whose writer is stderr (internal/render/render.go {@code NewTextBlock}). The tag is
+   * {@code <registry>/<app>:deployment-<ULID>} (internal/build/imgsrc/docker.go {@code NewDeploymentTag}): unique per
+   * build, so no {@code --image-label} is given and another run's image is never picked up by name.
+   */
+  public String buildImage(List<String> args, String title, Duration timeout) {
+    List<String> a = new ArrayList<>(args);
+    a.add("--build-only");
+    a.add("--push");
+    Subprocess.Result r = call(a).stream(title).timeout(timeout).run();
+    Optional<String> built = Optional.empty();
+    for (String line : r.stderr()) {
+      Matcher m = IMAGE_LINE.matcher(line);
+      if (m.matches()) built = Optional.of(m.group(1));
+    }
+    return built.orElseThrow(() -> new UserError("flyctl deploy --build-only --push exited 0 but printed no `image:`"
+        + " line, so flyover cannot tell which image it pushed: check that FLYCTL points at flyctl, or build the image"
+        + " yourself and give it as the image input."));
+  }
+
   // ---------------------------------------------------------------- secrets
 
   /**

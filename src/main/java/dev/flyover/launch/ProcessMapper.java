@@ -37,7 +37,7 @@ public final class ProcessMapper {
   public record Result(List<Group> groups, List<Left> left, Optional<Release> release, List<String> warnings) {}
 
   /** A command as the image needs it, or empty with the reason. */
-  record Rewrite(Optional<String> command, String why) {
+  public record Rewrite(Optional<String> command, String why) {
     static Rewrite to(String cmd, String why) {
       return new Rewrite(Optional.of(cmd), why);
     }
@@ -50,6 +50,11 @@ public final class ProcessMapper {
   private final RepoScan.Stack stack;
   private final Optional<String> releaseName;
   private final boolean ecto;
+
+  /** For the repository as it stands (the cutover's plan maps with this too: one definition of the rewrites). */
+  public static ProcessMapper of(RepoScan repo) {
+    return new ProcessMapper(repo.stack(), repo.mixApp(), repo.ecto());
+  }
 
   public ProcessMapper(RepoScan.Stack stack, Optional<String> releaseName, boolean ecto) {
     this.stack = stack;
@@ -108,7 +113,8 @@ public final class ProcessMapper {
     return new Result(List.copyOf(groups), List.copyOf(left), release, List.copyOf(warnings));
   }
 
-  Rewrite rewrite(String type, String heroku) {
+  /** A Procfile command of a process type, as a fly.toml [processes] entry runs it in the image. */
+  public Rewrite rewrite(String type, String heroku) {
     if (heroku.indexOf('\n') >= 0 || heroku.indexOf('\r') >= 0) return Rewrite.no("the command spans several lines, which no Procfile line can");
     Optional<List<String>> split = Shlex.split(heroku);
     if (split.isEmpty() || split.get().isEmpty()) return Rewrite.no("flyctl cannot split the command (an unclosed quote)");
@@ -173,7 +179,8 @@ public final class ProcessMapper {
         + " so it runs under `sh -c`");
   }
 
-  Rewrite rewriteRelease(String heroku) {
+  /** The Procfile's release phase, as fly.toml's [deploy] release_command runs it in the image. */
+  public Rewrite rewriteRelease(String heroku) {
     if (heroku.indexOf('\n') >= 0 || heroku.indexOf('\r') >= 0) return Rewrite.no("the command spans several lines, which no Procfile line can");
     Optional<List<String>> split = Shlex.split(heroku);
     if (split.isEmpty() || split.get().isEmpty()) return Rewrite.no("flyctl cannot split the command (an unclosed quote)");

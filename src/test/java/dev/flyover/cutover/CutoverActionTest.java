@@ -33,7 +33,7 @@ class CutoverActionTest {
         && !c.path("cwd").asText().equals(System.getProperty("user.dir"))), "nothing changed on Fly: " + f.fly.calls());
   }
 
-  static final String ALL_STEPS = "plan,secrets,maintenance,workers,database,database-url,deploy,certificates,heroku-after";
+  static final String ALL_STEPS = "plan,build,secrets,maintenance,workers,database,database-url,deploy,certificates,heroku-after";
 
   @Test
   void cleanCutover() {
@@ -79,7 +79,7 @@ class CutoverActionTest {
     f.fly.fault("deploy", java.util.Map.of("mode", "release-command-fails", "times", 1));
     ActionHarness.Result first = f.action("cutover").input("set-database-url", "true").run();
     assertEquals(1, first.exitCode(), first.everything());
-    assertEquals("plan,secrets,database,database-url", first.outputs().get("steps-completed"));
+    assertEquals("plan,build,secrets,database,database-url", first.outputs().get("steps-completed"));
     f.assertHerokuAsBefore();
     assertEquals(500, f.count(f.targetDb, "orders"), "the target is kept for inspection");
 
@@ -127,7 +127,7 @@ class CutoverActionTest {
       ActionHarness.Result r = f.action("cutover").input("database-url", "").input("create-database", "true")
           .input("postgres-kind", "unmanaged").run();
       assertEquals(0, r.exitCode(), r.everything());
-      assertEquals("plan,create-database,secrets,maintenance,workers,database,deploy,certificates,heroku-after",
+      assertEquals("plan,build,create-database,secrets,maintenance,workers,database,deploy,certificates,heroku-after",
           r.outputs().get("steps-completed"));
       var create = f.fly.calls("postgres", "create").get(0).path("argv").toString();
       for (String flag : List.of("\"--name\",\"shop-fly-db\"", "\"--org\",\"personal\"", "\"--region\",\"ams\"",
@@ -152,7 +152,7 @@ class CutoverActionTest {
   void keepHerokuPointsFlyAtHerokuPostgres() {
     ActionHarness.Result r = f.action("cutover").input("database", "keep-heroku").input("database-url", "").run();
     assertEquals(0, r.exitCode(), r.everything());
-    assertEquals("plan,secrets,maintenance,workers,database,deploy,certificates,heroku-after", r.outputs().get("steps-completed"));
+    assertEquals("plan,build,secrets,maintenance,workers,database,deploy,certificates,heroku-after", r.outputs().get("steps-completed"));
     assertEquals(f.url(f.sourceDb) + "?sslmode=disable",
         f.fly.app(CutoverFixture.FLY).path("secrets").path("DATABASE_URL").path("value").asText());
     assertTrue(r.commands().commands().stream().anyMatch(c -> c.name().equals("warning") && c.data().contains("Heroku rotates them")));

@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @Tag("integration")
 class CutoverFailureTest {
-  private static final List<String> ORDER = List.of("plan", "secrets", "maintenance", "workers", "database",
+  private static final List<String> ORDER = List.of("plan", "build", "secrets", "maintenance", "workers", "database",
       "database-url", "deploy", "certificates", "heroku-after");
   private static List<String> reference;
 
@@ -54,11 +54,12 @@ class CutoverFailureTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"plan", "secrets", "maintenance", "workers", "database", "database-url", "deploy", "certificates", "heroku-after"})
+  @ValueSource(strings = {"plan", "build", "secrets", "maintenance", "workers", "database", "database-url", "deploy", "certificates", "heroku-after"})
   void failureAtEachStepLeavesHerokuAsItWas(String step) {
     try (CutoverFixture f = new CutoverFixture()) {
       Map<String, Consumer<CutoverFixture>> inject = Map.of(
           "plan", x -> x.heroku.forbid("wrong-key", "shop"),
+          "build", x -> x.fly.fault("deploy", Map.of("mode", "build-fails")),
           "secrets", x -> x.fly.fault("secrets import", Map.of("exit", 1, "stderr",
               "Error: update secrets: failed to update app secrets: 500 Internal Server Error")),
           "maintenance", x -> failHeroku(x, "PATCH /apps/shop", 1),

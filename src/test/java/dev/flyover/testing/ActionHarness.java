@@ -25,6 +25,7 @@ public final class ActionHarness {
 
   private final Map<String, String> inputs = new LinkedHashMap<>();
   private final Map<String, String> env = new HashMap<>();
+  private java.time.Clock clock = java.time.Clock.systemUTC();
   private final Path root;
   private final Path workspace;
 
@@ -53,6 +54,12 @@ public final class ActionHarness {
 
   public Path workspace() {
     return workspace;
+  }
+
+  /** The clock flyover reads (step times, downtime); the system's by default. */
+  public ActionHarness clock(java.time.Clock c) {
+    clock = c;
+    return this;
   }
 
   public ActionHarness input(String name, String value) {
@@ -116,7 +123,7 @@ public final class ActionHarness {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       ByteArrayOutputStream err = new ByteArrayOutputStream();
       Map<String, String> environment = buildEnv(output, summary);
-      int code = Main.run(Env.of(environment), new String[] {"action"}, out, err);
+      int code = Main.run(new dev.flyover.Context(Env.of(environment), out, err, clock), new String[] {"action"});
       return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8),
           Files.readString(output, StandardCharsets.UTF_8), Files.readString(summary, StandardCharsets.UTF_8));
     } catch (IOException e) {

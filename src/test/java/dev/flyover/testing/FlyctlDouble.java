@@ -99,6 +99,29 @@ public final class FlyctlDouble {
     return edit(s -> s.with("faults").set(verb, JSON.valueToTree(fault)));
   }
 
+  /**
+   * The double's simulated time as a clock: {@code base} plus the seconds its verbs have "spent" (a build adds
+   * {@code build_seconds}, see deploy.py), so a slow build needs no sleep and no timing assertion.
+   */
+  public java.time.Clock clock(java.time.Instant base) {
+    return new java.time.Clock() {
+      @Override
+      public java.time.ZoneId getZone() {
+        return java.time.ZoneOffset.UTC;
+      }
+
+      @Override
+      public java.time.Clock withZone(java.time.ZoneId zone) {
+        return this;
+      }
+
+      @Override
+      public java.time.Instant instant() {
+        return base.plusSeconds(state().path("clock").asLong(0));
+      }
+    };
+  }
+
   public JsonNode app(String name) {
     return state().path("apps").path(name);
   }
