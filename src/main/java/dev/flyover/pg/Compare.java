@@ -50,7 +50,7 @@ public final class Compare {
       List<Table> tables = Catalog.tables(source);
       Verification v = run(source, target, List.of(new Worker(0, source, target)), new WorkerPool(stopper), stopper, tables,
           Catalog.extensionConfigTables(source), Catalog.extensionConfigSequences(source), TransferRequest.Verify.COUNTS,
-          Map.of(), Map.of());
+          Map.of(), Map.of(), Progress.quiet());
       long rows = 0;
       for (TableResult t : v.tables()) if (!t.table().contains(" ")) rows += Math.max(0, t.sourceRows());
       return new Outcome(false, v.ok(), v.ok() ? "" : v.problems().get(0), tables.size(), rows);
@@ -72,7 +72,7 @@ public final class Compare {
    */
   static Verification run(Connection coordinator, Connection target, List<Worker> workers, WorkerPool pool, Stopper stopper,
       List<Table> tables, List<Table> configTables, List<Sequence> configSequences, TransferRequest.Verify verify,
-      Map<String, Long> copiedRows, Map<String, Long> copiedBytes) throws SQLException, InterruptedException {
+      Map<String, Long> copiedRows, Map<String, Long> copiedBytes, Progress progress) throws SQLException, InterruptedException {
     List<Table> targetTables = Catalog.tables(target);
     List<String> problems = Collections.synchronizedList(new ArrayList<>());
     Map<String, TableResult> results = new ConcurrentHashMap<>();
@@ -87,10 +87,15 @@ public final class Compare {
     List<Table> compared = new ArrayList<>(tables);
     compared.addAll(configTables);
     ConcurrentLinkedQueue<Table> queue = new ConcurrentLinkedQueue<>(compared);
+    Progress.Phase phase = progress.phase(verify == TransferRequest.Verify.CHECKSUMS ? "verification (checksums)"
+        : "verification (row counts)", compared.size());
     pool.runOnEach(workers, "compare", w -> {
       Table t;
+      String current = null;
       while ((t = queue.poll()) != null) {
         stopper.check();
+        if (current != null) phase.end(current);
+        phase.begin(current = t.display());
         if (!t.extensionConfig() && !targetNames.contains(t.display())) {
           results.put(t.display(), new TableResult(t.display(), count(w.source(), t, "source"), -1, 0, false, "missing on target"));
           continue;
@@ -109,7 +114,9 @@ public final class Compare {
         if (!match) problems.add(t.display() + (s != d ? " has " + s + " rows on the source but " + d + " on the target" : " differs: " + note));
         results.put(t.display(), new TableResult(t.display(), s, d, copiedBytes.getOrDefault(t.display(), t.bytes()), match, note));
       }
+      if (current != null) phase.end(current);
     });
+    phase.close();
     // Sequences: last_value and is_called on both sides.
     List<Sequence> userSequences = Catalog.sequences(coordinator);
     List<Sequence> seqs = new ArrayList<>(userSequences);
