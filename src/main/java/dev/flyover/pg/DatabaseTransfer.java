@@ -56,6 +56,7 @@ public final class DatabaseTransfer {
   private RemoteOptions remoteOptions;
   /** This run's progress lines (every phase registers its work here; one ticker prints). */
   private Progress progress;
+  private java.util.function.Function<Console, Progress> progressFactory = Progress::start;
 
   public DatabaseTransfer(Env env, Console console) {
     this.env = env;
@@ -65,6 +66,12 @@ public final class DatabaseTransfer {
   /** How transfer-mode remote sizes its machine (defaults otherwise). */
   public DatabaseTransfer remote(RemoteOptions options) {
     this.remoteOptions = options;
+    return this;
+  }
+
+  /** How progress is printed (tests: at each unit started, instead of on a ticker thread). */
+  DatabaseTransfer progress(java.util.function.Function<Console, Progress> factory) {
+    this.progressFactory = factory;
     return this;
   }
 
@@ -92,7 +99,7 @@ public final class DatabaseTransfer {
     FlyProxy proxy = null;
     boolean touched = false;
     guard = null;
-    progress = Progress.start(console);
+    progress = progressFactory.apply(console);
     try {
       // TLS as the run will use it (issue 9, part 7): a weak sslmode warned of, channel binding pinned if offered.
       PgUrl source = Tls.forRun(req.source(), SOURCE_INPUT, console);
@@ -227,6 +234,8 @@ public final class DatabaseTransfer {
       long verifyStart = System.nanoTime();
       Compare.Verification v = verify();
       Duration verifyTime = Duration.ofNanos(System.nanoTime() - verifyStart);
+      console.info(String.format(Locale.ROOT, "verification (%s) done in %.1fs: %s", req.verify().label(), verifyTime.toMillis() / 1000.0,
+          TransferResult.verdict(req.verify(), v.ok())));
       long bytes = copiedBytes.values().stream().mapToLong(Long::longValue).sum();
       if (bytes == 0) bytes = tables.stream().mapToLong(Table::bytes).sum();
       TransferResult result = new TransferResult(sourceVersion, targetVersion, tools.major(), req.mode(), req.jobs(),

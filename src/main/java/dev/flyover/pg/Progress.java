@@ -30,6 +30,8 @@ final class Progress implements AutoCloseable {
   private final long intervalNanos;
   private final List<Phase> open = new CopyOnWriteArrayList<>();
   private volatile Thread ticker;
+  /** Tests: a tick at every unit started instead of a ticker thread, so lines appear without waiting on time. */
+  private boolean tickOnEachStart;
 
   /** {@code clock} in nanoseconds ({@link System#nanoTime} outside tests); lines are printed by {@link #tick}. */
   Progress(Console console, LongSupplier clock, long intervalMillis) {
@@ -54,6 +56,13 @@ final class Progress implements AutoCloseable {
     t.setDaemon(true);
     p.ticker = t;
     t.start();
+    return p;
+  }
+
+  /** Tests of a whole transfer: every open phase's line printed each time a unit starts, deterministically. */
+  static Progress atEachStart(Console console) {
+    Progress p = new Progress(console, System::nanoTime, 0);
+    p.tickOnEachStart = true;
     return p;
   }
 
@@ -118,6 +127,7 @@ final class Progress implements AutoCloseable {
     /** A unit started (a second start of a running name keeps the first start time: a table's pieces). */
     void begin(String unit) {
       running.putIfAbsent(unit, clock.getAsLong());
+      if (tickOnEachStart) tick();
     }
 
     /** A unit finished. */
