@@ -87,8 +87,7 @@ public final class Compare {
     List<Table> compared = new ArrayList<>(tables);
     compared.addAll(configTables);
     ConcurrentLinkedQueue<Table> queue = new ConcurrentLinkedQueue<>(compared);
-    Progress.Phase phase = progress.phase(verify == TransferRequest.Verify.CHECKSUMS ? "verification (checksums)"
-        : "verification (row counts)", compared.size());
+    Progress.Phase phase = progress.phase(phaseName(verify), compared.size());
     pool.runOnEach(workers, "compare", w -> {
       Table t;
       String current = null;
@@ -148,6 +147,11 @@ public final class Compare {
     List<TableResult> ordered = new ArrayList<>();
     for (Table t : compared) if (results.containsKey(t.display())) ordered.add(results.get(t.display()));
     return new Verification(ordered, problems.isEmpty(), List.copyOf(problems), userSequences.size(), largeObjects);
+  }
+
+  /** How the log names this phase: by what it compares. */
+  static String phaseName(TransferRequest.Verify verify) {
+    return verify == TransferRequest.Verify.CHECKSUMS ? "verification (checksums)" : "verification (row counts)";
   }
 
   static long count(Connection c, Table t, String side) {

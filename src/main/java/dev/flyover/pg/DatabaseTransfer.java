@@ -234,7 +234,7 @@ public final class DatabaseTransfer {
       long verifyStart = System.nanoTime();
       Compare.Verification v = verify();
       Duration verifyTime = Duration.ofNanos(System.nanoTime() - verifyStart);
-      console.info(String.format(Locale.ROOT, "verification (%s) done in %.1fs: %s", req.verify().label(), verifyTime.toMillis() / 1000.0,
+      console.info(String.format(Locale.ROOT, "%s done in %.1fs: %s", Compare.phaseName(req.verify()), verifyTime.toMillis() / 1000.0,
           TransferResult.verdict(req.verify(), v.ok())));
       long bytes = copiedBytes.values().stream().mapToLong(Long::longValue).sum();
       if (bytes == 0) bytes = tables.stream().mapToLong(Table::bytes).sum();

@@ -66,7 +66,7 @@ class ProgressLogTest {
     assertTrue(lines.stream().anyMatch(l -> l.matches("indexes \\d/4, \\d+s: .*oban_jobs_args_index \\d+s.*")), log);
     assertTrue(lines.stream().anyMatch(l -> l.matches("verification \\(row counts\\) \\d/2, \\d+s: .*public\\.oban_jobs \\d+s.*")), log);
     assertTrue(lines.stream().anyMatch(l -> l.matches("table data \\d/2, .*")), log);
-    assertTrue(log.contains("verification (counts) done in "), log);
+    assertTrue(log.contains("verification (row counts) done in "), log);
     assertTrue(log.contains(": row counts and sequences equal"), log);
     assertFalse(log.contains("checksums equal"), log);
     assertFalse(log.contains("equals the source"), log);
