@@ -37,8 +37,15 @@ public final class Compare {
   /**
    * The same comparison (exact counts) on one session per side, the source read on a REPEATABLE READ snapshot of
    * its own: how the cutover knows an earlier run's transfer is done and still true, without any marker of ours.
+   * Its progress lines go to {@code console}: counting a big database takes minutes.
    */
-  public static Outcome counts(Connection source, Connection target) throws SQLException {
+  public static Outcome counts(Connection source, Connection target, dev.flyover.actions.Console console) throws SQLException {
+    try (Progress progress = Progress.start(console)) {
+      return counts(source, target, progress);
+    }
+  }
+
+  private static Outcome counts(Connection source, Connection target, Progress progress) throws SQLException {
     if (Catalog.tables(target).isEmpty()) return new Outcome(true, false, "the target has no tables", 0, 0);
     boolean auto = source.getAutoCommit();
     source.setAutoCommit(false);
@@ -50,7 +57,7 @@ public final class Compare {
       List<Table> tables = Catalog.tables(source);
       Verification v = run(source, target, List.of(new Worker(0, source, target)), new WorkerPool(stopper), stopper, tables,
           Catalog.extensionConfigTables(source), Catalog.extensionConfigSequences(source), TransferRequest.Verify.COUNTS,
-          Map.of(), Map.of(), Progress.quiet());
+          Map.of(), Map.of(), progress);
       long rows = 0;
       for (TableResult t : v.tables()) if (!t.table().contains(" ")) rows += Math.max(0, t.sourceRows());
       return new Outcome(false, v.ok(), v.ok() ? "" : v.problems().get(0), tables.size(), rows);

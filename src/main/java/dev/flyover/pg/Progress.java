@@ -66,7 +66,7 @@ final class Progress implements AutoCloseable {
     return p;
   }
 
-  /** Progress nobody prints (a comparison outside a transfer): phases register as usual, no ticker runs. */
+  /** Progress nobody prints (a run spec before its run sets one): phases register as usual, no ticker runs. */
   static Progress quiet() {
     return new Progress(null, System::nanoTime, INTERVAL_MILLIS);
   }

@@ -71,7 +71,7 @@ class RunSpec {
     this.target = target;
     this.started = started;
     this.minChunkBytes = minChunkBytes;
-    this.progress = new Progress(console, System::nanoTime, Progress.INTERVAL_MILLIS);
+    this.progress = Progress.quiet();
   }
 
   /** Target-side session settings for the restore: more memory for index builds, no waiting on WAL flushes. */
