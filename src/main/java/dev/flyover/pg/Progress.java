@@ -176,7 +176,8 @@ final class Progress implements AutoCloseable {
         int pct = (int) Math.min(99, 100.0 * b / expectedBytes);
         sb.append(String.format(Locale.ROOT, ", ~%d%%, %s and %s at %s/s", pct, Progress.bytes(b), count(rows.get(), "row", "rows"),
             Progress.bytes((long) rate)));
-        if (rate > 0 && b < expectedBytes) sb.append(", ETA ").append(duration((long) ((expectedBytes - b) / rate * 1e9)));
+        // No estimate from the first percent: the rate is not yet the copy's.
+        if (rate > 0 && b < expectedBytes && b * 100 >= expectedBytes) sb.append(", ETA ").append(duration((long) ((expectedBytes - b) / rate * 1e9)));
       }
       List<Map.Entry<String, Long>> now1 = new ArrayList<>(running.entrySet());
       now1.sort(Map.Entry.comparingByValue());
