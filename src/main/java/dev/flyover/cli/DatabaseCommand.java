@@ -97,7 +97,7 @@ final class DatabaseCommand extends RunCommand {
       TransferResult r = new DatabaseTransfer(ctx.env(), ctx.console()).inputNames(ctx::optionName).remote(remote).run(req);
       TransferReport.outputs(ctx, r);
       TransferReport.summary(ctx, req, r);
-      ctx.console().info(r.verified() ? "database transfer verified: the target equals the source"
+      ctx.console().info(r.verified() ? "database transfer verified: " + r.verdict()
           : "database transfer finished without verification");
       return 0;
     } catch (DatabaseTransfer.VerificationFailed e) {

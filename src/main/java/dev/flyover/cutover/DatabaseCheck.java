@@ -42,7 +42,7 @@ final class DatabaseCheck {
         SourceTargetCheck.Result proof = SourceTargetCheck.prove(s, t);
         proof.refuseIfSame(inputName, "heroku-database-url");
         // The transfer's own comparison, counts only (the cutover re-checks after Heroku is frozen).
-        Compare.Outcome o = Compare.counts(s, t);
+        Compare.Outcome o = Compare.counts(s, t, console);
         return new Result(o.targetEmpty(), o.equal(), o.difference(), o.tables(), o.rows(), proof);
       }
     } finally {

@@ -53,8 +53,9 @@ public final class DatabasePart implements Part {
       ctx.outputs().set("database-tables", r.tables());
       ctx.outputs().set("database-rows", r.rows());
       ctx.outputs().set("database-verified", "true");
-      return Optional.of("the target already equals the source (" + r.tables() + " tables, " + r.rows()
-          + " rows, sequences): transferred by an earlier run");
+      // The check behind this is counts-only (Compare.counts): say so, not more.
+      return Optional.of("the target already holds the source's data (" + TransferResult.verdict(TransferRequest.Verify.COUNTS, true)
+          + ": " + TransferReport.count(r.tables(), "table", "tables") + ", " + TransferReport.count(r.rows(), "row", "rows") + "): transferred by an earlier run");
     }
     if (!r.targetEmpty()) {
       String fix = r.proof().provenDifferent() ? "set " + (ctx.actionMode() ? "overwrite: true" : "--overwrite") + " to replace it, or point "
@@ -78,8 +79,8 @@ public final class DatabasePart implements Part {
       TransferReport.outputs(ctx, r);
       TransferReport.summary(ctx, request, r);
       if (!r.verified()) throw new UserError("The database transfer finished but was not proven equal: see the database table.");
-      return String.format(java.util.Locale.ROOT, "%d tables, %d rows copied and verified (%s)", r.tables().size(),
-          r.rows(), r.verify().label());
+      return String.format(java.util.Locale.ROOT, "%s and %s copied: %s", TransferReport.count(r.tables().size(), "table", "tables"),
+          TransferReport.count(r.rows(), "row", "rows"), r.verdict());
     } catch (DatabaseTransfer.VerificationFailed e) {
       TransferReport.outputs(ctx, e.result());
       TransferReport.summary(ctx, request, e.result());

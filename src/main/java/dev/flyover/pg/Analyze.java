@@ -24,8 +24,10 @@ final class Analyze {
   private final WorkerPool pool;
   private final Connection targetAdmin;
   private final List<Worker> workers;
+  private final Progress progress;
 
   Analyze(RunSpec spec) {
+    this.progress = spec.progress;
     this.console = spec.console;
     this.stopper = spec.stopper;
     this.pool = spec.pool;
@@ -37,17 +39,21 @@ final class Analyze {
     long t0 = System.nanoTime();
     List<Table> all = analyzedAlongside ? List.of() : Catalog.tables(targetAdmin);
     ConcurrentLinkedQueue<Table> queue = new ConcurrentLinkedQueue<>(all);
+    Progress.Phase phase = progress.phase("ANALYZE", all.size());
     pool.runOnEach(workers, "worker", w -> {
       Table t;
       while ((t = queue.poll()) != null) {
         stopper.check();
+        phase.begin(t.display());
         try (Statement st = w.target().createStatement()) {
           st.execute("ANALYZE " + t.qualified());
         } catch (SQLException e) {
           throw new TransferFailure("ANALYZE of " + t.display() + " failed on the target (" + firstLine(e) + ")", e);
         }
+        phase.end(t.display());
       }
     });
+    phase.close();
     // Partitioned parents get their own statistics only from an explicit ANALYZE.
     for (String parent : Catalog.strings(targetAdmin, "SELECT pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname)"
         + " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'p'")) {

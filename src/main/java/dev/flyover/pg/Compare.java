@@ -37,8 +37,15 @@ public final class Compare {
   /**
    * The same comparison (exact counts) on one session per side, the source read on a REPEATABLE READ snapshot of
    * its own: how the cutover knows an earlier run's transfer is done and still true, without any marker of ours.
+   * Its progress lines go to {@code console}: counting a big database takes minutes.
    */
-  public static Outcome counts(Connection source, Connection target) throws SQLException {
+  public static Outcome counts(Connection source, Connection target, dev.flyover.actions.Console console) throws SQLException {
+    try (Progress progress = Progress.start(console)) {
+      return counts(source, target, progress);
+    }
+  }
+
+  private static Outcome counts(Connection source, Connection target, Progress progress) throws SQLException {
     if (Catalog.tables(target).isEmpty()) return new Outcome(true, false, "the target has no tables", 0, 0);
     boolean auto = source.getAutoCommit();
     source.setAutoCommit(false);
@@ -50,7 +57,7 @@ public final class Compare {
       List<Table> tables = Catalog.tables(source);
       Verification v = run(source, target, List.of(new Worker(0, source, target)), new WorkerPool(stopper), stopper, tables,
           Catalog.extensionConfigTables(source), Catalog.extensionConfigSequences(source), TransferRequest.Verify.COUNTS,
-          Map.of(), Map.of());
+          Map.of(), Map.of(), progress);
       long rows = 0;
       for (TableResult t : v.tables()) if (!t.table().contains(" ")) rows += Math.max(0, t.sourceRows());
       return new Outcome(false, v.ok(), v.ok() ? "" : v.problems().get(0), tables.size(), rows);
@@ -72,7 +79,7 @@ public final class Compare {
    */
   static Verification run(Connection coordinator, Connection target, List<Worker> workers, WorkerPool pool, Stopper stopper,
       List<Table> tables, List<Table> configTables, List<Sequence> configSequences, TransferRequest.Verify verify,
-      Map<String, Long> copiedRows, Map<String, Long> copiedBytes) throws SQLException, InterruptedException {
+      Map<String, Long> copiedRows, Map<String, Long> copiedBytes, Progress progress) throws SQLException, InterruptedException {
     List<Table> targetTables = Catalog.tables(target);
     List<String> problems = Collections.synchronizedList(new ArrayList<>());
     Map<String, TableResult> results = new ConcurrentHashMap<>();
@@ -87,10 +94,14 @@ public final class Compare {
     List<Table> compared = new ArrayList<>(tables);
     compared.addAll(configTables);
     ConcurrentLinkedQueue<Table> queue = new ConcurrentLinkedQueue<>(compared);
+    Progress.Phase phase = progress.phase(phaseName(verify), compared.size());
     pool.runOnEach(workers, "compare", w -> {
       Table t;
+      String current = null;
       while ((t = queue.poll()) != null) {
         stopper.check();
+        if (current != null) phase.end(current);
+        phase.begin(current = t.display());
         if (!t.extensionConfig() && !targetNames.contains(t.display())) {
           results.put(t.display(), new TableResult(t.display(), count(w.source(), t, "source"), -1, 0, false, "missing on target"));
           continue;
@@ -109,7 +120,9 @@ public final class Compare {
         if (!match) problems.add(t.display() + (s != d ? " has " + s + " rows on the source but " + d + " on the target" : " differs: " + note));
         results.put(t.display(), new TableResult(t.display(), s, d, copiedBytes.getOrDefault(t.display(), t.bytes()), match, note));
       }
+      if (current != null) phase.end(current);
     });
+    phase.close();
     // Sequences: last_value and is_called on both sides.
     List<Sequence> userSequences = Catalog.sequences(coordinator);
     List<Sequence> seqs = new ArrayList<>(userSequences);
@@ -141,6 +154,11 @@ public final class Compare {
     List<TableResult> ordered = new ArrayList<>();
     for (Table t : compared) if (results.containsKey(t.display())) ordered.add(results.get(t.display()));
     return new Verification(ordered, problems.isEmpty(), List.copyOf(problems), userSequences.size(), largeObjects);
+  }
+
+  /** How the log names this phase: by what it compares. */
+  static String phaseName(TransferRequest.Verify verify) {
+    return verify == TransferRequest.Verify.CHECKSUMS ? "verification (checksums)" : "verification (row counts)";
   }
 
   static long count(Connection c, Table t, String side) {

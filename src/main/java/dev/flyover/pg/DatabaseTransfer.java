@@ -54,6 +54,9 @@ public final class DatabaseTransfer {
   /** Set (to true) on the remote transfer's own machine: Fly's private hosts are reached directly, not tunnelled. */
   static final String ON_FLY_NETWORK = "FLYOVER_ON_FLY_NETWORK";
   private RemoteOptions remoteOptions;
+  /** This run's progress lines (every phase registers its work here; one ticker prints). */
+  private Progress progress;
+  private java.util.function.Function<Console, Progress> progressFactory = Progress::start;
 
   public DatabaseTransfer(Env env, Console console) {
     this.env = env;
@@ -63,6 +66,12 @@ public final class DatabaseTransfer {
   /** How transfer-mode remote sizes its machine (defaults otherwise). */
   public DatabaseTransfer remote(RemoteOptions options) {
     this.remoteOptions = options;
+    return this;
+  }
+
+  /** How progress is printed (tests: at each unit started, instead of on a ticker thread). */
+  DatabaseTransfer progress(java.util.function.Function<Console, Progress> factory) {
+    this.progressFactory = factory;
     return this;
   }
 
@@ -90,6 +99,7 @@ public final class DatabaseTransfer {
     FlyProxy proxy = null;
     boolean touched = false;
     guard = null;
+    progress = progressFactory.apply(console);
     try {
       // TLS as the run will use it (issue 9, part 7): a weak sslmode warned of, channel binding pinned if offered.
       PgUrl source = Tls.forRun(req.source(), SOURCE_INPUT, console);
@@ -136,6 +146,7 @@ public final class DatabaseTransfer {
       Thread.currentThread().interrupt();
       throw incomplete("flyover was cancelled", touched, e);
     } finally {
+      progress.close();
       stopper.closeAll();
       if (proxy != null) proxy.close();
     }
@@ -176,6 +187,7 @@ public final class DatabaseTransfer {
     Run(TransferRequest req, PgUrl source, PgUrl target, long started) {
       super(DatabaseTransfer.this.env, DatabaseTransfer.this.console, DatabaseTransfer.this.stopper, DatabaseTransfer.this.pool, req,
           source, target, started, DatabaseTransfer.this.minChunkBytes);
+      progress = DatabaseTransfer.this.progress;
     }
 
     void preflight() throws SQLException {
@@ -222,11 +234,13 @@ public final class DatabaseTransfer {
       long verifyStart = System.nanoTime();
       Compare.Verification v = verify();
       Duration verifyTime = Duration.ofNanos(System.nanoTime() - verifyStart);
+      console.info(String.format(Locale.ROOT, "%s done in %.1fs: %s", Compare.phaseName(req.verify()), verifyTime.toMillis() / 1000.0,
+          TransferResult.verdict(req.verify(), v.ok())));
       long bytes = copiedBytes.values().stream().mapToLong(Long::longValue).sum();
       if (bytes == 0) bytes = tables.stream().mapToLong(Table::bytes).sum();
       TransferResult result = new TransferResult(sourceVersion, targetVersion, tools.major(), req.mode(), req.jobs(),
           req.verify(), v.tables(), sequenceCount, largeObjectCount, settingsApplied, bytes, copyTime, verifyTime,
-          Duration.ofNanos(System.nanoTime() - started), v.ok(), List.copyOf(notCarried));
+          Duration.ofNanos(System.nanoTime() - started), v.ok(), List.copyOf(notCarried), dataTime != null ? dataTime : copyTime);
       if (!v.ok()) {
         throw new VerificationFailed(result, v.problems());
       }
@@ -253,11 +267,15 @@ public final class DatabaseTransfer {
         schema.restore(schemaFile, "pre-data", 1, null);
         PostData post = schema.postData(schemaFile, sqlFile, listFile);
         new Snapshot(this).openWorkers();
-        Indexes indexes = new Indexes(post, req.jobs(), target, pgOptions(), stopper, pool, console);
+        Indexes indexes = new Indexes(post, req.jobs(), target, pgOptions(), stopper, pool, console, progress);
         try {
           new TableData(this).copy(indexes);
-          copiedRows.putAll(ExtensionConfigData.copy(coordinator, targetAdmin, configTables, configSequences, console, stopper));
-          largeObjectCount = LargeObjects.copy(coordinator, targetAdmin, console, stopper);
+          try (Progress.Phase p = progress.step("extension configuration data")) {
+            copiedRows.putAll(ExtensionConfigData.copy(coordinator, targetAdmin, configTables, configSequences, console, stopper));
+          }
+          try (Progress.Phase p = progress.step("large objects")) {
+            largeObjectCount = LargeObjects.copy(coordinator, targetAdmin, console, stopper);
+          }
           indexes.finish();
           analyzedAlongside = true;
         } finally {
@@ -297,7 +315,7 @@ public final class DatabaseTransfer {
     Compare.Verification verify() throws SQLException, InterruptedException {
       if (workers.isEmpty()) new Snapshot(this).openWorkers();
       Compare.Verification v = Compare.run(coordinator, targetAdmin, workers, pool, stopper, tables, configTables, configSequences,
-          req.verify(), copiedRows, copiedBytes);
+          req.verify(), copiedRows, copiedBytes, progress);
       sequenceCount = v.sequences();
       largeObjectCount = v.largeObjects();
       return v;

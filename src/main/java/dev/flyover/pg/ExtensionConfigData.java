@@ -72,8 +72,8 @@ final class ExtensionConfigData {
     }
     long rows = copied.values().stream().mapToLong(Long::longValue).sum();
     if (!tables.isEmpty()) {
-      console.info("extension configuration: " + rows + " rows in " + tables.size() + " tables"
-          + (sequences.isEmpty() ? "" : ", " + sequences.size() + " sequences"));
+      console.info("extension configuration: " + Progress.count(rows, "row", "rows") + " in " + Progress.count(tables.size(), "table", "tables")
+          + (sequences.isEmpty() ? "" : ", " + Progress.count(sequences.size(), "sequence", "sequences")));
     }
     return copied;
   }

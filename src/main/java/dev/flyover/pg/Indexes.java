@@ -33,8 +33,10 @@ final class Indexes implements AutoCloseable {
   private final Map<String, String> qualified = new ConcurrentHashMap<>();
   private final int sessions;
   private final WorkerPool.Running running;
+  private final Progress.Phase phase;
 
-  Indexes(PostData post, int jobs, PgUrl target, String pgOptions, Stopper stopper, WorkerPool pool, Console console) throws SQLException {
+  Indexes(PostData post, int jobs, PgUrl target, String pgOptions, Stopper stopper, WorkerPool pool, Console console,
+      Progress progress) throws SQLException {
     this.post = post;
     this.stopper = stopper;
     this.console = console;
@@ -52,6 +54,7 @@ final class Indexes implements AutoCloseable {
       conns.add(c);
     }
     this.sessions = conns.size();
+    this.phase = progress.phase("indexes", post.perTable.values().stream().mapToInt(List::size).sum());
     this.running = pool.start(conns, "index", this::loop);
   }
 
@@ -62,6 +65,7 @@ final class Indexes implements AutoCloseable {
       for (PostData.Entry e : post.perTable.getOrDefault(table, List.of())) {
         stopper.check();
         long t0 = System.nanoTime();
+        phase.begin(e.name());
         try (Statement st = c.createStatement()) {
           st.execute(e.sql());
         } catch (SQLException ex) {
@@ -69,6 +73,7 @@ final class Indexes implements AutoCloseable {
               + " on the target failed (" + DatabaseTransfer.firstLine(ex) + ")", ex);
         }
         built.incrementAndGet();
+        phase.end(e.name());
         console.debug(String.format(Locale.ROOT, "built %s %s in %.1fs", e.type(), e.name(), (System.nanoTime() - t0) / 1e9));
       }
       try (Statement st = c.createStatement()) {
@@ -91,12 +96,15 @@ final class Indexes implements AutoCloseable {
     long t0 = System.nanoTime();
     for (int i = 0; i < sessions; i++) queue.add(END);
     running.join();
-    console.info(String.format(Locale.ROOT, "%d indexes and key constraints built and %d tables analyzed alongside the copy (%.1fs after it)",
-        built.get(), analyzed.get(), (System.nanoTime() - t0) / 1e9));
+    phase.close();
+    console.info(String.format(Locale.ROOT, "%s built and %s analyzed alongside the copy (%.1fs after it)",
+        Progress.count(built.get(), "index or key constraint", "indexes and key constraints"),
+        Progress.count(analyzed.get(), "table", "tables"), (System.nanoTime() - t0) / 1e9));
   }
 
   @Override
   public void close() {
+    phase.close();
     queue.clear();
     for (int i = 0; i < sessions; i++) queue.add(END);
   }

@@ -51,7 +51,7 @@ final class LargeObjects {
         st.execute("COMMENT ON LARGE OBJECT " + c.getKey() + " IS " + PgSession.literal(c.getValue()));
       }
     }
-    console.info("copied " + oids.size() + " large objects" + (comments.isEmpty() ? "" : " (" + comments.size() + " with comments)"));
+    console.info("copied " + Progress.count(oids.size(), "large object", "large objects") + (comments.isEmpty() ? "" : " (" + comments.size() + " with comments)"));
     return oids.size();
   }
 

@@ -20,8 +20,10 @@ final class MaterializedViews {
   private final Stopper stopper;
   private final Connection coordinator;
   private final Connection targetAdmin;
+  private final Progress progress;
 
   MaterializedViews(RunSpec spec) {
+    this.progress = spec.progress;
     this.console = spec.console;
     this.stopper = spec.stopper;
     this.coordinator = spec.coordinator;
@@ -38,12 +40,15 @@ final class MaterializedViews {
         + " WHERE c.relkind = 'm' AND c.relispopulated ORDER BY c.oid"));
     int total = pending.size();
     SQLException last = null;
+    Progress.Phase phase = progress.phase("materialized views", total);
     for (int pass = 0; pass <= total && !pending.isEmpty(); pass++) {
       List<String> failed = new ArrayList<>();
       for (String mv : pending) {
         stopper.check();
+        phase.begin(mv);
         try (Statement st = targetAdmin.createStatement()) {
           st.execute("REFRESH MATERIALIZED VIEW " + mv);
+          phase.end(mv);
         } catch (SQLException e) {
           last = e;
           failed.add(mv);
@@ -52,11 +57,12 @@ final class MaterializedViews {
       if (failed.size() == pending.size()) break;
       pending = failed;
     }
+    phase.close();
     if (!pending.isEmpty()) {
       throw new TransferFailure("refreshing materialized view " + pending.get(0) + " failed ("
           + (last == null ? "unknown" : firstLine(last)) + ")", last);
     }
-    if (total > 0) console.info("refreshed " + total + " materialized views");
+    if (total > 0) console.info("refreshed " + Progress.count(total, "materialized view", "materialized views"));
   }
 
 

@@ -48,8 +48,8 @@ final class Preflight {
     s.configSequences = Catalog.extensionConfigSequences(s.coordinator);
     long size = Catalog.databaseSize(s.coordinator);
     long tableBytes = s.tables.stream().mapToLong(Table::bytes).sum();
-    s.console.info(String.format(Locale.ROOT, "source database: %s, %d tables (%s of table data), snapshot %s",
-        Progress.bytes(size), s.tables.size(), Progress.bytes(tableBytes), s.snapshot));
+    s.console.info(String.format(Locale.ROOT, "source database: %s, %s (%s of table data), snapshot %s",
+        Progress.bytes(size), Progress.count(s.tables.size(), "table", "tables"), Progress.bytes(tableBytes), s.snapshot));
     checkExtensions(s, guard);
     guard.checkTarget(s.targetAdmin, s.req.overwrite(), s.req.target().describe());
     String targetUser = Catalog.scalar(s.targetAdmin, "SELECT current_user");

@@ -37,6 +37,10 @@ class RunSpec {
   final Map<String, Long> copiedRows = new ConcurrentHashMap<>();
   final Map<String, Long> copiedBytes = new ConcurrentHashMap<>();
   private final Map<String, String> targetOptions = new LinkedHashMap<>();
+  /** Where phases register their work for the progress lines (the run's, with its ticker; silent otherwise). */
+  Progress progress;
+  /** How long the table data phase took: the throughput's divisor. */
+  volatile java.time.Duration dataTime;
 
   // Set once by preflight and snapshot.
   Connection coordinator;
@@ -67,6 +71,7 @@ class RunSpec {
     this.target = target;
     this.started = started;
     this.minChunkBytes = minChunkBytes;
+    this.progress = Progress.quiet();
   }
 
   /** Target-side session settings for the restore: more memory for index builds, no waiting on WAL flushes. */

@@ -67,7 +67,10 @@ final class Schema {
   void dumpSchema(Path file) throws IOException, InterruptedException {
     List<String> argv = List.of(tools.pgDump().toString(), "--format=custom", "--compress=0", "--schema-only",
         "--no-owner", "--no-acl", "--no-subscriptions", "--snapshot=" + snapshot, "--file=" + file);
-    Tools.Run r = Tools.run(stopper, argv, Tools.childEnv(env, source, Map.of()), l -> console.debug("pg_dump: " + l));
+    Tools.Run r;
+    try (Progress.Phase p = spec.progress.step("schema dump")) {
+      r = Tools.run(stopper, argv, Tools.childEnv(env, source, Map.of()), l -> console.debug("pg_dump: " + l));
+    }
     stopper.check();
     if (r.exit() != 0) {
       throw new TransferFailure("pg_dump of the schema " + Tools.exitText(r.exit()) + " (" + Tools.lastError(r.stderr()) + ")", null);
@@ -80,8 +83,12 @@ final class Schema {
         "--no-acl", "--jobs=" + jobs, "--dbname=" + Tools.dbnameConninfo(target.database())));
     if (list != null) argv.add("--use-list=" + list);
     argv.add(file.toString());
-    Tools.Run r = Tools.run(stopper, argv, Tools.childEnv(env, target, Map.of("PGOPTIONS", spec.pgOptions())),
-        l -> console.debug("pg_restore: " + l));
+    Tools.Run r;
+    // The post-data is where foreign keys are validated and pg_restore's remaining indexes built: minutes, on a big database.
+    try (Progress.Phase p = spec.progress.step(section.equals("post-data") ? "post-data (foreign keys, triggers, remaining indexes)" : section)) {
+      r = Tools.run(stopper, argv, Tools.childEnv(env, target, Map.of("PGOPTIONS", spec.pgOptions())),
+          l -> console.debug("pg_restore: " + l));
+    }
     stopper.check();
     RestoreLog log = RestoreLog.parse(r.stderr(), keptExtensions);
     for (String b : log.benign) console.info("pg_restore (" + section + "): ignored a harmless error: " + b);

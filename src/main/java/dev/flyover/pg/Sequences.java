@@ -30,7 +30,7 @@ final class Sequences {
         st.execute("SELECT pg_catalog.setval(" + PgSession.literal(s.qualified()) + "::regclass, " + state[0] + ", " + state[1] + ")");
       }
     }
-    if (!seqs.isEmpty()) console.info("set " + seqs.size() + " sequences to the source's values");
+    if (!seqs.isEmpty()) console.info("set " + Progress.count(seqs.size(), "sequence", "sequences") + " to the source's values");
     return seqs.size();
   }
 

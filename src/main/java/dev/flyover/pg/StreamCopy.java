@@ -60,7 +60,7 @@ final class StreamCopy {
     Thread t2 = dev.flyover.proc.Subprocess.drain(pr.getErrorStream(), restoreErr, l -> console.debug("pg_restore: " + l), "pg_restore-stderr");
     int dumpExit;
     int restoreExit;
-    try {
+    try (Progress.Phase p = spec.progress.step("pg_dump | pg_restore")) {
       dumpExit = pd.waitFor();
       restoreExit = pr.waitFor();
       t1.join(5000);
@@ -86,6 +86,7 @@ final class StreamCopy {
     if (restoreExit != 0 && log.benign.isEmpty()) {
       throw new TransferFailure("pg_restore " + Tools.exitText(restoreExit) + " (" + Tools.lastError(restoreErr) + ")", null);
     }
+    spec.dataTime = java.time.Duration.ofNanos(System.nanoTime() - t0);
     console.info(String.format(Locale.ROOT, "pg_dump | pg_restore finished in %.1fs", (System.nanoTime() - t0) / 1e9));
   }
 }

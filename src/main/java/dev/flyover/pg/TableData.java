@@ -38,8 +38,10 @@ final class TableData {
   private final Map<String, Long> copiedRows;
   private final Map<String, Long> copiedBytes;
   private final long minChunkBytes;
+  private final RunSpec spec;
 
   TableData(RunSpec spec) {
+    this.spec = spec;
     this.console = spec.console;
     this.stopper = spec.stopper;
     this.pool = spec.pool;
@@ -109,37 +111,44 @@ final class TableData {
   void copy(Indexes indexes) throws InterruptedException {
     List<Chunk> chunks = plan();
     long total = tables.stream().mapToLong(Table::bytes).sum();
-    console.info(String.format(Locale.ROOT, "copying %d tables in %d pieces with %d workers", tables.size(),
-        chunks.size(), workers.size()));
+    console.info("copying " + Progress.count(tables.size(), "table", "tables") + " in " + Progress.count(chunks.size(), "piece", "pieces")
+        + " with " + Progress.count(workers.size(), "worker", "workers"));
     Map<Table, AtomicInteger> remaining = new ConcurrentHashMap<>();
     for (Chunk c : chunks) remaining.computeIfAbsent(c.table(), k -> new AtomicInteger()).incrementAndGet();
     Map<Table, Long> tableStart = new ConcurrentHashMap<>();
     ConcurrentLinkedQueue<Chunk> queue = new ConcurrentLinkedQueue<>(chunks);
-    Progress progress = new Progress(console, total, 5000);
+    Progress.Phase progress = spec.progress.phase("table data", tables.size()).expectBytes(total);
     boolean perTable = tables.size() <= 40;
     pool.runOnEach(workers, "worker", w -> {
       Chunk c;
       while ((c = queue.poll()) != null) {
         stopper.check();
         tableStart.putIfAbsent(c.table(), System.nanoTime());
+        progress.begin(c.table().display());
         long[] done = copyChunk(w, c, progress);
         copiedRows.merge(c.table().display(), done[0], Long::sum);
         copiedBytes.merge(c.table().display(), done[1], Long::sum);
         boolean tableDone = remaining.get(c.table()).decrementAndGet() == 0;
-        if (tableDone) indexes.tableDone(c.table());
+        if (tableDone) {
+          progress.end(c.table().display());
+          indexes.tableDone(c.table());
+        }
         if (tableDone && (perTable || c.table().bytes() > (16L << 20))) {
           double s = (System.nanoTime() - tableStart.get(c.table())) / 1e9;
-          console.info(String.format(Locale.ROOT, "copied %s: %,d rows, %s in %.1fs", c.table().display(),
-              copiedRows.get(c.table().display()), Progress.bytes(copiedBytes.get(c.table().display())), s));
+          console.info(String.format(Locale.ROOT, "copied %s: %s, %s in %.1fs", c.table().display(),
+              Progress.count(copiedRows.get(c.table().display()), "row", "rows"), Progress.bytes(copiedBytes.get(c.table().display())), s));
         }
       }
     });
-    console.info(String.format(Locale.ROOT, "data copied: %,d rows, %s in %.1fs (%s/s)", progress.rows(),
-        Progress.bytes(progress.bytes()), progress.seconds(), Progress.bytes((long) (progress.bytes() / Math.max(0.001, progress.seconds())))));
+    progress.close();
+    spec.dataTime = progress.elapsed();
+    // The run's one throughput figure (the summary says the same, from the same numbers).
+    console.info(Progress.throughput(progress.bytes(), spec.dataTime) + ", " + Progress.count(progress.rows(), "row", "rows")
+        + String.format(Locale.ROOT, " in %.1fs", spec.dataTime.toMillis() / 1000.0));
   }
 
   /** Streams one chunk from the source COPY into the target COPY, without holding more than one row. */
-  long[] copyChunk(Worker w, Chunk c, Progress progress) {
+  long[] copyChunk(Worker w, Chunk c, Progress.Phase progress) {
     Table t = c.table();
     String cols = t.copyColumnList();
     String out;

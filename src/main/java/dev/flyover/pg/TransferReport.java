@@ -10,6 +10,11 @@ import java.util.Locale;
 public final class TransferReport {
   private TransferReport() {}
 
+  /** "1 row", "2 tables": how flyover writes a count outside this package too. */
+  public static String count(long n, String one, String many) {
+    return Progress.count(n, one, many);
+  }
+
   public static void outputs(Context ctx, TransferResult r) {
     ctx.outputs().set("database-tables", Integer.toString(r.tables().size()));
     ctx.outputs().set("database-rows", Long.toString(r.rows()));
@@ -33,12 +38,12 @@ public final class TransferReport {
     facts.add(List.of("Mode", r.mode().label() + (r.mode() == TransferRequest.Mode.PARALLEL ? ", " + r.jobs() + " jobs" : "")));
     facts.add(List.of("Duration", String.format(Locale.ROOT, "%.1f s (copy %.1f s, verification %.1f s)",
         r.total().toMillis() / 1000.0, r.copyTime().toMillis() / 1000.0, r.verifyTime().toMillis() / 1000.0)));
-    facts.add(List.of("Data", String.format(Locale.ROOT, "%,d rows, %s in %d tables, %s/s",
-        r.rows(), Progress.bytes(r.bytes()), r.tables().size(), Progress.bytes((long) r.throughput()))));
+    facts.add(List.of("Data", Progress.count(r.rows(), "row", "rows") + " in " + Progress.count(r.tables().size(), "table", "tables")));
+    facts.add(List.of("Throughput", r.throughput()));
     facts.add(List.of("Sequences", Integer.toString(r.sequences())));
     if (r.largeObjects() > 0) facts.add(List.of("Large objects", Integer.toString(r.largeObjects())));
     if (!r.settings().isEmpty()) facts.add(List.of("Database settings", JobSummary.inline(String.join(", ", r.settings()))));
-    facts.add(List.of("Verification", r.verify().label() + ": " + (r.verified() ? "**equal**" : "**not proven**")));
+    facts.add(List.of("Verification", "**" + r.verdict() + "**"));
     if (!r.notCarried().isEmpty()) {
       facts.add(List.of("Not carried over", r.notCarried().size() + " grants and settings name roles of the source only: "
           + JobSummary.inline(String.join("; ", r.notCarried()))));

@@ -5,13 +5,23 @@ import java.util.List;
 
 /**
  * What a transfer did and proved. {@code verified} is true only when every table and sequence matched.
+ * {@code dataTime}: the table data phase alone (the throughput's divisor).
  * {@code notCarried}: what the target cannot have because it names one of the source's roles (grants, default
  * privileges, role settings), by role name.
  */
 public record TransferResult(String sourceVersion, String targetVersion, int clientMajor, TransferRequest.Mode mode,
     int jobs, TransferRequest.Verify verify, List<TableResult> tables, int sequences, int largeObjects,
     List<String> settings, long bytes, Duration copyTime, Duration verifyTime, Duration total, boolean verified,
-    List<String> notCarried) {
+    List<String> notCarried, Duration dataTime) {
+
+  /** A result whose data phase is not timed apart from its copy (a remote copy's). */
+  public TransferResult(String sourceVersion, String targetVersion, int clientMajor, TransferRequest.Mode mode,
+      int jobs, TransferRequest.Verify verify, List<TableResult> tables, int sequences, int largeObjects,
+      List<String> settings, long bytes, Duration copyTime, Duration verifyTime, Duration total, boolean verified,
+      List<String> notCarried) {
+    this(sourceVersion, targetVersion, clientMajor, mode, jobs, verify, tables, sequences, largeObjects, settings, bytes,
+        copyTime, verifyTime, total, verified, notCarried, copyTime);
+  }
 
   /** A result with nothing left behind (a remote copy's, before its proof). */
   public TransferResult(String sourceVersion, String targetVersion, int clientMajor, TransferRequest.Mode mode,
@@ -30,9 +40,21 @@ public record TransferResult(String sourceVersion, String targetVersion, int cli
     return n;
   }
 
-  /** Bytes per second of the whole run, copy and verification included. */
-  public double throughput() {
-    double s = total.toMillis() / 1000.0;
-    return s <= 0 ? 0 : bytes / s;
+  /** The run's one throughput figure, named: "table data: 1.2 GiB at 85 MiB/s" (the data phase alone). */
+  public String throughput() {
+    return Progress.throughput(bytes, dataTime);
+  }
+
+  /**
+   * What was compared and found, in words: "row counts and sequences equal", "checksums equal", or that it was not
+   * proven. The log, the summary and the cutover's step say this, never more than was compared.
+   */
+  public String verdict() {
+    return verdict(verify, verified);
+  }
+
+  public static String verdict(TransferRequest.Verify verify, boolean equal) {
+    if (!equal) return "not proven equal (" + verify.label() + ")";
+    return verify == TransferRequest.Verify.CHECKSUMS ? "checksums equal" : "row counts and sequences equal";
   }
 }

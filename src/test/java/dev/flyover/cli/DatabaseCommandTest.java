@@ -106,7 +106,7 @@ class DatabaseCommandTest {
     assertTrue(Double.parseDouble(out.get("database-seconds")) > 0);
     assertTrue(r.summary().contains("## Database transfer"), r.summary());
     assertTrue(r.summary().contains("| `public.posts` | 2,000 | 2,000 |"), r.summary());
-    assertTrue(r.summary().contains("checksums: **equal**"), r.summary());
+    assertTrue(r.summary().contains("**checksums equal**"), r.summary());
     assertTrue(r.stdout().contains("::add-mask::"), "URLs registered with the runner's masker");
     assertNoPassword(r.everything());
   }
