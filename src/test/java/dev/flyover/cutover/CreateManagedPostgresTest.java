@@ -59,7 +59,9 @@ class CreateManagedPostgresTest {
     String attachArgv = attach.toString();
     assertTrue(attachArgv.contains("\"-a\",\"" + CutoverFixture.FLY + "\""), attachArgv);
     assertEquals("--", attach.get(attach.size() - 2).asText(), "the cluster ID after --: " + attachArgv);
-    assertEquals(1, f.fly.calls("mpg", "databases", "extensions", "enable", "citext").size());
+    List<JsonNode> enable = f.fly.calls("mpg", "databases", "extensions", "enable");
+    assertEquals(1, enable.size(), enable.toString());
+    assertTrue(enable.get(0).path("argv").toString().endsWith("\"--\",\"citext\"]"), "the extension after --: " + enable);
     assertFalse(f.fly.calls("mpg", "proxy").isEmpty(), "the transfer went through fly mpg proxy");
     assertTrue(f.fly.calls("proxy").isEmpty());
     assertEquals(500, f.count(DB, "orders"), "transferred into the Managed Postgres database");
@@ -87,7 +89,7 @@ class CreateManagedPostgresTest {
         + "@pgbouncer." + cluster.path("id").asText() + ".flympg.net/" + cluster.path("db").asText();
     ActionHarness.Result r = f.action("plan").input("database-url", url).run();
     assertEquals(0, r.exitCode(), r.everything());
-    assertEquals("[\"mpg\",\"proxy\",\"" + cluster.path("id").asText() + "\",\"--local-port\",\"0\"]",
+    assertEquals("[\"mpg\",\"proxy\",\"--local-port\",\"0\",\"--\",\"" + cluster.path("id").asText() + "\"]",
         f.fly.calls("mpg", "proxy").get(0).path("argv").toString());
     assertTrue(r.commands().commands().stream().anyMatch(c -> c.name().equals("warning")
         && c.data().contains("fly mpg databases extensions enable citext --cluster " + cluster.path("id").asText())), r.stdout());
