@@ -21,8 +21,9 @@ import org.junit.jupiter.api.Test;
 @Tag("integration")
 class CreateManagedPostgresTest {
   final CutoverFixture f = new CutoverFixture();
-  static final String DB = "shop_fly_db";
-  static final String ROLE = "u_shop_fly_db";
+  /** The cluster's database and role on the shared test server: unique per run (the double's backend_suffix). */
+  final String DB = "shop_fly_db_" + f.suffix;
+  final String ROLE = "u_shop_fly_db_" + f.suffix;
 
   @BeforeEach
   void setUp() {
@@ -31,7 +32,7 @@ class CreateManagedPostgresTest {
     f.fly.edit(st -> {
       st.withArray("orgs").add(st.objectNode().put("slug", "acme").put("name", "Acme").put("type", "SHARED"));
       ((com.fasterxml.jackson.databind.node.ObjectNode) st.with("apps").with(CutoverFixture.FLY)).put("org", "acme");
-      st.put("mpg_backend", f.url("postgres"));
+      st.put("mpg_backend", f.url("postgres")).put("backend_suffix", "_" + f.suffix);
     });
     f.exec(f.sourceDb, "CREATE EXTENSION IF NOT EXISTS citext", "ALTER TABLE orders ADD COLUMN email citext");
   }
@@ -98,7 +99,7 @@ class CreateManagedPostgresTest {
 
   @Test
   void unmanagedShowsFlyctlsNoticeAsAWarning() {
-    f.exec("postgres", "DROP DATABASE IF EXISTS shop_fly WITH (FORCE)", "DROP ROLE IF EXISTS shop_fly");
+    String db = "shop_fly_" + f.suffix;
     f.fly.edit(st -> st.put("postgres_backend", f.url("postgres")));
     try {
       ActionHarness.Result r = f.action("cutover").input("database-url", "").input("create-database", "true")
@@ -108,7 +109,7 @@ class CreateManagedPostgresTest {
       assertTrue(r.commands().commands().stream().anyMatch(c -> c.name().equals("warning")
           && c.data().contains("not supported by Fly.io Support")), r.stdout());
     } finally {
-      f.exec("postgres", "DROP DATABASE IF EXISTS shop_fly WITH (FORCE)", "DROP ROLE IF EXISTS shop_fly");
+      f.exec("postgres", "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)", "DROP ROLE IF EXISTS " + db);
     }
   }
 

@@ -120,9 +120,10 @@ class CutoverActionTest {
    */
   @Test
   void createDatabaseCreatesAttachesAndTransfersIntoIt() {
-    String db = "shop_fly";
-    f.exec("postgres", "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)", "DROP ROLE IF EXISTS " + db);
-    f.fly.edit(st -> st.put("postgres_backend", f.url("postgres")));
+    // Unique per run: the test server is shared with other runs (the double names the database and role
+    // after the app, plus this suffix).
+    String db = "shop_fly_" + f.suffix;
+    f.fly.edit(st -> st.put("postgres_backend", f.url("postgres")).put("backend_suffix", "_" + f.suffix));
     try {
       ActionHarness.Result r = f.action("cutover").input("database-url", "").input("create-database", "true")
           .input("postgres-kind", "unmanaged").run();
