@@ -3,6 +3,7 @@ package dev.flyover.pg;
 import dev.flyover.UserError;
 import dev.flyover.actions.Console;
 import dev.flyover.pg.Catalog.Setting;
+import dev.flyover.secrets.MaskPolicy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
@@ -40,11 +41,8 @@ final class Settings {
    */
   static Plan plan(Connection source, Connection target, Console console, boolean trial) throws SQLException {
     List<Setting> settings = Catalog.databaseSettings(source);
-    // Values of application settings can be secrets: masked before anything prints (short values would mask
-    // ordinary words, and are not secrets worth the name).
-    for (Setting s : settings) {
-      if (s.name().contains(".") && s.value().length() >= 8) console.mask(s.value());
-    }
+    // Values of application settings can be secrets: masked before anything prints, by the one policy.
+    for (Setting s : settings) MaskPolicy.setting(console, s.name(), s.value());
     String sourceUser = Catalog.scalar(source, "SELECT current_user");
     String targetUser = Catalog.scalar(target, "SELECT current_user");
     List<String> roles = Catalog.strings(target, "SELECT rolname FROM pg_catalog.pg_roles");
