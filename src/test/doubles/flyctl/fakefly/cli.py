@@ -177,8 +177,10 @@ def parse_flags(cmd, argv):
 
 
 def resolve(argv):
-    """Finds the longest command path at the start of argv (flags may come between words, as cobra allows)."""
-    words = [a for a in argv if not a.startswith("-")]
+    """Finds the longest command path at the start of argv (flags may come between words, as cobra allows; a
+    word after `--` is an argument, never a command: cobra command.go stripFlags stops there)."""
+    head = argv[:argv.index("--")] if "--" in argv else argv
+    words = [a for a in head if not a.startswith("-")]
     for n in range(min(len(words), 4), 0, -1):
         p = tuple(words[:n])
         p = ALIASES.get(p, p)

@@ -66,7 +66,8 @@ def mpg_create(ctx):
     if region not in REGIONS:
         fail("region %s is not available for Managed Postgres. Available regions: [%s]" % (region, " ".join(REGIONS)))
     cid = "mpg" + st.next_id(ctx.state)
-    safe = name.replace("-", "_").lower()
+    # The names of the cluster's role and database are the server's; with a backend, unique per test run.
+    safe = name.replace("-", "_").lower() + (ctx.state.get("backend_suffix", "") if ctx.state.get("mpg_backend") else "")
     c = {"id": cid, "name": name, "org": org["slug"], "region": region, "plan": plan, "disk": ctx.flag("volume-size"),
          "major": major, "status": "ready", "user": "u_" + safe, "password": pysecrets.token_hex(16), "db": safe}
     backend = ctx.state.get("mpg_backend")

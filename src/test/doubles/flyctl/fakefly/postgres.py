@@ -4,7 +4,8 @@ A cluster is an app record (state["apps"][name]) with a "postgres" key holding i
 users. attach stages the consumer's secret as state["apps"][app]["secrets"][NAME] = {"value", "digest",
 "status": "Staged"} (secrets.py's shape). Test hook: when state["postgres_backend"] is a superuser URL of a real PostgreSQL, attach also creates
 the database and role there (with psql, password in PGPASSWORD) and prints a URL to that server instead of the
-cluster's .flycast name, so a cutover can really transfer into the "new" cluster."""
+cluster's .flycast name, so a cutover can really transfer into the "new" cluster. state["backend_suffix"] (a test
+hook too) is appended to the database and role names made on that server, so runs that share it never collide."""
 import os
 import secrets as pysecrets
 import subprocess
@@ -148,8 +149,9 @@ def pg_attach(ctx):
     secrets = app.setdefault("secrets", {})
     if var in secrets:
         fail('consumer app "%s" already contains a secret named %s' % (app["name"], var))
-    db = (ctx.flag("database-name") or app["name"]).replace("-", "_").lower()
-    user = (ctx.flag("database-user") or app["name"]).replace("-", "_").lower()
+    suffix = ctx.state.get("backend_suffix", "") if ctx.state.get("postgres_backend") else ""
+    db = (ctx.flag("database-name") or app["name"]).replace("-", "_").lower() + suffix
+    user = (ctx.flag("database-user") or app["name"]).replace("-", "_").lower() + suffix
     info = pg["postgres"]
     if user in info["users"]:
         fail('database user "%s" already exists. Please specify a new database user via --database-user' % user)

@@ -61,28 +61,6 @@ public final class Console {
     masker.add(secret);
   }
 
-  /**
-   * Registers a connection URL: the whole value and the password inside it, both as written (percent-encoded)
-   * and decoded, since either form may end up printed by a child process.
-   */
-  public void maskUrl(String url) {
-    mask(url);
-    if (url == null) return;
-    int scheme = url.indexOf("://");
-    int at = url.lastIndexOf('@');
-    if (scheme < 0 || at < scheme) return;
-    String userInfo = url.substring(scheme + 3, at);
-    int colon = userInfo.indexOf(':');
-    if (colon < 0) return;
-    String password = userInfo.substring(colon + 1);
-    mask(password);
-    try {
-      mask(java.net.URLDecoder.decode(password.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8));
-    } catch (IllegalArgumentException ignored) {
-      // Not valid percent-encoding: the raw form is already masked.
-    }
-  }
-
   public String redact(String s) {
     return masker.redact(s);
   }

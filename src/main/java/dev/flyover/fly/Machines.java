@@ -153,7 +153,7 @@ public final class Machines {
   }
 
   public Optional<MachineState> status(String app, String machineId) {
-    Subprocess.Result r = flyctl.call("machine", "status", machineId, "--app", app).quiet().noCheck().run();
+    Subprocess.Result r = flyctl.call("machine", "status", "--app", app, "--", machineId).quiet().noCheck().run();
     if (!r.ok()) return Optional.empty();
     String state = null;
     Integer exit = null;
@@ -214,7 +214,7 @@ public final class Machines {
 
   /** Destroys an app and everything in it; a failure is reported, never thrown (this runs on every way out). */
   public boolean destroyApp(String app) {
-    Subprocess.Result r = flyctl.call("apps", "destroy", app, "--yes").quiet().noCheck().run();
+    Subprocess.Result r = flyctl.call("apps", "destroy", "--yes", "--", app).quiet().noCheck().run();
     return r.ok();
   }
 

@@ -228,10 +228,8 @@ public final class LaunchFlow {
       ctx.console().info("The Fly app " + plan.flyApp() + " exists.");
       return;
     }
-    List<String> args = new ArrayList<>(List.of("apps", "create", plan.flyApp()));
-    req.org().ifPresent(o -> args.add("--org=" + o));
     try {
-      fly.call(args).stream("Creating Fly app " + plan.flyApp()).run();
+      fly.createApp(plan.flyApp(), req.org());
     } catch (FlyctlException e) {
       String why = e.flyError().orElse("").toLowerCase(Locale.ROOT);
       if (why.contains("organization") && why.contains("not found") && req.org().isPresent()) {

@@ -41,11 +41,8 @@ final class Settings {
    */
   static Plan plan(Connection source, Connection target, Console console, boolean trial) throws SQLException {
     List<Setting> settings = Catalog.databaseSettings(source);
-    // Values of application settings (a dotted name: app.jwt_secret) can be secrets: masked by the one policy
-    // before anything prints; PostgreSQL's own parameters (search_path, work_mem) are not.
-    for (Setting s : settings) {
-      if (s.name().contains(".")) MaskPolicy.unknown(console, s.value());
-    }
+    // Values of application settings can be secrets: masked before anything prints, by the one policy.
+    for (Setting s : settings) MaskPolicy.setting(console, s.name(), s.value());
     String sourceUser = Catalog.scalar(source, "SELECT current_user");
     String targetUser = Catalog.scalar(target, "SELECT current_user");
     List<String> roles = Catalog.strings(target, "SELECT rolname FROM pg_catalog.pg_roles");

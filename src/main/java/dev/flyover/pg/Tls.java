@@ -12,8 +12,9 @@ import java.util.Properties;
  * <ul>
  *   <li>The source (Heroku, which requires TLS): {@code sslmode=require} unless the URL says otherwise.
  *   <li>The target: {@code sslmode=require}, except through {@code flyctl proxy} (a {@code .flycast} or
- *       {@code .internal} host: the WireGuard tunnel is the encryption, and Fly's private Postgres has no TLS) and
- *       on loopback (libpq's {@code prefer}: the bytes never leave the machine).
+ *       {@code .internal} host: the WireGuard tunnel is the encryption, and Fly's private Postgres has no TLS:
+ *       {@code disable}), through {@code fly mpg proxy} (a Managed Postgres host: {@code prefer}, see
+ *       {@link #target}) and on loopback (libpq's {@code prefer}: the bytes never leave the machine).
  *   <li>A URL's own {@code sslmode} always wins (stated, so not silent); a weaker one on a remote host is warned of.
  *   <li>{@code sslrootcert} with {@code require} verifies the chain in libpq ("If a root CA file is present, verify
  *       the certificate in the same way as if verify-ca was specified", PostgreSQL 15 libpq.sgml, sslmode) but not in
@@ -31,9 +32,17 @@ public final class Tls {
     return url.withDefaultSslMode("require");
   }
 
-  /** The target's defaults. */
+  /**
+   * The target's defaults. A Managed Postgres host ({@code *.flympg.net}) is reached through {@code fly mpg proxy}
+   * (fly/FlyProxy#startMpg; internal/command/mpg/proxy.go), or directly from a machine on Fly's private network:
+   * both ways the bytes travel inside Fly's WireGuard, which is the encryption, as for flyctl proxy. The proxy
+   * forwards raw TCP, so the cluster's own TLS (on by default) is still negotiated end to end: {@code prefer} gets
+   * it from a real cluster, and still connects to a server without TLS behind the same tunnel (the tests' double).
+   * {@code require} would add no check here (it verifies no certificate) and would refuse such a server.
+   */
   public static PgUrl target(PgUrl url) {
     if (url.isFlyPrivate()) return url.withDefaultSslMode("disable");
+    if (url.isManagedPostgres()) return url.withDefaultSslMode("prefer");
     if (isLoopback(url.host())) return url.withDefaultSslMode("prefer");
     return url.withDefaultSslMode("require");
   }
@@ -55,7 +64,7 @@ public final class Tls {
 
   /** A warning for a URL that does not encrypt a connection leaving this machine; null when there is none. */
   public static String weakModeWarning(PgUrl url, String inputName) {
-    if (encrypts(url) || url.isFlyPrivate() || isLoopback(url.host())) return null;
+    if (encrypts(url) || url.needsFlyProxy() || isLoopback(url.host())) return null;
     return "The " + inputName + " URL sets sslmode=" + url.sslMode() + ": the connection to " + url.describe()
         + " may be unencrypted; remove sslmode (flyover then requires TLS) or set sslmode=verify-full.";
   }

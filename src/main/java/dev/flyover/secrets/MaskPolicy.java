@@ -108,6 +108,16 @@ public final class MaskPolicy {
   }
 
   /**
+   * Registers a database setting's value ({@code ALTER DATABASE|ROLE … SET}, pg_db_role_setting) that can be a
+   * secret: an application setting (a dotted name such as {@code app.jwt_secret}, a custom placeholder variable in
+   * PostgreSQL) by the config var rule. A built-in parameter ({@code search_path}, {@code timezone},
+   * {@code work_mem}) is server configuration, not a secret, and masking {@code UTC} would blank it everywhere.
+   */
+  public static void setting(Console con, String name, String value) {
+    if (name.contains(".")) configVar(con, name, value, List.of());
+  }
+
+  /**
    * Registers a value known to be secret (a token, a password, a connection URL, a build secret): whole and
    * stripped, each line of a multi-line value, and a URL's password as written and percent-decoded (a child
    * may print either); each part only when it is at least {@value #MIN_LENGTH} characters long.

@@ -20,6 +20,17 @@ class JobSummaryTest {
   }
 
   @Test
+  void aDetailsBlockIsAddedOnceWithItsSummaryEscaped() {
+    JobSummary s = new JobSummary(new Masker(false, l -> {}));
+    s.heading(2, "Run").details("Cheat <sheet>", "| a | b |\n| --- | --- |\n| 1 | 2 |\n");
+    String md = s.render();
+    assertEquals(1, md.split("<details>", -1).length - 1, md);
+    assertEquals(1, md.split("\\| 1 \\| 2 \\|", -1).length - 1, md);
+    assertTrue(md.contains("<details><summary>Cheat &lt;sheet&gt;</summary>\n\n| a | b |"), md);
+    assertTrue(md.endsWith("</details>\n\n"), md);
+  }
+
+  @Test
   void outsideTextCannotBreakTablesOrInjectHtml() {
     JobSummary s = new JobSummary(new Masker(false, l -> {}));
     s.table(List.of("Name", "Why"), List.of(List.of(JobSummary.inline("A|B<script>"), "two\nlines")));

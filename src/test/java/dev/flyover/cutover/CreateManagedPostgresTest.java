@@ -21,8 +21,9 @@ import org.junit.jupiter.api.Test;
 @Tag("integration")
 class CreateManagedPostgresTest {
   final CutoverFixture f = new CutoverFixture();
-  static final String DB = "shop_fly_db";
-  static final String ROLE = "u_shop_fly_db";
+  /** The cluster's database and role on the shared test server: unique per run (the double's backend_suffix). */
+  final String DB = "shop_fly_db_" + f.suffix;
+  final String ROLE = "u_shop_fly_db_" + f.suffix;
 
   @BeforeEach
   void setUp() {
@@ -31,7 +32,7 @@ class CreateManagedPostgresTest {
     f.fly.edit(st -> {
       st.withArray("orgs").add(st.objectNode().put("slug", "acme").put("name", "Acme").put("type", "SHARED"));
       ((com.fasterxml.jackson.databind.node.ObjectNode) st.with("apps").with(CutoverFixture.FLY)).put("org", "acme");
-      st.put("mpg_backend", f.url("postgres"));
+      st.put("mpg_backend", f.url("postgres")).put("backend_suffix", "_" + f.suffix);
     });
     f.exec(f.sourceDb, "CREATE EXTENSION IF NOT EXISTS citext", "ALTER TABLE orders ADD COLUMN email citext");
   }
@@ -59,9 +60,9 @@ class CreateManagedPostgresTest {
     String attachArgv = attach.toString();
     assertTrue(attachArgv.contains("\"-a\",\"" + CutoverFixture.FLY + "\""), attachArgv);
     assertEquals("--", attach.get(attach.size() - 2).asText(), "the cluster ID after --: " + attachArgv);
-    // The extension comes after "--" (Flyctl: outside data is never read as a flag).
-    assertEquals(1, f.fly.calls("mpg", "databases", "extensions", "enable").stream()
-        .filter(c -> c.path("argv").toString().endsWith("\"--\",\"citext\"]")).count());
+    List<JsonNode> enable = f.fly.calls("mpg", "databases", "extensions", "enable");
+    assertEquals(1, enable.size(), enable.toString());
+    assertTrue(enable.get(0).path("argv").toString().endsWith("\"--\",\"citext\"]"), "the extension after --: " + enable);
     assertFalse(f.fly.calls("mpg", "proxy").isEmpty(), "the transfer went through fly mpg proxy");
     assertTrue(f.fly.calls("proxy").isEmpty());
     assertEquals(500, f.count(DB, "orders"), "transferred into the Managed Postgres database");
@@ -99,7 +100,7 @@ class CreateManagedPostgresTest {
 
   @Test
   void unmanagedShowsFlyctlsNoticeAsAWarning() {
-    f.exec("postgres", "DROP DATABASE IF EXISTS shop_fly WITH (FORCE)", "DROP ROLE IF EXISTS shop_fly");
+    String db = "shop_fly_" + f.suffix;
     f.fly.edit(st -> st.put("postgres_backend", f.url("postgres")));
     try {
       ActionHarness.Result r = f.action("cutover").input("database-url", "").input("create-database", "true")
@@ -109,7 +110,7 @@ class CreateManagedPostgresTest {
       assertTrue(r.commands().commands().stream().anyMatch(c -> c.name().equals("warning")
           && c.data().contains("not supported by Fly.io Support")), r.stdout());
     } finally {
-      f.exec("postgres", "DROP DATABASE IF EXISTS shop_fly WITH (FORCE)", "DROP ROLE IF EXISTS shop_fly");
+      f.exec("postgres", "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)", "DROP ROLE IF EXISTS " + db);
     }
   }
 

@@ -63,6 +63,12 @@ class CutoverActionTest {
     assertTrue(s.contains("```mermaid\ngantt"), s);
     assertTrue(s.contains("Still on Heroku (and billed)") && s.contains("heroku-redis:mini"), s);
     assertTrue(s.contains("Database transfer"), "the database flow's table: " + s);
+    // Each collapsible block once: the deploy's cheat sheet, the way back, the plan the run started from.
+    java.util.List<String> blocks = new java.util.ArrayList<>();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("<details><summary>([^<]*)</summary>").matcher(s);
+    while (m.find()) blocks.add(m.group(1));
+    assertEquals(blocks.stream().distinct().toList(), blocks, "a details block twice:\n" + s);
+    assertEquals(1, blocks.stream().filter(b -> b.contains("cheat sheet")).count(), blocks.toString());
     String seen = CutoverFixture.visible(r);
     assertFalse(seen.contains(CutoverFixture.SECRET_KEY_BASE), "no secret value anywhere");
     assertFalse(seen.contains("redis-canary-pw"));
@@ -120,9 +126,10 @@ class CutoverActionTest {
    */
   @Test
   void createDatabaseCreatesAttachesAndTransfersIntoIt() {
-    String db = "shop_fly";
-    f.exec("postgres", "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)", "DROP ROLE IF EXISTS " + db);
-    f.fly.edit(st -> st.put("postgres_backend", f.url("postgres")));
+    // Unique per run: the test server is shared with other runs (the double names the database and role
+    // after the app, plus this suffix).
+    String db = "shop_fly_" + f.suffix;
+    f.fly.edit(st -> st.put("postgres_backend", f.url("postgres")).put("backend_suffix", "_" + f.suffix));
     try {
       ActionHarness.Result r = f.action("cutover").input("database-url", "").input("create-database", "true")
           .input("postgres-kind", "unmanaged").run();

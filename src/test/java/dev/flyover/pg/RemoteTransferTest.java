@@ -135,12 +135,18 @@ class RemoteTransferTest {
     assertTrue(apps.stream().noneMatch(a -> a.startsWith(RemoteTransfer.HELPER_PREFIX)), apps.toString());
     List<JsonNode> created = fly.calls("apps", "create");
     assertEquals(1, created.size());
-    String helper = created.get(0).path("argv").get(2).asText();
+    String helper = helper(fly);
     assertTrue(helper.startsWith(RemoteTransfer.HELPER_PREFIX), helper);
-    assertEquals("[\"apps\",\"destroy\",\"" + helper + "\",\"--yes\"]", fly.calls("apps", "destroy").get(0).path("argv").toString());
+    assertEquals("[\"apps\",\"destroy\",\"--yes\",\"--\",\"" + helper + "\"]", fly.calls("apps", "destroy").get(0).path("argv").toString());
     String stateDir = fly.stateDir().toString();
     waitFor(Duration.ofSeconds(20), () -> ProcessHandle.allProcesses().noneMatch(p ->
         p.info().arguments().map(a -> String.join(" ", a).contains(stateDir)).orElse(false)), "a machine process outlived its app");
+  }
+
+  /** The helper app's name: the last argument of apps create, after "--". */
+  static String helper(FlyctlDouble fly) {
+    JsonNode argv = fly.calls("apps", "create").get(0).path("argv");
+    return argv.get(argv.size() - 1).asText();
   }
 
   static void waitFor(Duration max, BooleanSupplier condition, String what) {
@@ -163,8 +169,8 @@ class RemoteTransferTest {
     ActionHarness.Result r = action(fly, target, IMAGE).run();
     assertEquals(0, r.exitCode(), r.stdout());
     assertEquals("true", r.outputs().get("database-verified"), r.stdout());
-    assertEquals("[\"apps\",\"create\",\"" + fly.calls("apps", "create").get(0).path("argv").get(2).asText()
-        + "\",\"--org=personal\"]", fly.calls("apps", "create").get(0).path("argv").toString());
+    assertEquals("[\"apps\",\"create\",\"--org=personal\",\"--\",\"" + helper(fly) + "\"]",
+        fly.calls("apps", "create").get(0).path("argv").toString());
     Map<String, String> t = Fingerprint.of(dbs, target);
     for (String k : sourcePrint.keySet()) assertEquals(sourcePrint.get(k), t.get(k), k);
     assertEquals(sourcePrint, Fingerprint.of(dbs, source), "the source changed");
@@ -372,8 +378,8 @@ class RemoteTransferTest {
     // The spy copied nothing, so the runner's own verification fails: what matters is what the machine got.
     assertEquals(1, r.exitCode(), r.stdout());
     assertEquals(1, fly.calls("proxy").size(), "the preflight reached the target through flyctl proxy");
-    assertEquals("[\"apps\",\"create\",\"" + fly.calls("apps", "create").get(0).path("argv").get(2).asText()
-        + "\",\"--org=dbteam\",\"--network=shopnet\"]", fly.calls("apps", "create").get(0).path("argv").toString());
+    assertEquals("[\"apps\",\"create\",\"--org=dbteam\",\"--network=shopnet\",\"--\",\"" + helper(fly) + "\"]",
+        fly.calls("apps", "create").get(0).path("argv").toString());
     JsonNode run = fly.calls("machine", "run").get(0).path("argv");
     assertTrue(run.toString().contains("\"--region=fra\""), run.toString());
     // The target exactly as the user named it (Fly-private: sslmode=disable), reached directly on Fly's network.

@@ -32,7 +32,6 @@ class TlsTest {
 
   @Test
   void aRemoteTargetRequiresTls() {
-    assertMode("require", Tls.target(parse("postgres://u:p@pgbouncer.abc.flympg.net/d")));
     assertMode("require", Tls.target(parse("postgres://u:p@ec2-1-2-3-4.compute-1.amazonaws.com:5432/d")));
     // A URL's own choice is kept (stated, not silent).
     assertMode("verify-full", Tls.target(parse("postgres://u:p@db.example.com/d?sslmode=verify-full")));
@@ -43,6 +42,10 @@ class TlsTest {
     // WireGuard is the encryption; Fly's private Postgres has no TLS.
     assertMode("disable", Tls.target(parse("postgres://u:p@myapp-db.flycast:5432/d")));
     assertMode("disable", Tls.target(parse("postgres://u:p@top2.nearest.of.myapp-db.internal:5432/d")));
+    // Managed Postgres through fly mpg proxy (raw TCP inside WireGuard): the cluster's own TLS when it offers it.
+    assertMode("prefer", Tls.target(parse("postgres://u:p@pgbouncer.abc.flympg.net/d")));
+    assertMode("prefer", Tls.target(parse("postgres://u:p@direct.abc.flympg.net:5432/d")));
+    assertMode("require", Tls.target(parse("postgres://u:p@pgbouncer.abc.flympg.net/d?sslmode=require")));
     for (String h : new String[] {"localhost", "127.0.0.1", "127.5.6.7", "[::1]"}) {
       assertMode("prefer", Tls.target(parse("postgres://u:p@" + h + ":5432/d")));
     }
@@ -57,6 +60,7 @@ class TlsTest {
     assertFalse(w.contains("u:p"), w);
     assertNull(Tls.weakModeWarning(Tls.target(parse("postgres://u:p@localhost/d?sslmode=disable")), "database-url"));
     assertNull(Tls.weakModeWarning(Tls.target(parse("postgres://u:p@x.flycast/d")), "database-url"));
+    assertNull(Tls.weakModeWarning(Tls.target(parse("postgres://u:p@pgbouncer.abc.flympg.net/d")), "database-url"));
     assertNull(Tls.weakModeWarning(Tls.target(parse("postgres://u:p@db.example.com/d")), "database-url"));
   }
 

@@ -18,6 +18,18 @@ class MaskPolicyTest {
   private final Console con = new Context(Env.of(Map.of()), new ByteArrayOutputStream(), new ByteArrayOutputStream()).console();
 
   @Test
+  void applicationSettingsAreMaskedLikeConfigVarsAndBuiltInParametersAreNot() {
+    MaskPolicy.setting(con, "app.jwt_secret", "jwt-s3cret");
+    MaskPolicy.setting(con, "app.tenant", "acme");
+    MaskPolicy.setting(con, "app.feature", "on");
+    MaskPolicy.setting(con, "app.pool", "25");
+    MaskPolicy.setting(con, "timezone", "Europe/Amsterdam");
+    MaskPolicy.setting(con, "search_path", "\"$user\", public, heroku_ext");
+    assertEquals("*** *** on 25 Europe/Amsterdam \"$user\", public, heroku_ext",
+        con.redact("jwt-s3cret acme on 25 Europe/Amsterdam \"$user\", public, heroku_ext"));
+  }
+
+  @Test
   void valuesLinesAndUrlPasswordsAreMaskedButNotSingleCharacters() {
     MaskPolicy.secret(con, "postgres://user:p%40ssword@host:5432/db");
     MaskPolicy.secret(con, "-----BEGIN KEY-----\nabcdef\n}\n");
