@@ -99,6 +99,8 @@ public final class Context {
     if (!env.inActions() && outputFile == null && !outputs.asMap().isEmpty()) {
       StringBuilder sb = new StringBuilder("Outputs:");
       for (Map.Entry<String, String> e : outputs.asMap().entrySet()) {
+        // The error has been printed already: once is enough.
+        if (e.getKey().equals("error")) continue;
         if (e.getValue().indexOf('\n') < 0) sb.append("\n  ").append(e.getKey()).append('=').append(e.getValue());
       }
       console.info(sb.toString());

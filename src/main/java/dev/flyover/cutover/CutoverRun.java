@@ -55,7 +55,7 @@ public final class CutoverRun {
     c.plan().ifPresent(p -> {
       JobSummary planText = new JobSummary(c.ctx.console().masker());
       p.report(planText, c);
-      c.ctx.summary().details("The plan this run started from", planText.render());
+      c.ctx.summary().details("The plan this run started from", planText);
     });
     if (!o.ok()) throw new UserError(o.message());
     return o;
