@@ -81,6 +81,31 @@ public final class Context {
     return actionMode ? name : "--" + name;
   }
 
+  /** The option as a noun after "the": "strategy input" in Actions, "--strategy option" in a terminal. */
+  public String named(String name) {
+    return actionMode ? name + " input" : "--" + name + " option";
+  }
+
+  /** How to switch a boolean option on: "create-app: true" in Actions, "--create-app" in a terminal. */
+  public String enabled(String name) {
+    return actionMode ? name + ": true" : "--" + name;
+  }
+
+  /** How to switch a boolean option off: "overwrite: false" in Actions, "--overwrite=false" in a terminal. */
+  public String disabled(String name) {
+    return actionMode ? name + ": false" : "--" + name + "=false";
+  }
+
+  /** A value for an option: "database: skip" in Actions, "--database=skip" in a terminal. */
+  public String given(String name, String value) {
+    return actionMode ? name + ": " + value : "--" + name + "=" + value;
+  }
+
+  /** These namings as a function, for code that has no Context (fly.toml lookups). */
+  public java.util.function.UnaryOperator<String> namer() {
+    return this::named;
+  }
+
   /**
    * Writes what the run produced, success or not: outputs to {@code $GITHUB_OUTPUT} (or {@code --output-file}),
    * the summary to {@code $GITHUB_STEP_SUMMARY} (or {@code --summary-file}, or as text on stdout).

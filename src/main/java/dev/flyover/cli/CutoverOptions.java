@@ -15,11 +15,11 @@ public final class CutoverOptions {
       description = "What happens to the database: transfer (default), keep-heroku or skip.")
   String database;
 
-  @Option(names = "--create-database", arity = "0..1", defaultValue = "false", fallbackValue = "true",
+  @Option(names = "--create-database", arity = "0..1", defaultValue = "false", fallbackValue = "true", paramLabel = "BOOL",
       description = "Create Fly Managed Postgres (fly mpg create; postgres-kind: unmanaged for flyctl postgres create) and attach it as the target.")
   boolean createDatabase;
 
-  @Option(names = "--set-database-url", arity = "0..1", defaultValue = "false", fallbackValue = "true",
+  @Option(names = "--set-database-url", arity = "0..1", defaultValue = "false", fallbackValue = "true", paramLabel = "BOOL",
       description = "Stage Fly's DATABASE_URL secret as the target database.")
   boolean setDatabaseUrl;
 
@@ -27,7 +27,7 @@ public final class CutoverOptions {
       description = "Heroku after a cutover: maintenance (stays in maintenance mode) or scale-down.")
   String herokuAfter;
 
-  @Option(names = "--overwrite", arity = "0..1", defaultValue = "false", fallbackValue = "true",
+  @Option(names = "--overwrite", arity = "0..1", defaultValue = "false", fallbackValue = "true", paramLabel = "BOOL",
       description = "Allow dropping what the target database already holds.")
   boolean overwrite;
 
@@ -74,15 +74,15 @@ public final class CutoverOptions {
           + " if it is 16 or 17, else 16.")
   String postgresMajorVersion;
 
-  @Option(names = "--include", paramLabel = "GLOB", split = "\\r?\\n",
+  @Option(names = "--include", paramLabel = "GLOB", split = "\r?\n", hideParamSyntax = true,
       description = "secrets step: only move config vars matching these globs, one per line or repeated.")
   List<String> include = new ArrayList<>();
 
-  @Option(names = "--exclude", paramLabel = "GLOB", split = "\\r?\\n",
+  @Option(names = "--exclude", paramLabel = "GLOB", split = "\r?\n", hideParamSyntax = true,
       description = "secrets step: also leave out config vars matching these globs, one per line or repeated.")
   List<String> exclude = new ArrayList<>();
 
-  @Option(names = "--rename", paramLabel = "OLD=NEW", split = "\\r?\\n",
+  @Option(names = "--rename", paramLabel = "OLD=NEW", split = "\r?\n", hideParamSyntax = true,
       description = "secrets step: rename config vars on the way, one OLD=NEW per line or repeated.")
   List<String> rename = new ArrayList<>();
 

@@ -81,7 +81,7 @@ final class DatabaseCommand extends RunCommand {
     Optional<String> app = Optional.empty();
     if (transfer.mode == TransferRequest.Mode.REMOTE || target.isFlyPrivate()) {
       try {
-        app = Optional.of(fly.appName(ctx.env()));
+        app = Optional.of(fly.appName(ctx));
       } catch (UserError e) {
         if (transfer.mode == TransferRequest.Mode.REMOTE) throw e;
       }

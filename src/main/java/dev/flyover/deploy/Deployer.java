@@ -113,8 +113,8 @@ public final class Deployer {
     }
 
     void execute() throws InterruptedException {
-      toml = FlyToml.find(req.directory(), req.config());
-      app = FlyToml.appName(req.app(), toml);
+      toml = FlyToml.find(req.directory(), req.config(), ctx.namer());
+      app = FlyToml.appName(req.app(), toml, ctx.namer());
       hostname = app + ".fly.dev";
       validate();
       if (toml.isEmpty() && req.image().isEmpty()) {
@@ -145,9 +145,8 @@ public final class Deployer {
       return ctx.optionName(name);
     }
 
-    /** "strategy input" in Actions, "--strategy option" in a terminal. */
     private String named(String name) {
-      return ctx.actionMode() ? name + " input" : "--" + name + " option";
+      return ctx.named(name);
     }
 
     // ---- inputs ----
@@ -278,7 +277,7 @@ public final class Deployer {
       }
       if (!req.createApp()) {
         throw new UserError("The Fly app " + app + " does not exist: create it with `fly apps create " + app
-            + "`, or set " + opt("create-app") + ": true with an org token (an app-scoped deploy token cannot create apps).");
+            + "`, or set " + ctx.enabled("create-app") + " with an org token (an app-scoped deploy token cannot create apps).");
       }
       createApp();
       return List.of();
@@ -410,7 +409,7 @@ public final class Deployer {
         // Unlike a failed release command, this leaves machines on the new image: worth rolling back.
         if (req.rollback()) return new UserError(failed + "; " + rollback() + ".");
         return new UserError(failed + ": check `fly logs -a " + app + "` and the checks in fly.toml, raise "
-            + opt("wait-timeout") + ", or set " + opt("rollback") + ": true to restore the previous image automatically.");
+            + opt("wait-timeout") + ", or set " + ctx.enabled("rollback") + " to restore the previous image automatically.");
       }
       if (why.contains("could not find image")) {
         return new UserError("The image to deploy was not found (" + why + "): check the " + named("image") + ", and that the image"
@@ -461,7 +460,7 @@ public final class Deployer {
           + " tries, last: " + o.last() + "), so release v" + releaseVersion + " is deployed but not serving as expected";
       if (!req.rollback()) {
         throw new UserError(failed + ": check `fly logs -a " + app + "`, fix " + opt("health-check-path") + " or "
-            + opt("health-check-status") + " if they are wrong, or set " + opt("rollback") + ": true to restore the previous image automatically.");
+            + opt("health-check-status") + " if they are wrong, or set " + ctx.enabled("rollback") + " to restore the previous image automatically.");
       }
       throw new UserError(failed + "; " + rollback() + ".");
     }

@@ -39,6 +39,7 @@ class OutputFilesTest {
     assertFalse(r.stdout().contains("failed:"), r.stdout());
     assertFalse(r.stderr().contains("Outputs:"), r.stderr());
     assertEquals(1, count(r.stdout() + r.stderr(), firstLine(r.stderr())), r.stdout() + r.stderr());
+    r.assertReadsAsText();
   }
 
   @ParameterizedTest
