@@ -33,6 +33,7 @@ public final class Context {
     this.summary = new JobSummary(console.masker());
     this.clock = clock;
     this.started = clock.instant();
+    console.namer(this::named);
   }
 
   public Env env() {

@@ -102,34 +102,36 @@ public final class CutoverOptions {
   Settings settings(Context ctx, String herokuApp, String flyApp, java.nio.file.Path workDir, Optional<String> confirm,
       Optional<String> buildFrom) {
     if (postgresClusterSize < 1) {
-      throw new UserError("The " + ctx.optionName("postgres-cluster-size") + " input is " + postgresClusterSize + ": use 1 or more.");
+      throw new UserError("The " + ctx.named("postgres-cluster-size") + " is " + postgresClusterSize + ": use 1 or more.");
     }
     if (postgresVolumeSize < 1) {
-      throw new UserError("The " + ctx.optionName("postgres-volume-size") + " input is " + postgresVolumeSize + ": use 1 (GB) or more.");
+      throw new UserError("The " + ctx.named("postgres-volume-size") + " is " + postgresVolumeSize + ": use 1 (GB) or more.");
     }
-    Settings.Kind kind = Settings.Kind.parse(postgresKind, ctx.optionName("postgres-kind"));
+    Settings.Kind kind = Settings.Kind.parse(postgresKind, ctx.named("postgres-kind"));
     String plan = postgresPlan.strip().toLowerCase(java.util.Locale.ROOT);
     if (!Settings.MPG_PLANS.contains(plan)) {
-      throw new UserError("The " + ctx.optionName("postgres-plan") + " input is '" + postgresPlan + "': use basic, starter,"
+      throw new UserError("The " + ctx.named("postgres-plan") + " is '" + postgresPlan + "': use basic, starter,"
           + " launch or scale" + (plan.equals("performance") ? " (flyctl turns performance into basic without asking;"
-          + " create a Performance cluster in Fly's dashboard and give its connection string as database-url)" : "") + ".");
+          + " create a Performance cluster in Fly's dashboard and give its connection string as " + ctx.optionName("database-url") + ")" : "") + ".");
     }
     Optional<Integer> major = opt(postgresMajorVersion).map(v -> {
       if (!v.equals("16") && !v.equals("17")) {
-        throw new UserError("The " + ctx.optionName("postgres-major-version") + " input is '" + v + "': Managed Postgres"
+        throw new UserError("The " + ctx.named("postgres-major-version") + " is '" + v + "': Managed Postgres"
             + " offers 16 and 17 only (internal/command/mpg/create.go); leave it empty to follow Heroku's major.");
       }
       return Integer.parseInt(v);
     });
-    Settings.DatabaseChoice db = Settings.DatabaseChoice.parse(database, ctx.optionName("database"));
+    Settings.DatabaseChoice db = Settings.DatabaseChoice.parse(database, ctx.named("database"));
     if (createDatabase && db != Settings.DatabaseChoice.TRANSFER) {
-      throw new UserError("create-database: true needs database: transfer (it makes the transfer's target), not " + db.input + ".");
+      throw new UserError(ctx.enabled("create-database") + " needs " + ctx.given("database", "transfer")
+          + " (it makes the transfer's target), not " + db.input + ".");
     }
     if (createDatabase && opt(databaseUrl).isPresent()) {
-      ctx.console().info("create-database: true and database-url are both set: the database-url input is used once the cluster exists.");
+      ctx.console().info(ctx.enabled("create-database") + " and " + ctx.optionName("database-url") + " are both set: the "
+          + ctx.named("database-url") + " is used once the cluster exists.");
     }
     return new Settings(herokuApp, flyApp, confirm, db, createDatabase, setDatabaseUrl,
-        Settings.HerokuAfter.parse(herokuAfter, ctx.optionName("heroku-after")), overwrite, opt(databaseUrl),
+        Settings.HerokuAfter.parse(herokuAfter, ctx.named("heroku-after")), overwrite, opt(databaseUrl),
         opt(herokuDatabaseUrl), opt(org),
         new Settings.Postgres(opt(postgresApp).orElse(flyApp + "-db"), opt(postgresRegion), postgresVmSize.strip(),
             postgresClusterSize, postgresVolumeSize, kind, plan, major),

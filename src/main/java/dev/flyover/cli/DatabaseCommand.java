@@ -68,7 +68,8 @@ final class DatabaseCommand extends RunCommand {
     }
     if (herokuDatabaseUrl == null || herokuDatabaseUrl.isBlank()) {
       throw new UserError("No source database: set " + ctx.optionName("heroku-database-url")
-          + " to the Heroku DATABASE_URL, or set heroku-app and heroku-api-key to read it from Heroku.");
+          + " to the Heroku DATABASE_URL, or set " + ctx.optionName("heroku-app") + " and " + ctx.optionName("heroku-api-key")
+          + " to read it from Heroku.");
     }
     if (databaseUrl == null || databaseUrl.isBlank()) {
       throw new UserError("No target database: set " + ctx.optionName("database-url")

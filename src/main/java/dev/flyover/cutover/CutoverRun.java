@@ -37,8 +37,7 @@ public final class CutoverRun {
       c.parts.preview();
       if (p.blocked().isPresent()) throw p.blocked().get();
     }
-    String why = dryRun ? "Dry run" : "The " + c.ctx.optionName("confirm") + " " + (c.ctx.actionMode() ? "input" : "option")
-        + " is empty, so this run only planned";
+    String why = dryRun ? "Dry run" : "The " + c.ctx.named("confirm") + " is empty, so this run only planned";
     c.ctx.console().notice(why + ": nothing was changed on Heroku, Fly or any database. "
         + (c.settings.confirmed() && dryRun ? "Run again without " + c.ctx.optionName("dry-run") + " to cut over."
             : "Set " + c.ctx.optionName("confirm") + " to the Heroku app name (" + c.settings.herokuApp() + ") to cut over."));

@@ -58,7 +58,8 @@ final class Report {
       if (deployed) {
         sum.callout("WARNING", "The Fly app " + JobSummary.code(s.flyApp()) + " was deployed and is running while "
             + "Heroku serves again: keep DNS on Heroku. Anything written through the Fly app lands in the target "
-            + "database, which the next run finds different from Heroku's and replaces only with overwrite: true.");
+            + "database, which the next run finds different from Heroku's and replaces only with "
+            + JobSummary.inline(c.ctx.enabled("overwrite")) + ".");
       }
     }
     List<List<String>> facts = new ArrayList<>();
