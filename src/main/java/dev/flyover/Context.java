@@ -77,6 +77,14 @@ public final class Context {
     this.outputFile = p;
   }
 
+  /**
+   * True when the summary will be printed as text on this terminal at the end (no Actions, no --summary-file):
+   * a flow then need not print the same facts as progress lines first.
+   */
+  public boolean summaryOnTerminal() {
+    return !env.inActions() && summaryFile == null;
+  }
+
   /** The name a user knows an option by: the input in Actions, the flag in a terminal. */
   public String optionName(String name) {
     return actionMode ? name : "--" + name;

@@ -124,7 +124,9 @@ final class DatabaseCommand extends RunCommand {
           + " jobs" : "") + ", then verify by " + req.verify().label());
     }
     for (String l : shown) {
-      if (l.startsWith("WARNING: ")) ctx.console().warn(l.substring(9)); else ctx.console().info(l);
+      // Warnings always; the rest is the summary, which a terminal prints below (said once).
+      if (l.startsWith("WARNING: ")) ctx.console().warn(l.substring(9));
+      else if (!ctx.summaryOnTerminal()) ctx.console().info(l);
     }
     s.markdown(String.join("\n", shown.stream().map(l -> "- " + JobSummary.inline(l)).toList()));
     ctx.console().notice("Dry run: nothing was copied and no database was changed; run again without "

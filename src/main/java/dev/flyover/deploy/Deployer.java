@@ -258,9 +258,12 @@ public final class Deployer {
 
     private void dryRun() {
       console.info("Dry run: nothing is changed and flyctl is not called.");
-      console.info("App: " + app + " (https://" + hostname + "/)");
-      console.info("Would run: flyctl " + String.join(" ", shown(argv).stream()
-          .map(DeploySummary::shellQuote).toList()));
+      // The app and the command are in the summary; a terminal prints it below, so they are said once.
+      if (!ctx.summaryOnTerminal()) {
+        console.info("App: " + app + " (https://" + hostname + "/)");
+        console.info("Would run: flyctl " + String.join(" ", shown(argv).stream()
+            .map(DeploySummary::shellQuote).toList()));
+      }
       console.info("Then check: a release newer than the current one, complete, on the new image, running on the"
           + " app's machines" + (req.healthCheck() ? "; GET " + healthUrl() + " answers " + req.healthCheckStatus()
           + " within " + req.healthCheckRetries() + " tries" : "; no HTTP health check")
