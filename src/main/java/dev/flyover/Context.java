@@ -33,6 +33,7 @@ public final class Context {
     this.summary = new JobSummary(console.masker());
     this.clock = clock;
     this.started = clock.instant();
+    console.namer(this::named);
   }
 
   public Env env() {
@@ -76,9 +77,42 @@ public final class Context {
     this.outputFile = p;
   }
 
+  /**
+   * True when the summary will be printed as text on this terminal at the end (no Actions, no --summary-file):
+   * a flow then need not print the same facts as progress lines first.
+   */
+  public boolean summaryOnTerminal() {
+    return !env.inActions() && summaryFile == null;
+  }
+
   /** The name a user knows an option by: the input in Actions, the flag in a terminal. */
   public String optionName(String name) {
     return actionMode ? name : "--" + name;
+  }
+
+  /** The option as a noun after "the": "strategy input" in Actions, "--strategy option" in a terminal. */
+  public String named(String name) {
+    return actionMode ? name + " input" : "--" + name + " option";
+  }
+
+  /** How to switch a boolean option on: "create-app: true" in Actions, "--create-app" in a terminal. */
+  public String enabled(String name) {
+    return actionMode ? name + ": true" : "--" + name;
+  }
+
+  /** How to switch a boolean option off: "overwrite: false" in Actions, "--overwrite=false" in a terminal. */
+  public String disabled(String name) {
+    return actionMode ? name + ": false" : "--" + name + "=false";
+  }
+
+  /** A value for an option: "database: skip" in Actions, "--database=skip" in a terminal. */
+  public String given(String name, String value) {
+    return actionMode ? name + ": " + value : "--" + name + "=" + value;
+  }
+
+  /** These namings as a function, for code that has no Context (fly.toml lookups). */
+  public java.util.function.UnaryOperator<String> namer() {
+    return this::named;
   }
 
   /**
@@ -99,6 +133,8 @@ public final class Context {
     if (!env.inActions() && outputFile == null && !outputs.asMap().isEmpty()) {
       StringBuilder sb = new StringBuilder("Outputs:");
       for (Map.Entry<String, String> e : outputs.asMap().entrySet()) {
+        // The error has been printed already: once is enough.
+        if (e.getKey().equals("error")) continue;
         if (e.getValue().indexOf('\n') < 0) sb.append("\n  ").append(e.getKey()).append('=').append(e.getValue());
       }
       console.info(sb.toString());

@@ -26,6 +26,9 @@ public final class Console {
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
+  /** How messages name an option; {@link dev.flyover.Context} sets its own, which knows the run's surface. */
+  private java.util.function.UnaryOperator<String> named;
+
   public Console(OutputStream out, OutputStream err, boolean inActions, boolean debug) {
     // The container has no LANG: never rely on the platform charset.
     this.out = new PrintStream(out, true, StandardCharsets.UTF_8);
@@ -33,6 +36,16 @@ public final class Console {
     this.inActions = inActions;
     this.debug = debug;
     this.masker = new Masker(inActions, this::command);
+    this.named = n -> inActions ? n + " input" : "--" + n + " option";
+  }
+
+  /** The option as a noun after "the": "fly-app input" in Actions, "--fly-app option" in a terminal. */
+  public String named(String option) {
+    return named.apply(option);
+  }
+
+  public void namer(java.util.function.UnaryOperator<String> named) {
+    this.named = named;
   }
 
   /** For picocli's own help and version text only; everything else goes through the methods below. */

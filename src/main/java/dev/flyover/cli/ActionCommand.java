@@ -16,7 +16,7 @@ import picocli.CommandLine.Model.OptionSpec;
  * left-out input arriving as ""), masks the secret ones before anything prints, and runs the command named by
  * the {@code command} input with each input given as the option of the same name.
  */
-@Command(name = "action", description = "Run as the GitHub Action: read INPUT_* variables and run the command they name.")
+@Command(name = "action", mixinStandardHelpOptions = true, description = "Run as the GitHub Action: read INPUT_* variables and run the command they name.")
 final class ActionCommand extends RunCommand {
   ActionCommand(Context ctx) {
     super(ctx);
@@ -40,8 +40,10 @@ final class ActionCommand extends RunCommand {
     if (!Main.COMMANDS.containsKey(command) || command.equals("action")) {
       List<String> names = new ArrayList<>(Main.COMMANDS.keySet());
       names.remove("action");
-      throw new UserError("The command input is '" + command + "', which flyover does not know: use one of "
-          + String.join(", ", names) + ".");
+      List<String> near = BadParameters.closest(command, names);
+      throw new UserError("The command input is '" + command + "', which flyover does not know: "
+          + (near.isEmpty() ? "use one of " + String.join(", ", names) : "did you mean " + String.join(" or ", near)
+              + "? (the commands are " + String.join(", ", names) + ")") + ".");
     }
     CommandLine root = Main.commandLine(ctx, List.of(command));
     CommandLine sub = root.getSubcommands().get(command);

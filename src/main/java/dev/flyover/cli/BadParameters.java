@@ -66,8 +66,22 @@ final class BadParameters implements CommandLine.IParameterExceptionHandler {
     }
   }
 
-  /** picocli's own message quotes each unmatched argument whole; this one names options only. */
+  /**
+   * picocli's own message quotes each unmatched argument whole; this one names options only, and a mistyped
+   * command (the first argument of the root, where no positional is taken) with the command it is closest to.
+   */
   private static String unmatched(UnmatchedArgumentException u) {
+    CommandSpec spec = u.getCommandLine().getCommandSpec();
+    if (spec.parent() == null && !u.getUnmatched().isEmpty() && !u.getUnmatched().get(0).startsWith("-")) {
+      String typed = u.getUnmatched().get(0);
+      List<String> commands = spec.subcommands().keySet().stream().filter(c -> !c.equals("action")).toList();
+      List<String> near = closest(typed, commands);
+      // Echoed only when it is a word near a command: an argument may be a value (a pasted token, say).
+      String said = near.isEmpty() || !typed.matches("[a-z][a-z0-9-]{0,23}") ? "That is not a flyover command"
+          : "'" + typed + "' is not a flyover command";
+      return said + (near.isEmpty() ? ": use one of " + String.join(", ", commands)
+          : " (did you mean " + String.join(" or ", near) + "?)");
+    }
     Set<String> options = new LinkedHashSet<>();
     int others = 0;
     for (String a : u.getUnmatched()) {
@@ -92,5 +106,37 @@ final class BadParameters implements CommandLine.IParameterExceptionHandler {
     List<String> suggestions = u.getSuggestions().stream().filter(s -> s.startsWith("-")).toList();
     if (!suggestions.isEmpty()) msg += " (did you mean " + String.join(" or ", suggestions) + "?)";
     return msg;
+  }
+
+  /** The names at the smallest edit distance from {@code typed}, if it is at most 2 (a typo, not another word). */
+  static List<String> closest(String typed, java.util.Collection<String> names) {
+    int best = 3;
+    List<String> out = new ArrayList<>();
+    for (String n : names) {
+      int d = distance(typed.toLowerCase(java.util.Locale.ROOT), n);
+      if (d < best) {
+        best = d;
+        out.clear();
+      }
+      if (d == best) out.add(n);
+    }
+    return out;
+  }
+
+  /** Optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours. */
+  static int distance(String a, String b) {
+    int[][] d = new int[a.length() + 1][b.length() + 1];
+    for (int i = 0; i <= a.length(); i++) d[i][0] = i;
+    for (int j = 0; j <= b.length(); j++) d[0][j] = j;
+    for (int i = 1; i <= a.length(); i++) {
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+        if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+      }
+    }
+    return d[a.length()][b.length()];
   }
 }

@@ -53,8 +53,8 @@ final class CutoverCommand extends RunCommand {
   static Cutover build(Context ctx, FlyOptions fly, HerokuOptions heroku, CutoverOptions options,
       DeployOptions deploy, Optional<String> confirm) {
     String herokuApp = heroku.requireApp(ctx);
-    String flyApp = fly.appName(ctx.env());
-    Settings s = options.settings(ctx, herokuApp, flyApp, fly.directory(ctx.env()), confirm, deploy.buildFrom());
+    String flyApp = fly.appName(ctx);
+    Settings s = options.settings(ctx, herokuApp, flyApp, fly.directory(ctx), confirm, deploy.buildFrom());
     Flyctl flyctl = new Flyctl(ctx.env(), ctx.console(), fly.token());
     HerokuClient client = heroku.client(ctx);
     return new Cutover(ctx, s, client, flyctl,

@@ -15,11 +15,11 @@ public final class CutoverOptions {
       description = "What happens to the database: transfer (default), keep-heroku or skip.")
   String database;
 
-  @Option(names = "--create-database", arity = "0..1", defaultValue = "false", fallbackValue = "true",
+  @Option(names = "--create-database", arity = "0..1", defaultValue = "false", fallbackValue = "true", paramLabel = "BOOL",
       description = "Create Fly Managed Postgres (fly mpg create; postgres-kind: unmanaged for flyctl postgres create) and attach it as the target.")
   boolean createDatabase;
 
-  @Option(names = "--set-database-url", arity = "0..1", defaultValue = "false", fallbackValue = "true",
+  @Option(names = "--set-database-url", arity = "0..1", defaultValue = "false", fallbackValue = "true", paramLabel = "BOOL",
       description = "Stage Fly's DATABASE_URL secret as the target database.")
   boolean setDatabaseUrl;
 
@@ -27,7 +27,7 @@ public final class CutoverOptions {
       description = "Heroku after a cutover: maintenance (stays in maintenance mode) or scale-down.")
   String herokuAfter;
 
-  @Option(names = "--overwrite", arity = "0..1", defaultValue = "false", fallbackValue = "true",
+  @Option(names = "--overwrite", arity = "0..1", defaultValue = "false", fallbackValue = "true", paramLabel = "BOOL",
       description = "Allow dropping what the target database already holds.")
   boolean overwrite;
 
@@ -74,15 +74,15 @@ public final class CutoverOptions {
           + " if it is 16 or 17, else 16.")
   String postgresMajorVersion;
 
-  @Option(names = "--include", paramLabel = "GLOB", split = "\\r?\\n",
+  @Option(names = "--include", paramLabel = "GLOB", split = "\r?\n", hideParamSyntax = true,
       description = "secrets step: only move config vars matching these globs, one per line or repeated.")
   List<String> include = new ArrayList<>();
 
-  @Option(names = "--exclude", paramLabel = "GLOB", split = "\\r?\\n",
+  @Option(names = "--exclude", paramLabel = "GLOB", split = "\r?\n", hideParamSyntax = true,
       description = "secrets step: also leave out config vars matching these globs, one per line or repeated.")
   List<String> exclude = new ArrayList<>();
 
-  @Option(names = "--rename", paramLabel = "OLD=NEW", split = "\\r?\\n",
+  @Option(names = "--rename", paramLabel = "OLD=NEW", split = "\r?\n", hideParamSyntax = true,
       description = "secrets step: rename config vars on the way, one OLD=NEW per line or repeated.")
   List<String> rename = new ArrayList<>();
 
@@ -102,34 +102,36 @@ public final class CutoverOptions {
   Settings settings(Context ctx, String herokuApp, String flyApp, java.nio.file.Path workDir, Optional<String> confirm,
       Optional<String> buildFrom) {
     if (postgresClusterSize < 1) {
-      throw new UserError("The " + ctx.optionName("postgres-cluster-size") + " input is " + postgresClusterSize + ": use 1 or more.");
+      throw new UserError("The " + ctx.named("postgres-cluster-size") + " is " + postgresClusterSize + ": use 1 or more.");
     }
     if (postgresVolumeSize < 1) {
-      throw new UserError("The " + ctx.optionName("postgres-volume-size") + " input is " + postgresVolumeSize + ": use 1 (GB) or more.");
+      throw new UserError("The " + ctx.named("postgres-volume-size") + " is " + postgresVolumeSize + ": use 1 (GB) or more.");
     }
-    Settings.Kind kind = Settings.Kind.parse(postgresKind, ctx.optionName("postgres-kind"));
+    Settings.Kind kind = Settings.Kind.parse(postgresKind, ctx.named("postgres-kind"));
     String plan = postgresPlan.strip().toLowerCase(java.util.Locale.ROOT);
     if (!Settings.MPG_PLANS.contains(plan)) {
-      throw new UserError("The " + ctx.optionName("postgres-plan") + " input is '" + postgresPlan + "': use basic, starter,"
+      throw new UserError("The " + ctx.named("postgres-plan") + " is '" + postgresPlan + "': use basic, starter,"
           + " launch or scale" + (plan.equals("performance") ? " (flyctl turns performance into basic without asking;"
-          + " create a Performance cluster in Fly's dashboard and give its connection string as database-url)" : "") + ".");
+          + " create a Performance cluster in Fly's dashboard and give its connection string as " + ctx.optionName("database-url") + ")" : "") + ".");
     }
     Optional<Integer> major = opt(postgresMajorVersion).map(v -> {
       if (!v.equals("16") && !v.equals("17")) {
-        throw new UserError("The " + ctx.optionName("postgres-major-version") + " input is '" + v + "': Managed Postgres"
+        throw new UserError("The " + ctx.named("postgres-major-version") + " is '" + v + "': Managed Postgres"
             + " offers 16 and 17 only (internal/command/mpg/create.go); leave it empty to follow Heroku's major.");
       }
       return Integer.parseInt(v);
     });
-    Settings.DatabaseChoice db = Settings.DatabaseChoice.parse(database, ctx.optionName("database"));
+    Settings.DatabaseChoice db = Settings.DatabaseChoice.parse(database, ctx.named("database"));
     if (createDatabase && db != Settings.DatabaseChoice.TRANSFER) {
-      throw new UserError("create-database: true needs database: transfer (it makes the transfer's target), not " + db.input + ".");
+      throw new UserError(ctx.enabled("create-database") + " needs " + ctx.given("database", "transfer")
+          + " (it makes the transfer's target), not " + db.input + ".");
     }
     if (createDatabase && opt(databaseUrl).isPresent()) {
-      ctx.console().info("create-database: true and database-url are both set: the database-url input is used once the cluster exists.");
+      ctx.console().info(ctx.enabled("create-database") + " and " + ctx.optionName("database-url") + " are both set: the "
+          + ctx.named("database-url") + " is used once the cluster exists.");
     }
     return new Settings(herokuApp, flyApp, confirm, db, createDatabase, setDatabaseUrl,
-        Settings.HerokuAfter.parse(herokuAfter, ctx.optionName("heroku-after")), overwrite, opt(databaseUrl),
+        Settings.HerokuAfter.parse(herokuAfter, ctx.named("heroku-after")), overwrite, opt(databaseUrl),
         opt(herokuDatabaseUrl), opt(org),
         new Settings.Postgres(opt(postgresApp).orElse(flyApp + "-db"), opt(postgresRegion), postgresVmSize.strip(),
             postgresClusterSize, postgresVolumeSize, kind, plan, major),

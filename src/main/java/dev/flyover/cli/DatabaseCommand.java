@@ -71,7 +71,8 @@ final class DatabaseCommand extends RunCommand {
     }
     if (herokuDatabaseUrl == null || herokuDatabaseUrl.isBlank()) {
       throw new UserError("No source database: set " + ctx.optionName("heroku-database-url")
-          + " to the Heroku DATABASE_URL, or set heroku-app and heroku-api-key to read it from Heroku.");
+          + " to the Heroku DATABASE_URL, or set " + ctx.optionName("heroku-app") + " and " + ctx.optionName("heroku-api-key")
+          + " to read it from Heroku.");
     }
     if (databaseUrl == null || databaseUrl.isBlank()) {
       throw new UserError("No target database: set " + ctx.optionName("database-url")
@@ -86,7 +87,7 @@ final class DatabaseCommand extends RunCommand {
     Optional<String> app = Optional.empty();
     if (transfer.mode == TransferRequest.Mode.REMOTE || target.isFlyPrivate()) {
       try {
-        app = Optional.of(fly.appName(ctx.env()));
+        app = Optional.of(fly.appName(ctx));
       } catch (UserError e) {
         if (transfer.mode == TransferRequest.Mode.REMOTE) throw e;
       }
@@ -128,7 +129,9 @@ final class DatabaseCommand extends RunCommand {
           + " jobs" : "") + ", then verify by " + req.verify().label());
     }
     for (String l : shown) {
-      if (l.startsWith("WARNING: ")) ctx.console().warn(l.substring(9)); else ctx.console().info(l);
+      // Warnings always; the rest is the summary, which a terminal prints below (said once).
+      if (l.startsWith("WARNING: ")) ctx.console().warn(l.substring(9));
+      else if (!ctx.summaryOnTerminal()) ctx.console().info(l);
     }
     s.markdown(String.join("\n", shown.stream().map(l -> "- " + JobSummary.inline(l)).toList()));
     ctx.console().notice("Dry run: nothing was copied and no database was changed; run again without "

@@ -40,7 +40,7 @@ final class DeployCommand extends RunCommand {
   }
 
   DeployRequest request() {
-    Path dir = fly.directory(ctx.env());
+    Path dir = fly.directory(ctx);
     return deploy.builder(fly, dir).rollback(rollback).createApp(createApp).org(org).dryRun(dryRun).build();
   }
 

@@ -19,13 +19,13 @@ public final class DeployOptions {
   @Option(names = "--strategy", paramLabel = "NAME", description = "canary, rolling, bluegreen or immediate. Default: fly.toml's, else rolling.")
   String strategy;
 
-  @Option(names = "--build-args", paramLabel = "NAME=VALUE", split = "\\r?\\n", description = "Docker build argument (repeatable; one per line in Actions).")
+  @Option(names = "--build-args", paramLabel = "NAME=VALUE", split = "\r?\n", hideParamSyntax = true, description = "Docker build argument (repeatable; one per line in Actions).")
   List<String> buildArgs;
 
-  @Option(names = "--build-secrets", paramLabel = "NAME=VALUE", split = "\\r?\\n", description = "Docker build secret, masked (repeatable; one per line in Actions).")
+  @Option(names = "--build-secrets", paramLabel = "NAME=VALUE", split = "\r?\n", hideParamSyntax = true, description = "Docker build secret, masked (repeatable; one per line in Actions).")
   List<String> buildSecrets;
 
-  @Option(names = "--env", paramLabel = "NAME=VALUE", split = "\\r?\\n", description = "Plain environment variable for the app (repeatable).")
+  @Option(names = "--env", paramLabel = "NAME=VALUE", split = "\r?\n", hideParamSyntax = true, description = "Plain environment variable for the app (repeatable).")
   List<String> env;
 
   @Option(names = "--wait-timeout", paramLabel = "DURATION", description = "Per-machine wait: seconds, a duration such as 5m, or none.")
@@ -35,7 +35,7 @@ public final class DeployOptions {
       description = "Two machines when a process group is first created (default true).")
   boolean ha;
 
-  @Option(names = "--extra-args", paramLabel = "ARG", split = "\\r?\\n", description = "More flyctl deploy arguments, one per line (no shell quoting).")
+  @Option(names = "--extra-args", paramLabel = "ARG", split = "\r?\n", hideParamSyntax = true, description = "More flyctl deploy arguments, one per line (no shell quoting).")
   List<String> extraArgs;
 
   @Option(names = "--health-check", arity = "0..1", defaultValue = "true", fallbackValue = "true", paramLabel = "BOOL",

@@ -29,21 +29,30 @@ public final class FlyOptions {
   }
 
   public Path directory(Env env) {
+    return directory(env, n -> n + " input");
+  }
+
+  public Path directory(dev.flyover.Context ctx) {
+    return directory(ctx.env(), ctx.namer());
+  }
+
+  private Path directory(Env env, java.util.function.UnaryOperator<String> named) {
     Path base = env.workDir();
     if (workingDirectory == null || workingDirectory.isBlank()) return base;
     Path dir = base.resolve(workingDirectory.strip());
     if (!Files.isDirectory(dir)) {
-      throw new UserError("The working-directory " + workingDirectory + " does not exist in " + base + ": fix the working-directory input.");
+      throw new UserError("The " + named.apply("working-directory") + " " + workingDirectory + " does not exist in " + base
+          + ": fix it.");
     }
     return dir;
   }
 
-  public Optional<FlyToml> flyToml(Env env) {
-    return FlyToml.find(directory(env), Optional.ofNullable(config).filter(s -> !s.isBlank()));
+  public Optional<FlyToml> flyToml(dev.flyover.Context ctx) {
+    return FlyToml.find(directory(ctx), Optional.ofNullable(config).filter(s -> !s.isBlank()), ctx.namer());
   }
 
-  public String appName(Env env) {
-    return FlyToml.appName(Optional.ofNullable(app).filter(s -> !s.isBlank()), flyToml(env));
+  public String appName(dev.flyover.Context ctx) {
+    return FlyToml.appName(Optional.ofNullable(app).filter(s -> !s.isBlank()), flyToml(ctx), ctx.namer());
   }
 
   public Optional<String> config() {

@@ -59,7 +59,7 @@ final class LaunchCommand extends RunCommand {
     String herokuApp = heroku.requireApp(ctx);
     LaunchRequest req = new LaunchRequest(herokuApp, Optional.ofNullable(fly.app).filter(s -> !s.isBlank()),
         Optional.ofNullable(org).map(String::strip).filter(s -> !s.isEmpty()), createApp, ctx.env().workDir(),
-        fly.directory(ctx.env()), branch.strip(), overwrite, dryRun,
+        fly.directory(ctx), branch.strip(), overwrite, dryRun,
         Optional.ofNullable(githubToken).map(String::strip).filter(s -> !s.isEmpty()), fly.token());
     return new LaunchFlow(ctx, heroku.client(ctx)).run(req);
   }

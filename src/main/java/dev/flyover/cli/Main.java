@@ -87,7 +87,8 @@ public final class Main {
   /** The command tree with only the named subcommands (names from {@link #COMMANDS}). */
   public static CommandLine commandLine(Context ctx, Collection<String> commands) {
     ContextFactory factory = new ContextFactory(ctx);
-    CommandLine cl = new CommandLine(new FlyoverCommand(), factory);
+    // The root gets the run's context: --summary-file and --output-file (inherited by every command) set it.
+    CommandLine cl = new CommandLine(new FlyoverCommand(ctx), factory);
     for (String name : commands) {
       cl.addSubcommand(name, new CommandLine(COMMANDS.get(name), factory));
     }

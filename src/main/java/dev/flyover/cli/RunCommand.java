@@ -67,8 +67,7 @@ public abstract class RunCommand implements Callable<Integer> {
     ctx.outputs().set("error", message);
     // Commands that report their own failure in the summary have said it already.
     if (ctx.summary().isEmpty()) {
-      ctx.summary().markdown("> [!CAUTION]\n> **" + spec.name() + " failed:** "
-          + dev.flyover.actions.JobSummary.inline(message));
+      ctx.summary().failure("**" + spec.name() + " failed:** " + dev.flyover.actions.JobSummary.inline(message));
     }
   }
 

@@ -28,15 +28,15 @@ final class SecretsCommand extends RunCommand {
       description = "Read config vars from this file (`heroku config -s` or `heroku config --json` output, or a dotenv file) instead of the Heroku API; relative to the working directory.")
   String fromFile;
 
-  @Option(names = "--include", paramLabel = "GLOB", split = "\\r?\\n", splitSynopsisLabel = "\\n",
+  @Option(names = "--include", paramLabel = "GLOB", split = "\r?\n", hideParamSyntax = true,
       description = "Only move config vars matching these globs (* and ?), one per line or repeated. A name without wildcards also moves a var left out by default.")
   List<String> include = new ArrayList<>();
 
-  @Option(names = "--exclude", paramLabel = "GLOB", split = "\\r?\\n", splitSynopsisLabel = "\\n",
+  @Option(names = "--exclude", paramLabel = "GLOB", split = "\r?\n", hideParamSyntax = true,
       description = "Also leave out config vars matching these globs, one per line or repeated.")
   List<String> exclude = new ArrayList<>();
 
-  @Option(names = "--rename", paramLabel = "OLD=NEW", split = "\\r?\\n", splitSynopsisLabel = "\\n",
+  @Option(names = "--rename", paramLabel = "OLD=NEW", split = "\r?\n", hideParamSyntax = true,
       description = "Rename config vars on the way, one OLD=NEW per line or repeated.")
   List<String> rename = new ArrayList<>();
 
@@ -59,7 +59,7 @@ final class SecretsCommand extends RunCommand {
   @Override
   protected int run() {
     Optional<Path> file = Optional.ofNullable(fromFile).map(String::strip).filter(s -> !s.isEmpty())
-        .map(f -> fly.directory(ctx.env()).resolve(f));
+        .map(f -> fly.directory(ctx).resolve(f));
     Optional<String> herokuApp = heroku.app();
     Optional<HerokuClient> client = Optional.empty();
     if (file.isEmpty()) {
@@ -68,7 +68,7 @@ final class SecretsCommand extends RunCommand {
     } else if (herokuApp.isPresent() && heroku.apiKey().isPresent()) {
       client = Optional.of(heroku.client(ctx));
     }
-    String flyApp = fly.appName(ctx.env());
+    String flyApp = fly.appName(ctx);
     Flyctl flyctl = new Flyctl(ctx.env(), ctx.console(), fly.token());
     SecretsRequest req = new SecretsRequest(herokuApp, file, flyApp, include, exclude, rename,
         overwrite == null || overwrite, dryRun, stage);

@@ -31,7 +31,7 @@ public final class TransferOptions {
 
   int jobs(Context ctx) {
     if (jobs != null && (jobs < 1 || jobs > TransferRequest.MAX_JOBS)) {
-      throw new UserError("The " + ctx.optionName("jobs") + " input is " + jobs + ": give a number of workers from 1 to "
+      throw new UserError("The " + ctx.named("jobs") + " is " + jobs + ": give a number of workers from 1 to "
           + TransferRequest.MAX_JOBS + ".");
     }
     return jobs == null ? Math.min(TransferRequest.MAX_JOBS, Runtime.getRuntime().availableProcessors()) : jobs;

@@ -59,7 +59,7 @@ final class CreateDatabaseStep implements Step {
     String slug = c.fly.status(c.settings.flyApp()).orgSlug();
     if (slug.isBlank()) {
       throw new UserError("Could not tell which organization the Fly app " + c.settings.flyApp() + " is in: set the "
-          + c.ctx.optionName("org") + " input to its slug (`fly orgs list`).");
+          + c.ctx.named("org") + " to its slug (`fly orgs list`).");
     }
     return slug;
   }
@@ -77,17 +77,17 @@ final class CreateDatabaseStep implements Step {
     if (!c.hasTarget()) {
       throw new UserError((managed() ? "The Managed Postgres cluster " : "The Fly Postgres app ") + name + " already exists"
           + " (an earlier run created and attached it, setting DATABASE_URL on " + c.settings.flyApp() + "): pass its"
-          + " connection string as the " + c.ctx.optionName("database-url") + " input, or name another cluster with "
+          + " connection string as the " + c.ctx.named("database-url") + ", or name another cluster with "
           + c.ctx.optionName("postgres-app") + ".");
     }
-    return Optional.of((managed() ? "Managed Postgres " : "Fly Postgres ") + name + " exists; the target is the database-url input");
+    return Optional.of((managed() ? "Managed Postgres " : "Fly Postgres ") + name + " exists; the target is the " + c.ctx.named("database-url"));
   }
 
   String region() {
     return c.settings.postgres().region()
         .or(() -> FlyToml.find(c.settings.workDir(), Optional.empty()).flatMap(FlyToml::primaryRegion))
         .orElseThrow(() -> new UserError("No region for the new Fly Postgres: set the "
-            + c.ctx.optionName("postgres-region") + " input or primary_region in fly.toml."));
+            + c.ctx.named("postgres-region") + " or primary_region in fly.toml."));
   }
 
   List<String> createArgs(String org) {
@@ -135,7 +135,7 @@ final class CreateDatabaseStep implements Step {
       return new Source(major, List.copyOf(ext));
     } catch (SQLException e) {
       throw new UserError("Could not read the Heroku database's version before creating Managed Postgres ("
-          + e.getMessage() + "): check the heroku-database-url input.");
+          + e.getMessage() + "): check the " + c.ctx.named("heroku-database-url") + ".");
     }
   }
 
@@ -147,14 +147,15 @@ final class CreateDatabaseStep implements Step {
   int major(int sourceMajor) {
     Optional<Integer> asked = c.settings.postgres().majorVersion();
     String input = c.ctx.optionName("postgres-major-version");
+    String named = c.ctx.named("postgres-major-version");
     if (sourceMajor > MPG_MAX_MAJOR) {
       throw new UserError("Heroku's database is PostgreSQL " + sourceMajor + ", and Managed Postgres offers 16 and 17 only:"
-          + " a database cannot move to an older major. Use " + c.ctx.optionName("postgres-kind") + ": unmanaged, or a"
+          + " a database cannot move to an older major. Use " + c.ctx.given("postgres-kind", "unmanaged") + ", or a"
           + " PostgreSQL " + sourceMajor + " server of your own as " + c.ctx.optionName("database-url") + ".");
     }
     if (asked.isPresent()) {
       if (asked.get() < sourceMajor) {
-        throw new UserError("The " + input + " input is " + asked.get() + ", older than Heroku's PostgreSQL " + sourceMajor
+        throw new UserError("The " + named + " is " + asked.get() + ", older than Heroku's PostgreSQL " + sourceMajor
             + ": a database cannot move to an older major; set it to " + Math.max(sourceMajor, MPG_MIN_MAJOR)
             + " or leave it empty.");
       }

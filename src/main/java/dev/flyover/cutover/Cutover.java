@@ -117,7 +117,7 @@ public final class Cutover {
     String url = vars.get("DATABASE_URL");
     if (url == null || url.isBlank()) {
       throw new UserError("Heroku app " + settings.herokuApp() + " has no DATABASE_URL config var: set the "
-          + ctx.optionName("heroku-database-url") + " input, or use database: skip.");
+          + ctx.named("heroku-database-url") + ", or use " + ctx.given("database", "skip") + ".");
     }
     MaskPolicy.secret(ctx.console(), url);
     sourceUrl = url;
@@ -130,8 +130,9 @@ public final class Cutover {
 
   String targetUrl() {
     if (targetUrl == null) {
-      throw new UserError("No target database: set the " + ctx.optionName("database-url")
-          + " input (Fly Postgres connection string), or create-database: true, or database: skip.");
+      throw new UserError("No target database: set the " + ctx.named("database-url")
+          + " (Fly Postgres connection string), or " + ctx.enabled("create-database") + ", or "
+          + ctx.given("database", "skip") + ".");
     }
     // A Managed Postgres cluster ID becomes its connection string once, before any step uses it (DATABASE_URL too).
     if (MpgConnection.isClusterId(targetUrl)) targetUrl = MpgConnection.resolveTarget(targetUrl, () -> fly, ctx::optionName);

@@ -37,8 +37,7 @@ public final class CutoverRun {
       c.parts.preview();
       if (p.blocked().isPresent()) throw p.blocked().get();
     }
-    String why = dryRun ? "Dry run" : "The " + c.ctx.optionName("confirm") + " " + (c.ctx.actionMode() ? "input" : "option")
-        + " is empty, so this run only planned";
+    String why = dryRun ? "Dry run" : "The " + c.ctx.named("confirm") + " is empty, so this run only planned";
     c.ctx.console().notice(why + ": nothing was changed on Heroku, Fly or any database. "
         + (c.settings.confirmed() && dryRun ? "Run again without " + c.ctx.optionName("dry-run") + " to cut over."
             : "Set " + c.ctx.optionName("confirm") + " to the Heroku app name (" + c.settings.herokuApp() + ") to cut over."));
@@ -55,7 +54,7 @@ public final class CutoverRun {
     c.plan().ifPresent(p -> {
       JobSummary planText = new JobSummary(c.ctx.console().masker());
       p.report(planText, c);
-      c.ctx.summary().details("The plan this run started from", planText.render());
+      c.ctx.summary().details("The plan this run started from", planText);
     });
     if (!o.ok()) throw new UserError(o.message());
     c.plan().flatMap(p -> p.notRunningOnFly(c)).ifPresent(w -> c.ctx.console().warn("The cutover completed, but " + w));

@@ -58,7 +58,7 @@ public final class DatabasePart implements Part {
           + ": " + TransferReport.count(r.tables(), "table", "tables") + ", " + TransferReport.count(r.rows(), "row", "rows") + "): transferred by an earlier run");
     }
     if (!r.targetEmpty()) {
-      String fix = r.proof().provenDifferent() ? "set " + (ctx.actionMode() ? "overwrite: true" : "--overwrite") + " to replace it, or point "
+      String fix = r.proof().provenDifferent() ? "set " + ctx.enabled("overwrite") + " to replace it, or point "
           : "flyover could not prove it is not the source (" + r.proof().reason() + "), so point ";
       throw new UserError("The target database already holds data that differs from Heroku's (" + r.difference()
           + "), likely an earlier cutover's copy: " + fix + ctx.optionName("database-url") + " at an empty database.");

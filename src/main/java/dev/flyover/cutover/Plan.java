@@ -175,7 +175,7 @@ public final class Plan {
   private void warn(Cutover c) {
     Settings s = c.settings;
     if (!flyAppExists) warnings.add("The Fly app " + s.flyApp() + " does not exist yet: create it (`fly apps create "
-        + s.flyApp() + "`, or the deploy's create-app: true with an org token) before the cutover.");
+        + s.flyApp() + "`, or the deploy's " + c.ctx.enabled("create-app") + " with an org token) before the cutover.");
     if (app.maintenance()) warnings.add("Heroku app " + s.herokuApp() + " is already in maintenance mode (an earlier "
         + "cutover that was stopped hard?): a failed run leaves it as found, on. If workers were scaled to 0 by that run, "
         + "restore their counts from its summary.");
@@ -221,8 +221,8 @@ public final class Plan {
     if (s.database() == Settings.DatabaseChoice.KEEP_HEROKU) warnings.add(KeepHerokuDatabaseStep.ROTATION_WARNING);
     if (s.database() == Settings.DatabaseChoice.TRANSFER && !s.setDatabaseUrl() && !s.createDatabase()
         && !flySecrets.containsKey("DATABASE_URL")) {
-      warnings.add("Fly has no DATABASE_URL secret and set-database-url is false: the app on Fly will not find the "
-          + "new database; set set-database-url: true or stage DATABASE_URL yourself.");
+      warnings.add("Fly has no DATABASE_URL secret and " + c.ctx.optionName("set-database-url") + " is off: the app on Fly"
+          + " will not find the new database; set " + c.ctx.enabled("set-database-url") + " or stage DATABASE_URL yourself.");
     }
     if (s.createDatabase() && flySecrets.containsKey("DATABASE_URL")) {
       warnings.add("Fly already has a DATABASE_URL secret, so attaching the new database will refuse: unset it "

@@ -14,7 +14,7 @@ final class PlanStep implements Step {
   }
 
   static UserError notConfirmed(Cutover c) {
-    String input = c.ctx.actionMode() ? "confirm input" : "--confirm option";
+    String input = c.ctx.named("confirm");
     return new UserError(c.settings.confirm().isEmpty()
         ? "The " + input + " is missing: nothing was changed; set it to the Heroku app name ("
             + c.settings.herokuApp() + ") to cut over."

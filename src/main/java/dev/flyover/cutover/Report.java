@@ -46,8 +46,9 @@ final class Report {
     boolean touched = changedSomething(o);
     if (!o.ok()) {
       boolean undoFailed = o.steps().stream().anyMatch(r -> r.status() == StepRecord.Status.UNDO_FAILED);
-      sum.markdown("> [!CAUTION]\n> **" + JobSummary.inline(o.message()) + "**\n>\n> "
-          + (!touched ? "Nothing was changed on Heroku, Fly or any database: the cutover stopped before its first change."
+      // The message is the run's error (said once on a terminal); what it means for Heroku is said everywhere.
+      sum.failure("**" + JobSummary.inline(o.message()) + "**");
+      sum.callout("CAUTION", (!touched ? "Nothing was changed on Heroku, Fly or any database: the cutover stopped before its first change."
               + " Fix the cause and run it again."
               : undoFailed ? "Some changes could **not** be undone: see the steps marked *undo failed* and put them back by hand."
               : "Heroku was put back as it was found (maintenance mode and formation). The target database and "
@@ -55,9 +56,10 @@ final class Report {
                   + "already done and verified are skipped."));
       boolean deployed = o.record("deploy").map(r -> r.status() == StepRecord.Status.DONE).orElse(false);
       if (deployed) {
-        sum.markdown("> [!WARNING]\n> The Fly app " + JobSummary.code(s.flyApp()) + " was deployed and is running while "
+        sum.callout("WARNING", "The Fly app " + JobSummary.code(s.flyApp()) + " was deployed and is running while "
             + "Heroku serves again: keep DNS on Heroku. Anything written through the Fly app lands in the target "
-            + "database, which the next run finds different from Heroku's and replaces only with overwrite: true.");
+            + "database, which the next run finds different from Heroku's and replaces only with "
+            + JobSummary.inline(c.ctx.enabled("overwrite")) + ".");
       }
     }
     if (o.ok()) {
@@ -84,7 +86,7 @@ final class Report {
           r.started() == null || r.finished() == null ? "" : human(r.duration()), JobSummary.inline(note)));
     }
     sum.table(List.of("#", "Step", "Status", "Duration", "Details"), rows);
-    sum.markdown(mermaid(o, end));
+    sum.code("mermaid", mermaid(o, end));
 
     if (!c.warnings.isEmpty()) {
       sum.heading(3, "Warnings");
@@ -138,19 +140,19 @@ final class Report {
   /** The deploy's cheat sheet (written by the deploy step when it ran), plus how to go back to Heroku. */
   private static void cheatSheet(Cutover c, Engine.Outcome o, JobSummary sum) {
     String h = c.settings.herokuApp();
-    StringBuilder sb = new StringBuilder("| Heroku | Fly |\n| --- | --- |\n");
+    List<List<String>> rows = new ArrayList<>();
     boolean deployRan = o.record("deploy").map(r -> r.status() != StepRecord.Status.NOT_RUN
         && r.status() != StepRecord.Status.VERIFIED).orElse(false);
     if (!deployRan) {
       for (CheatSheet.Row r : CheatSheet.rows(c.settings.flyApp(), c.settings.workDir(), Optional.empty())) {
-        sb.append("| ").append(JobSummary.code(r.heroku())).append(" | ").append(JobSummary.code(r.fly())).append(" |\n");
+        rows.add(List.of(JobSummary.code(r.heroku()), JobSummary.code(r.fly())));
       }
     }
-    sb.append("| ").append(JobSummary.code("heroku maintenance:off -a " + h))
-        .append(" | going back: point DNS at Heroku again, then turn maintenance off |\n");
-    sb.append("| ").append(JobSummary.code("heroku ps:scale worker=N -a " + h))
-        .append(" | going back: restore the counts in the steps table above |\n");
-    sum.details(deployRan ? "Going back to Heroku" : "Heroku → Fly cheat sheet", sb.toString());
+    rows.add(List.of(JobSummary.code("heroku maintenance:off -a " + h),
+        "going back: point DNS at Heroku again, then turn maintenance off"));
+    rows.add(List.of(JobSummary.code("heroku ps:scale worker=N -a " + h),
+        "going back: restore the counts in the steps table above"));
+    sum.details(deployRan ? "Going back to Heroku" : "Heroku → Fly cheat sheet", d -> d.table(List.of("Heroku", "Fly"), rows));
   }
 
   static String icon(StepRecord.Status s) {
@@ -172,9 +174,9 @@ final class Report {
     return (s / 60) + " min " + (s % 60) + " s";
   }
 
-  /** A Mermaid gantt chart of the steps (GitHub renders it in job summaries). */
+  /** A Mermaid gantt chart of the steps (GitHub renders it in job summaries; a terminal leaves it out). */
   static String mermaid(Engine.Outcome o, Instant end) {
-    StringBuilder sb = new StringBuilder("```mermaid\ngantt\n    title Cutover timeline\n    dateFormat x\n    axisFormat %H:%M:%S\n    section Steps\n");
+    StringBuilder sb = new StringBuilder("gantt\n    title Cutover timeline\n    dateFormat x\n    axisFormat %H:%M:%S\n    section Steps\n");
     for (StepRecord r : o.steps()) {
       if (r.started() == null) continue;
       long from = r.started().toEpochMilli();
@@ -192,6 +194,6 @@ final class Report {
       sb.append("    section Heroku down\n    maintenance page :active, ").append(from).append(", ")
           .append(Math.max(from + 1, from + d.toMillis())).append('\n');
     });
-    return sb.append("```\n").toString();
+    return sb.toString();
   }
 }

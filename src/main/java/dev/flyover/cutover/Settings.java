@@ -44,7 +44,7 @@ public record Settings(
 
     public static DatabaseChoice parse(String v, String inputName) {
       for (DatabaseChoice c : values()) if (c.input.equalsIgnoreCase(v.strip())) return c;
-      throw new UserError("The " + inputName + " input is '" + v + "': use transfer, keep-heroku or skip.");
+      throw new UserError("The " + inputName + " is '" + v + "': use transfer, keep-heroku or skip.");
     }
   }
 
@@ -59,7 +59,7 @@ public record Settings(
 
     public static HerokuAfter parse(String v, String inputName) {
       for (HerokuAfter c : values()) if (c.input.equalsIgnoreCase(v.strip())) return c;
-      throw new UserError("The " + inputName + " input is '" + v + "': use maintenance or scale-down.");
+      throw new UserError("The " + inputName + " is '" + v + "': use maintenance or scale-down.");
     }
   }
 
@@ -86,7 +86,7 @@ public record Settings(
 
     public static Kind parse(String v, String inputName) {
       for (Kind k : values()) if (k.input.equalsIgnoreCase(v.strip())) return k;
-      throw new UserError("The " + inputName + " input is '" + v + "': use managed (Fly Managed Postgres) or unmanaged"
+      throw new UserError("The " + inputName + " is '" + v + "': use managed (Fly Managed Postgres) or unmanaged"
           + " (flyctl postgres create).");
     }
   }

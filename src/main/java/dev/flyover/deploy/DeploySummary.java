@@ -17,10 +17,12 @@ public final class DeploySummary {
   private DeploySummary() {}
 
   public static void write(JobSummary s, Env env, DeployResult r, Path directory) {
+    boolean known = r.app() != null && !r.app().isBlank();
     String title = r.dryRun() ? "Deploy plan for " : r.ok() ? "Deployed " : "Deploy failed: ";
-    s.heading(2, title + r.app() + (r.dryRun() ? "" : " on Fly.io"));
+    s.heading(2, !known ? (r.dryRun() ? "Deploy plan" : r.ok() ? "Deployed" : "Deploy failed")
+        : title + r.app() + (r.dryRun() ? "" : " on Fly.io"));
     List<List<String>> facts = new ArrayList<>();
-    facts.add(List.of("App", code(r.app())));
+    if (known) facts.add(List.of("App", code(r.app())));
     r.appUrl().ifPresent(u -> facts.add(List.of("URL", link(u, u))));
     r.releaseVersion().ifPresent(v -> facts.add(List.of("Release", "v" + v
         + r.previousReleaseVersion().map(p -> " (was v" + p + ")").orElse(""))));
@@ -35,12 +37,15 @@ public final class DeploySummary {
           .orElse(r.deploymentNote().map(JobSummary::inline).orElse("not created"))));
       facts.add(List.of("Duration", r.durationSeconds() + " s"));
     }
-    facts.add(List.of("Fly dashboard", link("fly.io/apps/" + r.app() + "/monitoring",
-        "https://fly.io/apps/" + r.app() + "/monitoring")));
+    // No dashboard link without an app: "fly.io/apps//monitoring" leads nowhere.
+    if (known) {
+      facts.add(List.of("Fly dashboard", link("fly.io/apps/" + r.app() + "/monitoring",
+          "https://fly.io/apps/" + r.app() + "/monitoring")));
+    }
     runUrl(env).ifPresent(u -> facts.add(List.of("Run", link("this run's log", u))));
     s.facts(facts);
-    r.error().ifPresent(e -> s.markdown("**What went wrong:** " + inline(e)));
-    for (String w : r.warnings()) s.markdown("> [!WARNING]\n> " + inline(w));
+    r.error().ifPresent(e -> s.failure("**What went wrong:** " + inline(e)));
+    for (String w : r.warnings()) s.callout("WARNING", inline(w));
     if (r.dryRun()) {
       s.markdown("flyover would run:");
       s.code("sh", "flyctl " + String.join(" ", r.flyctlArgs().stream().map(DeploySummary::shellQuote).toList()));
@@ -54,12 +59,12 @@ public final class DeploySummary {
       s.heading(3, "Machines");
       s.table(List.of("Machine", "Process", "Region", "State", "Release", "Checks"), rows);
     }
-    StringBuilder sheet = new StringBuilder("| On Heroku | On Fly.io |\n| --- | --- |\n");
+    if (!known) return;
+    List<List<String>> sheet = new ArrayList<>();
     for (CheatSheet.Row row : CheatSheet.rows(r.app(), directory, r.previousImage())) {
-      sheet.append("| ").append(code(row.heroku()).replace("|", "\\|")).append(" | ")
-          .append(code(row.fly()).replace("|", "\\|")).append(" |\n");
+      sheet.add(List.of(code(row.heroku()), code(row.fly())));
     }
-    s.details("Heroku → Fly.io cheat sheet for " + r.app(), sheet.toString());
+    s.details("Heroku → Fly.io cheat sheet for " + r.app(), d -> d.table(List.of("On Heroku", "On Fly.io"), sheet));
   }
 
   private static String healthText(DeployResult r) {

@@ -150,8 +150,8 @@ public final class Deployer {
 
     /** Reads fly.toml, names the app and checks the inputs: what a deploy and a build both need first. */
     void prepare() {
-      toml = FlyToml.find(req.directory(), req.config());
-      app = FlyToml.appName(req.app(), toml);
+      toml = FlyToml.find(req.directory(), req.config(), ctx.namer());
+      app = FlyToml.appName(req.app(), toml, ctx.namer());
       hostname = app + ".fly.dev";
       validate();
       if (toml.isEmpty() && req.image().isEmpty()) {
@@ -190,9 +190,8 @@ public final class Deployer {
       return ctx.optionName(name);
     }
 
-    /** "strategy input" in Actions, "--strategy option" in a terminal. */
     private String named(String name) {
-      return ctx.actionMode() ? name + " input" : "--" + name + " option";
+      return ctx.named(name);
     }
 
     // ---- inputs ----
@@ -321,9 +320,12 @@ public final class Deployer {
 
     private void dryRun() {
       console.info("Dry run: nothing is changed and flyctl is not called.");
-      console.info("App: " + app + " (https://" + hostname + "/)");
-      console.info("Would run: flyctl " + String.join(" ", shown(argv).stream()
-          .map(DeploySummary::shellQuote).toList()));
+      // The app and the command are in the summary; a terminal prints it below, so they are said once.
+      if (!ctx.summaryOnTerminal()) {
+        console.info("App: " + app + " (https://" + hostname + "/)");
+        console.info("Would run: flyctl " + String.join(" ", shown(argv).stream()
+            .map(DeploySummary::shellQuote).toList()));
+      }
       console.info("Then check: a release newer than the current one, complete, on the new image, running on the"
           + " app's machines" + (req.healthCheck() ? "; GET " + healthUrl() + " answers " + req.healthCheckStatus()
           + " within " + req.healthCheckRetries() + " tries" : "; no HTTP health check")
@@ -340,7 +342,7 @@ public final class Deployer {
       }
       if (!req.createApp()) {
         throw new UserError("The Fly app " + app + " does not exist: create it with `fly apps create " + app
-            + "`, or set " + opt("create-app") + ": true with an org token (an app-scoped deploy token cannot create apps).");
+            + "`, or set " + ctx.enabled("create-app") + " with an org token (an app-scoped deploy token cannot create apps).");
       }
       createApp();
       return List.of();
@@ -472,7 +474,7 @@ public final class Deployer {
         // Unlike a failed release command, this leaves machines on the new image: worth rolling back.
         if (req.rollback()) return new UserError(failed + "; " + rollback() + ".");
         return new UserError(failed + ": check `fly logs -a " + app + "` and the checks in fly.toml, raise "
-            + opt("wait-timeout") + ", or set " + opt("rollback") + ": true to restore the previous image automatically.");
+            + opt("wait-timeout") + ", or set " + ctx.enabled("rollback") + " to restore the previous image automatically.");
       }
       if (why.contains("could not find image")) {
         return new UserError("The image to deploy was not found (" + why + "): check the " + named("image") + ", and that the image"
@@ -523,7 +525,7 @@ public final class Deployer {
           + " tries, last: " + o.last() + "), so release v" + releaseVersion + " is deployed but not serving as expected";
       if (!req.rollback()) {
         throw new UserError(failed + ": check `fly logs -a " + app + "`, fix " + opt("health-check-path") + " or "
-            + opt("health-check-status") + " if they are wrong, or set " + opt("rollback") + ": true to restore the previous image automatically.");
+            + opt("health-check-status") + " if they are wrong, or set " + ctx.enabled("rollback") + " to restore the previous image automatically.");
       }
       throw new UserError(failed + "; " + rollback() + ".");
     }

@@ -148,8 +148,8 @@ final class GitHubDeployment {
         : "did not answer (" + e.getClass().getSimpleName()
             + (e.getMessage() == null ? "" : ": " + e.getMessage().lines().findFirst().orElse("")) + ")";
     return new dev.flyover.UserError("The GitHub API at " + api + " " + how + " when flyover created the GitHub"
-        + " Deployment, so nothing was deployed: check GITHUB_API_URL and GitHub's status and re-run, or set the"
-        + " github-token input to '' to deploy without a GitHub Deployment.");
+        + " Deployment, so nothing was deployed: check GITHUB_API_URL and GitHub's status and re-run, or set the "
+        + console.named("github-token") + " to '' to deploy without a GitHub Deployment.");
   }
 
   private void warn(String what, Exception e) {
@@ -171,7 +171,7 @@ final class GitHubDeployment {
           + "deploy itself is not affected.");
     } else if (status == 401) {
       note = "github-token rejected";
-      console.warn("GitHub Deployments: " + what + " (401 " + message + "): check the github-token input; the deploy "
+      console.warn("GitHub Deployments: " + what + " (401 " + message + "): check the " + console.named("github-token") + "; the deploy "
           + "itself is not affected.");
     } else {
       note = "GitHub API error " + status;

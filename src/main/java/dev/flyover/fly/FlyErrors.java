@@ -70,6 +70,12 @@ final class FlyErrors {
   }
 
   static FlyctlException classify(Env env, boolean tokenGiven, List<String> args, Subprocess.Result r, Duration timeout) {
+    return classify(env, tokenGiven, args, r, timeout, n -> env.inActions() ? n + " input" : "--" + n + " option");
+  }
+
+  /** @param named how the run's surface names an option ("fly-app input" / "--fly-app option") */
+  static FlyctlException classify(Env env, boolean tokenGiven, List<String> args, Subprocess.Result r, Duration timeout,
+      java.util.function.UnaryOperator<String> named) {
     Text t = text(r);
     String verb = "flyctl " + verbOf(args);
     if (r.timedOut()) {
@@ -89,7 +95,7 @@ final class FlyErrors {
         break;
     }
     String lower = why.toLowerCase(Locale.ROOT);
-    String tokenInput = env.inActions() ? "the fly-api-token input" : "--fly-api-token";
+    String tokenInput = "the " + named.apply("fly-api-token");
     if (lower.contains(NO_TOKEN)) {
       return new FlyctlException.NotLoggedIn(notLoggedIn(env, tokenGiven, tokenInput), r, t);
     }
@@ -104,7 +110,7 @@ final class FlyErrors {
           + ", and that the token belongs to this app or its organization.", r, t);
     }
     if (why.contains(GRAPHQL_NO_APP)) {
-      return new FlyctlException.AppNotFound("The Fly app does not exist (" + why + "): check the fly-app input or"
+      return new FlyctlException.AppNotFound("The Fly app does not exist (" + why + "): check the " + named.apply("fly-app") + " or"
           + " `app` in fly.toml, or create it.", r, t);
     }
     if (args.size() > 1 && args.get(0).equals("secrets") && (args.get(1).equals("set") || args.get(1).equals("import"))) {
@@ -114,7 +120,8 @@ final class FlyErrors {
           r, t, !notStored);
     }
     if (lower.contains("config file not found")) {
-      return new FlyctlException("fly.toml was not found (" + why + "): check the config and working-directory inputs.", r, t);
+      return new FlyctlException("fly.toml was not found (" + why + "): check the " + named.apply("config") + " and the "
+          + named.apply("working-directory") + ".", r, t);
     }
     return new FlyctlException(verb + " failed (exit " + r.exitCode() + "): " + stripDot(why) + ".", r, t);
   }

@@ -26,11 +26,20 @@ public final class FlyToml {
    * fly.json, in the directory. Empty when there is none and none was asked for.
    */
   public static Optional<FlyToml> find(Path directory, Optional<String> config) {
+    return find(directory, config, ACTION_NAMES);
+  }
+
+  /** Options as the Action's inputs name them, for callers that do not know the surface. */
+  static final java.util.function.UnaryOperator<String> ACTION_NAMES = n -> n + " input";
+
+  /** @param named how the current surface names an option ("the X input" / "the --X option"), for messages */
+  public static Optional<FlyToml> find(Path directory, Optional<String> config, java.util.function.UnaryOperator<String> named) {
     if (config.isPresent()) {
       Path p = directory.resolve(config.get());
       Path candidate = Files.isRegularFile(p) ? p : p.resolve("fly.toml");
       if (!Files.isRegularFile(candidate)) {
-        throw new UserError("The config input points at " + p + ", where there is no fly.toml: fix the config or working-directory input.");
+        throw new UserError("The " + named.apply("config") + " points at " + p + ", where there is no fly.toml: fix it or the "
+            + named.apply("working-directory") + ".");
       }
       return Optional.of(read(candidate));
     }
@@ -121,9 +130,15 @@ public final class FlyToml {
 
   /** The app name: the input, else {@code app} in fly.toml, else a clear error. */
   public static String appName(Optional<String> input, Optional<FlyToml> toml) {
+    return appName(input, toml, ACTION_NAMES);
+  }
+
+  /** @param named how the current surface names an option, for the message */
+  public static String appName(Optional<String> input, Optional<FlyToml> toml, java.util.function.UnaryOperator<String> named) {
     if (input.isPresent()) return input.get().strip();
     return toml.flatMap(FlyToml::app).orElseThrow(() -> new UserError(toml.isPresent()
-        ? toml.get().path() + " has no app name: set the fly-app input or add app = \"NAME\" to it."
-        : "No Fly app name: set the fly-app input, or run where fly.toml is (or point the config input at it)."));
+        ? toml.get().path() + " has no app name: set the " + named.apply("fly-app") + " or add app = \"NAME\" to it."
+        : "No Fly app name: set the " + named.apply("fly-app") + ", or run where fly.toml is (or point the "
+            + named.apply("config") + " at it)."));
   }
 }

@@ -267,7 +267,7 @@ public final class Flyctl {
     } catch (FlyctlException e) {
       if (!appExists(app)) {
         throw new FlyctlException.AppNotFound("The Fly app " + app + " does not exist (" + e.flyError().orElse("no error line")
-            + "): check the fly-app input or `app` in fly.toml, or create it.", e.result(), FlyErrors.text(e.result()));
+            + "): check the " + console.named("fly-app") + " or `app` in fly.toml, or create it.", e.result(), FlyErrors.text(e.result()));
       }
       throw e;
     }
@@ -390,7 +390,7 @@ public final class Flyctl {
         }).run();
     if (cluster[0] == null || cluster[0].isEmpty()) {
       throw new UserError("fly mpg create did not print the new cluster's ID: find it with `fly mpg list --org " + org
-          + "` and pass its connection string as the database-url input.");
+          + "` and pass its connection string as the " + console.named("database-url") + ".");
     }
     String url = attach(List.of("mpg", "attach", "-a", app, "--", cluster[0]), app, "fly mpg attach " + cluster[0]);
     return new NewDatabase(cluster[0], url, List.of());
@@ -519,7 +519,7 @@ public final class Flyctl {
     }).run();
     if (url[0] == null) {
       throw new UserError(String.join(" ", args.subList(0, 2)) + " did not print the DATABASE_URL it set on " + app
-          + ": pass the connection string as the database-url input and re-run.");
+          + ": pass the connection string as the " + console.named("database-url") + " and re-run.");
     }
     return url[0];
   }
@@ -527,7 +527,7 @@ public final class Flyctl {
   // ---------------------------------------------------------------- calls
 
   FlyctlException failure(List<String> args, Subprocess.Result r, Duration timeout) {
-    return FlyErrors.classify(env, token.isPresent(), args, r, timeout);
+    return FlyErrors.classify(env, token.isPresent(), args, r, timeout, console::named);
   }
 
   /** One invocation. */

@@ -53,7 +53,7 @@ public final class LaunchFlow {
     // The branch the run was started from: a manual launch runs on the default branch, whose pushes should deploy.
     String deployBranch = ctx.env().get("GITHUB_REF").filter(r -> r.startsWith("refs/heads/"))
         .map(r -> r.substring("refs/heads/".length())).filter(b -> b.matches("[A-Za-z0-9._/-]+")).orElse("main");
-    LaunchPlan plan = LaunchPlan.of(flyApp, req.org(), repo, facts, sub, deployBranch, req.createApp());
+    LaunchPlan plan = LaunchPlan.of(flyApp, req.org(), repo, facts, sub, deployBranch, req.createApp(), ctx::enabled);
     String toml = plan.file("fly.toml").orElseThrow().content();
     List<String> problems = FlyTomlWriter.check(toml, plan);
     if (!problems.isEmpty()) {
@@ -176,7 +176,7 @@ public final class LaunchFlow {
       ctx.outputs().set("files", "");
       ctx.summary().heading(2, "flyover launch: " + plan.herokuApp() + " → " + plan.flyApp());
       ctx.summary().markdown("No pull request: the repository already holds everything launch would write"
-          + " (set `overwrite: true` to replace those files with flyover's).");
+          + " (set " + JobSummary.code(ctx.enabled("overwrite")) + " to replace those files with flyover's).");
       ctx.summary().markdown(LaunchReport.table(plan));
       return 0;
     }

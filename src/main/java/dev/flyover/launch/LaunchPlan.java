@@ -44,6 +44,12 @@ public record LaunchPlan(String herokuApp, String flyApp, Optional<String> org, 
    */
   public static LaunchPlan of(String flyApp, Optional<String> org, RepoScan repo, HerokuFacts h, Optional<String> repoRoot,
       String deployBranch, boolean creatingApp) {
+    return of(flyApp, org, repo, h, repoRoot, deployBranch, creatingApp, n -> n + ": true");
+  }
+
+  /** @param enabled how the current surface switches an option on ("create-app: true" / "--create-app") */
+  public static LaunchPlan of(String flyApp, Optional<String> org, RepoScan repo, HerokuFacts h, Optional<String> repoRoot,
+      String deployBranch, boolean creatingApp, java.util.function.UnaryOperator<String> enabled) {
     List<Row> rows = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
     List<String> questions = new ArrayList<>();
@@ -193,7 +199,7 @@ public record LaunchPlan(String herokuApp, String flyApp, Optional<String> org, 
     List<String> next = new ArrayList<>(build.steps());
     if (!creatingApp) {
       next.add("Create the Fly app if it does not exist yet: `fly apps create " + flyApp + org.map(o -> " --org " + o).orElse("")
-          + "` (or re-run launch with `create-app: true` and an org token).");
+          + "` (or re-run launch with " + code(enabled.apply("create-app")) + " and an org token).");
     }
     next.add("Create a deploy token and store it as the repository secret FLY_API_TOKEN: `fly tokens create deploy -a "
         + flyApp + "`.");

@@ -22,7 +22,7 @@ class JobSummaryTest {
   @Test
   void aDetailsBlockIsAddedOnceWithItsSummaryEscaped() {
     JobSummary s = new JobSummary(new Masker(false, l -> {}));
-    s.heading(2, "Run").details("Cheat <sheet>", "| a | b |\n| --- | --- |\n| 1 | 2 |\n");
+    s.heading(2, "Run").details("Cheat <sheet>", d -> d.markdown("| a | b |\n| --- | --- |\n| 1 | 2 |\n"));
     String md = s.render();
     assertEquals(1, md.split("<details>", -1).length - 1, md);
     assertEquals(1, md.split("\\| 1 \\| 2 \\|", -1).length - 1, md);

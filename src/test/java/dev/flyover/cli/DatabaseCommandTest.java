@@ -118,6 +118,7 @@ class DatabaseCommandTest {
         .run("database", "--jobs=1");
     assertEquals(0, r.exitCode(), r.stderr());
     assertTrue(r.stdout().contains("Database transfer"), r.stdout());
+    r.assertReadsAsText();
     assertTrue(r.stderr().contains("database transfer verified"), r.stderr());
     assertNoPassword(r.stdout() + r.stderr());
   }
@@ -168,6 +169,7 @@ class DatabaseCommandTest {
         .run("database", "--dry-run");
     assertEquals(0, cli.exitCode(), cli.stderr());
     assertTrue(cli.stderr().contains("run again without --dry-run to transfer"), cli.stderr());
+    cli.assertReadsAsText();
     assertEquals(0, relations(target));
   }
 

@@ -71,7 +71,10 @@ class DeployCommandTest {
     assertFalse(all.contains("npm_dry_value"));
     assertTrue(all.contains("https://shop.fly.dev/"), all);
     assertTrue(all.contains("Deploy plan for shop"), all);
-    assertTrue(r.stdout().contains("```sh\nflyctl deploy "), r.stdout());
+    // a terminal gets text: the command indented, not a Markdown fence
+    assertTrue(r.stdout().contains("\n    flyctl deploy "), r.stdout());
+    assertFalse(r.stdout().contains("```"), r.stdout());
+    r.assertReadsAsText();
   }
 
   /**

@@ -16,7 +16,7 @@ class TransferOptionsTest {
       CliHarness.Result r = new CliHarness().env("HEROKU_DATABASE_URL", "postgres://u:pw@127.0.0.1:1/src")
           .env("FLY_DATABASE_URL", "postgres://u:pw@127.0.0.1:1/dst").run("database", "--jobs=" + bad);
       assertEquals(1, r.exitCode(), r.stderr());
-      assertTrue(r.stderr().contains("The --jobs input is " + bad + ": give a number of workers from 1 to 64."), r.stderr());
+      assertTrue(r.stderr().contains("The --jobs option is " + bad + ": give a number of workers from 1 to 64."), r.stderr());
       assertFalse(r.stderr().contains("connect"), r.stderr());
     }
   }

@@ -57,6 +57,7 @@ class CutoverDryRunTest {
     assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
     assertTrue(r.stderr().contains("Dry run: nothing was changed on Heroku, Fly or any database. Run again without"
         + " --dry-run to cut over."), r.stderr());
+    r.assertReadsAsText();
     f.assertNothingChanged(before);
   }
 }

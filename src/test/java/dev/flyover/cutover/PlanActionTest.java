@@ -86,5 +86,6 @@ class PlanActionTest {
         .run("plan", "--heroku-app", "shop", "--fly-app", "shop-fly", "--database", "skip");
     assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
     assertTrue(r.stdout().contains("Cutover plan: Heroku shop → Fly shop-fly"), r.stdout());
+    r.assertReadsAsText();
   }
 }

@@ -45,7 +45,7 @@ class FlyctlTest {
   void errorLineBecomesOneActionableSentence() {
     fly.fault("version", Map.of("exit", 1, "stderr", "Error: no access token available. Please login with 'flyctl auth login'"));
     UserError e = assertThrows(UserError.class, () -> flyctl(Map.of(), null).call("version").run());
-    assertTrue(e.getMessage().startsWith("No Fly API token: set --fly-api-token"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("No Fly API token: set the --fly-api-token option"), e.getMessage());
   }
 
   @Test

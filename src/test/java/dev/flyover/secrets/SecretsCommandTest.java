@@ -388,6 +388,7 @@ class SecretsCommandTest {
         + "LITERAL='a\\n $b'\nTRAILING=value canary # comment\nDATABASE_URL=postgres://x:canarydotenvpass@h/d\n");
     CliHarness cli = new CliHarness().env(fly.env()).env("PWD", dir.toString()).env("FLY_API_TOKEN", FLY_TOKEN);
     CliHarness.Result r = cli.run("secrets", "--from-file", ".env", "--fly-app", "shop-fly");
+    r.assertReadsAsText();
     written.add(r.stdout() + r.stderr());
     assertEquals(0, r.exitCode(), r.stderr());
     assertEquals(Map.of("API_KEY", "canary-dotenv-key", "GREETING", "hello\nworld canary", "LITERAL", "a\\n $b",
