@@ -13,11 +13,14 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/parts" "$work/lists/partial" "$dir"
 : > "$work/empty.list"
-# The same archive the machine installs from, as source entries.
-for suite in bookworm bookworm-updates; do
-  printf 'deb-src http://deb.debian.org/debian %s main\n' "$suite"
-done > "$work/parts/src.list"
-printf 'deb-src http://deb.debian.org/debian-security bookworm-security main\n' >> "$work/parts/src.list"
+# The archive the machine already installs from, as source entries: the machine's own apt sources with each
+# binary entry turned into a source one (deb822 .sources files and one-line .list files alike).
+for f in /etc/apt/sources.list.d/*.sources; do
+  [ -f "$f" ] && sed -E 's/^Types:.*/Types: deb-src/' "$f" > "$work/parts/$(basename "$f")"
+done
+for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+  [ -f "$f" ] && sed -nE 's/^deb[[:space:]]+/deb-src /p' "$f" > "$work/parts/src-$(basename "$f").list"
+done
 apt_opts=(-o "Dir::Etc::SourceList=$work/empty.list" -o "Dir::Etc::SourceParts=$work/parts"
   -o "Dir::State::Lists=$work/lists" -o "APT::Sandbox::User=root" -qq)
 apt-get "${apt_opts[@]}" update
