@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * set once, by the preflight and snapshot phases, before the first write (the two sides' sessions and versions,
  * the client tools, the snapshot and what it holds, the plans made in preflight), and only read after. What the
  * copy counts (rows and bytes per table) goes to its two concurrent tallies. A reader finds each phase in its own
- * file: Preflight (in {@link DatabaseTransfer}), {@link Snapshot}, {@link Overwrite}, {@link Schema},
+ * file: {@link Preflight}, {@link Snapshot}, {@link Overwrite}, {@link Schema},
  * {@link TableData}, {@link Indexes}, {@link ExtensionConfigData}, {@link LargeObjects}, {@link Sequences},
  * {@link MaterializedViews}, {@link Privileges}, {@link Settings}, {@link Analyze}, {@link Compare}; stream mode in
  * {@link StreamCopy}.
