@@ -18,6 +18,7 @@ command -v mvn >/dev/null || missing+=(maven)
 [ -x /usr/bin/python3 ] || missing+=(python3)  # the flyctl double runs on Debian's python3 (a pyenv shim costs ~1 s a call)
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
 command -v psql >/dev/null || missing+=(postgresql-client)
+command -v openssl >/dev/null || missing+=(openssl)  # the cluster's TLS certificate, below
 # pg_partman: the integration tests' extension with configuration tables (pg_extension_config_dump).
 ls /usr/share/postgresql/15/extension/pg_partman.control >/dev/null 2>&1 || missing+=(postgresql-15-partman)
 if [ ${#missing[@]} -gt 0 ]; then
@@ -41,6 +42,25 @@ DO $$ BEGIN
   END IF;
 END $$;
 SQL
+
+# TLS on the cluster, as on Heroku and Fly (both require it): a self-signed certificate for localhost and 127.0.0.1,
+# readable by everyone so clients can verify it (sslmode=verify-full sslrootcert=$tls/server.crt). Plain TCP still
+# works (pg_hba's `host` lines take both), so the tests choose per connection.
+tls=/var/lib/flyover/pg-tls
+if [ "$(as_root runuser -u postgres -- psql -X -Atq -d postgres -c 'SHOW ssl')" != on ]; then
+  as_root mkdir -p "$tls"
+  if [ ! -f "$tls/server.crt" ]; then
+    as_root openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj /CN=localhost \
+      -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout "$tls/server.key" -out "$tls/server.crt" 2>/dev/null
+  fi
+  as_root chown postgres:postgres "$tls/server.key" "$tls/server.crt"
+  as_root chmod 600 "$tls/server.key"
+  as_root chmod 644 "$tls/server.crt"
+  as_root runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 -d postgres \
+    -c "ALTER SYSTEM SET ssl_cert_file = '$tls/server.crt'" -c "ALTER SYSTEM SET ssl_key_file = '$tls/server.key'" \
+    -c "ALTER SYSTEM SET ssl = on" -c "SELECT pg_reload_conf()" >/dev/null
+  sleep 1
+fi
 
 # PostgreSQL 15's regression SQL from Debian's source package: the integration tests' real-world corpus.
 bash "$(dirname "$0")/pg-regress-corpus.sh" || echo "setup: the PostgreSQL regression corpus could not be fetched; RegressionCorpusTest will be skipped" >&2
