@@ -44,6 +44,21 @@ public final class PgSession {
   private PgSession() {}
 
   /**
+   * The same settings for a psql or pg_restore child, as libpq's {@code PGOPTIONS}: {@code -c name=value} each,
+   * spaces and backslashes in values escaped with a backslash (PostgreSQL 15 libpq docs, "options"), and a source
+   * session read-only from its first statement.
+   */
+  static String pgOptions(Side side) {
+    StringBuilder sb = new StringBuilder();
+    for (Map.Entry<String, String> e : SETTINGS.entrySet()) {
+      if (sb.length() > 0) sb.append(' ');
+      sb.append("-c ").append(e.getKey()).append('=').append(e.getValue().replace("\\", "\\\\").replace(" ", "\\ "));
+    }
+    if (side == Side.SOURCE) sb.append(" -c default_transaction_read_only=on");
+    return sb.toString();
+  }
+
+  /**
    * Connects, applies {@link #SETTINGS}, and makes source sessions READ ONLY (flyover never writes to the
    * source). {@code inputName} names the input in the one-sentence error when the database cannot be reached.
    */

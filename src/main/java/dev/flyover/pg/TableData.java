@@ -39,9 +39,12 @@ final class TableData {
   private final Map<String, Long> copiedBytes;
   private final long minChunkBytes;
   private final RunSpec spec;
+  /** The data path outside the JVM, when psql is at hand (big chunks; small ones stay on JDBC). */
+  private final java.util.Optional<PsqlPipe> pipe;
 
   TableData(RunSpec spec) {
     this.spec = spec;
+    this.pipe = PsqlPipe.of(spec);
     this.console = spec.console;
     this.stopper = spec.stopper;
     this.pool = spec.pool;
@@ -170,6 +173,21 @@ final class TableData {
       out = "COPY (SELECT " + cols + " FROM ONLY " + t.qualified() + where + ") TO STDOUT" + outWith;
     }
     in = "COPY " + t.qualified() + (noColumns ? "" : " (" + cols + ")") + " FROM STDIN" + inWith;
+    if (pipe.isPresent() && pipe.get().takes(c.bytes())) {
+      try {
+        PsqlPipe.Moved m = pipe.get().copy(out, in, binary, c.whole() ? "TRUNCATE ONLY " + t.qualified() : null, progress);
+        if (m.loaded() != m.rows()) {
+          throw new TransferFailure("the target took " + m.loaded() + " rows of " + t.display() + " but the source sent " + m.rows(), null);
+        }
+        return new long[] {m.rows(), m.bytes()};
+      } catch (PsqlPipe.PipeFailure e) {
+        throw new TransferFailure((e.sourceSide ? "reading " + t.display() + " from the source" : "writing " + t.display()
+            + " to the target") + " failed (" + e.getMessage() + ")", null);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new Stopper.Stopped("interrupted");
+      }
+    }
     CopyOut co = null;
     CopyIn ci = null;
     long bytes = 0;

@@ -31,7 +31,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Issue 9, part 6: pg_dump and pg_restore (the real ones, behind a recorder found through FLYOVER_PG_LIB) get no
+ * Issue 9, part 6: pg_dump, pg_restore and psql (the real ones, behind a recorder found through FLYOVER_PG_LIB) get no
  * URL and no password in their arguments, and the target database's name cannot redirect the restore: a name
  * holding {@code =} is a conninfo to libpq when given bare as {@code --dbname}.
  */
@@ -79,7 +79,7 @@ class ChildArgumentsTest {
     Path real = PgTools.installed(Env.of(new HashMap<>(System.getenv()))).lastEntry().getValue().pgDump().getParent();
     int major = PgTools.installed(Env.of(new HashMap<>(System.getenv()))).lastKey();
     Path bin = Files.createDirectories(dir.resolve(Integer.toString(major)).resolve("bin"));
-    for (String tool : List.of("pg_dump", "pg_restore")) {
+    for (String tool : List.of("pg_dump", "pg_restore", "psql")) {
       Path p = bin.resolve(tool);
       Files.writeString(p, "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\" >> '" + log + "'; done\n"
           + "printf '%s\\n' '--end--' >> '" + log + "'\nexec '" + real.resolve(tool) + "' \"$@\"\n");
@@ -96,6 +96,7 @@ class ChildArgumentsTest {
       Path log = tmp.resolve("argv.log");
       Map<String, String> vars = new HashMap<>(System.getenv());
       vars.put("FLYOVER_PG_LIB", recorders(tmp.resolve("lib"), log).toString());
+      vars.put("FLYOVER_PG_PIPE", "all"); // every table through psql (PsqlPipe) in parallel mode
       PgUrl t = PgUrl.parse("postgres://" + TestDatabases.ROLE + ":" + TestDatabases.PASSWORD_ENCODED + "@" + dbs.host() + ":"
           + dbs.port() + "/" + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20") + "?sslmode=disable", "test");
       assertEquals(name, t.database());
@@ -116,9 +117,12 @@ class ChildArgumentsTest {
       assertFalse(argv.contains(TestDatabases.PASSWORD), argv);
       assertFalse(argv.contains(TestDatabases.PASSWORD_ENCODED), argv);
       assertFalse(argv.contains("postgres://") || argv.contains("postgresql://"), argv);
-      for (String line : argv.split("\n")) {
-        if (line.startsWith("--dbname=")) assertTrue(line.startsWith("--dbname=dbname='"), line);
+      String[] lines = argv.split("\n");
+      for (int i = 0; i < lines.length; i++) {
+        if (lines[i].startsWith("--dbname=")) assertTrue(lines[i].startsWith("--dbname=dbname='"), lines[i]);
+        if (lines[i].equals("-d")) assertTrue(lines[i + 1].startsWith("dbname='"), lines[i + 1]);
       }
+      if (mode == Mode.PARALLEL) assertTrue(argv.contains("FROM STDIN"), "the table data went through psql: " + argv);
     } finally {
       drop(name);
     }
