@@ -32,8 +32,30 @@ final class PostData {
   private static final Pattern META = Pattern.compile("^\\\\(un)?restrict [A-Za-z0-9]+$");
   private static final Pattern LIST_LINE = Pattern.compile("^(\\d+); \\d+ \\d+ .*$");
 
-  /** One TOC entry: its dump ID, the catalog object it creates, and pg_dump's SQL for it. */
-  record Entry(int dumpId, long classId, long oid, String type, String schema, String name, String sql) {}
+  /**
+   * One TOC entry: its dump ID, the catalog object it creates, and pg_dump's SQL for it; for a per-table entry also
+   * what its build costs (to start the dearest first) and, for a primary key or unique constraint, its two-step form.
+   */
+  record Entry(int dumpId, long classId, long oid, String type, String schema, String name, String sql, long cost,
+      TwoStep twoStep) {
+    Entry with(Info info) {
+      return new Entry(dumpId, classId, oid, type, schema, name, sql, info.cost(), info.twoStep());
+    }
+  }
+
+  /**
+   * A primary key or unique constraint built as two statements: {@code CREATE UNIQUE INDEX} (a SHARE lock, so it runs
+   * beside the table's other index builds), then, once the table's builds are done, {@code ADD CONSTRAINT … USING
+   * INDEX} (a catalog change). pg_dump's one {@code ALTER TABLE … ADD CONSTRAINT} holds ACCESS EXCLUSIVE for the
+   * whole build (PostgreSQL 15 tablecmds.c, AlterTableGetLockLevel), so every other build on the table waits.
+   * Only for the plain case {@code USING INDEX} takes (PostgreSQL 15 parse_utilcmd.c transformIndexConstraint:
+   * btree, no expressions, no predicate, default opclasses, collations and ordering); {@code dropIndex} undoes the
+   * first step if the second is refused after all, and pg_dump's own SQL is run instead.
+   */
+  record TwoStep(String createIndex, String addConstraint, String dropIndex) {}
+
+  /** What the source's catalog says of one per-table index or constraint. */
+  record Info(String table, long cost, TwoStep twoStep) {}
 
   /** Session preamble (SET lines) that every entry runs after. */
   final String preamble;
@@ -55,7 +77,7 @@ final class PostData {
    * Splits pg_restore's verbose plain SQL into entries and picks those that belong to one plain table;
    * {@code listLines} is {@code pg_restore --list} of the same section, to check the split against.
    */
-  static PostData split(List<String> sqlLines, List<String> listLines, Map<ObjectId, String> tableOf) {
+  static PostData split(List<String> sqlLines, List<String> listLines, Map<ObjectId, Info> tableOf) {
     StringBuilder pre = new StringBuilder();
     List<Entry> entries = new ArrayList<>();
     long[] cur = null;
@@ -92,9 +114,13 @@ final class PostData {
     if (!parsed.equals(listed)) return new PostData(pre.toString(), false);
     PostData pd = new PostData(pre.toString(), true);
     for (Entry e : entries) {
-      String table = tableOf.get(new ObjectId(e.classId(), e.oid()));
-      if (table == null) continue;
-      pd.perTable.computeIfAbsent(table, k -> new ArrayList<>()).add(e);
+      Info info = tableOf.get(new ObjectId(e.classId(), e.oid()));
+      if (info == null) continue;
+      // An entry that does more than add the constraint (CLUSTER ON, REPLICA IDENTITY) keeps pg_dump's SQL.
+      if (info.twoStep() != null && (e.sql().contains("CLUSTER ON") || e.sql().contains("REPLICA IDENTITY"))) {
+        info = new Info(info.table(), info.cost(), null);
+      }
+      pd.perTable.computeIfAbsent(info.table(), k -> new ArrayList<>()).add(e.with(info));
       pd.idsTaken.add(e.dumpId());
     }
     return pd;
@@ -102,7 +128,7 @@ final class PostData {
 
   private static Entry entry(long[] id, String[] name, StringBuilder body) {
     String[] n = name == null ? new String[] {"entry", "", "#" + id[0]} : name;
-    return new Entry((int) id[0], id[1], id[2], n[0], n[1], n[2], body.toString());
+    return new Entry((int) id[0], id[1], id[2], n[0], n[1], n[2], body.toString(), 0, null);
   }
 
   /** The TOC list for pg_restore -L: every post-data entry not already built per table, by dump ID. */
@@ -115,24 +141,62 @@ final class PostData {
     return out;
   }
 
+  /** How much dearer a build is per byte of index than a btree's: GIN and GiST build entry by entry. */
+  static long weight(String accessMethod) {
+    return switch (accessMethod == null ? "" : accessMethod) {
+      case "gin", "gist" -> 4;
+      case "spgist" -> 3;
+      default -> 1;
+    };
+  }
+
   /**
    * Which table each per-table index and constraint belongs to, by catalog and OID as the archive's TOC names
-   * them. Partitions and partitioned indexes are left to pg_restore, which orders their attachments.
+   * them, with the size of its index on the source (what its build will cost) and, for a primary key or unique
+   * constraint that allows it, its {@link TwoStep} form. Partitions and partitioned indexes are left to
+   * pg_restore, which orders their attachments.
    */
-  static Map<ObjectId, String> tableOf(Connection source) throws SQLException {
-    Map<ObjectId, String> m = new HashMap<>();
-    String sql = "SELECT 'pg_catalog.pg_class'::regclass::oid::bigint, i.indexrelid::bigint, tn.nspname || '.' || t.relname"
+  static Map<ObjectId, Info> tableOf(Connection source) throws SQLException {
+    Map<ObjectId, Info> m = new HashMap<>();
+    boolean covering = Integer.parseInt(Catalog.scalar(source, "SELECT pg_catalog.current_setting('server_version_num')")) >= 110000;
+    String plain = "c.contype IN ('p', 'u') AND am.amname = 'btree' AND i.indexprs IS NULL AND i.indpred IS NULL"
+        + " AND ic.reltablespace = 0" + (covering ? " AND i.indnatts = i.indnkeyatts" : "")
+        + " AND NOT EXISTS (SELECT FROM pg_catalog.unnest(i.indoption::pg_catalog.int2[]) o WHERE o <> 0)"
+        + " AND NOT EXISTS (SELECT FROM pg_catalog.unnest(i.indclass::pg_catalog.oid[]) k"
+        + "   JOIN pg_catalog.pg_opclass oc ON oc.oid = k WHERE NOT oc.opcdefault)"
+        + " AND NOT EXISTS (SELECT FROM ROWS FROM (pg_catalog.unnest(i.indcollation::pg_catalog.oid[]),"
+        + "   pg_catalog.unnest(i.indkey::pg_catalog.int2[])) x(coll, num)"
+        + "   JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attnum = x.num WHERE x.coll <> a.attcollation)";
+    String sql = "SELECT 'pg_catalog.pg_class'::regclass::oid::bigint, i.indexrelid::bigint, tn.nspname || '.' || t.relname,"
+        + " pg_catalog.pg_relation_size(i.indexrelid), am.amname, NULL, NULL, NULL"
         + " FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid"
+        + " JOIN pg_catalog.pg_am am ON am.oid = ic.relam"
         + " JOIN pg_catalog.pg_class t ON t.oid = i.indrelid"
         + " JOIN pg_catalog.pg_namespace tn ON tn.oid = t.relnamespace"
         + " WHERE t.relkind = 'r' AND NOT t.relispartition AND NOT ic.relispartition"
         + " UNION ALL"
-        + " SELECT 'pg_catalog.pg_constraint'::regclass::oid::bigint, c.oid::bigint, n.nspname || '.' || t.relname"
+        + " SELECT 'pg_catalog.pg_constraint'::regclass::oid::bigint, c.oid::bigint, n.nspname || '.' || t.relname,"
+        + " COALESCE(pg_catalog.pg_relation_size(c.conindid), 0), am.amname,"
+        + " CASE WHEN " + plain + " THEN pg_catalog.pg_get_indexdef(c.conindid) END,"
+        + " 'ALTER TABLE ONLY ' || pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(t.relname)"
+        + "   || ' ADD CONSTRAINT ' || pg_catalog.quote_ident(c.conname)"
+        + "   || CASE c.contype WHEN 'p' THEN ' PRIMARY KEY' ELSE ' UNIQUE' END"
+        + "   || ' USING INDEX ' || pg_catalog.quote_ident(ic.relname)"
+        + "   || CASE WHEN c.condeferrable THEN ' DEFERRABLE' ELSE '' END"
+        + "   || CASE WHEN c.condeferred THEN ' INITIALLY DEFERRED' ELSE '' END,"
+        + " 'DROP INDEX ' || pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(ic.relname)"
         + " FROM pg_catalog.pg_constraint c JOIN pg_catalog.pg_class t ON t.oid = c.conrelid"
         + " JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace"
+        + " LEFT JOIN pg_catalog.pg_index i ON i.indexrelid = c.conindid"
+        + " LEFT JOIN pg_catalog.pg_class ic ON ic.oid = c.conindid"
+        + " LEFT JOIN pg_catalog.pg_am am ON am.oid = ic.relam"
         + " WHERE c.contype IN ('p', 'u', 'x') AND t.relkind = 'r' AND NOT t.relispartition AND c.conparentid = 0";
     try (Statement st = source.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-      while (rs.next()) m.put(new ObjectId(rs.getLong(1), rs.getLong(2)), rs.getString(3));
+      while (rs.next()) {
+        long cost = Math.max(1, rs.getLong(4)) * weight(rs.getString(5));
+        TwoStep two = rs.getString(6) == null ? null : new TwoStep(rs.getString(6), rs.getString(7), rs.getString(8));
+        m.put(new ObjectId(rs.getLong(1), rs.getLong(2)), new Info(rs.getString(3), cost, two));
+      }
     }
     return m;
   }

@@ -48,7 +48,7 @@ final class Schema {
 
   /** pg_dump's post-data SQL, split into per-table index builds and a TOC list for the rest. */
   PostData postData(Path schemaFile, Path sqlFile, Path listFile) throws IOException, InterruptedException, SQLException {
-    Map<PostData.ObjectId, String> owners = PostData.tableOf(coordinator);
+    Map<PostData.ObjectId, PostData.Info> owners = PostData.tableOf(coordinator);
     // --verbose: each entry then starts with its "-- TOC entry <id> (class <c> OID <o>)" line (PostData).
     Tools.Run sql = Tools.run(stopper, List.of(tools.pgRestore().toString(), "--section=post-data", "--verbose", "--no-owner",
         "--no-acl", "--file=" + sqlFile, schemaFile.toString()), Tools.childEnv(env, target, Map.of()), l -> {});
