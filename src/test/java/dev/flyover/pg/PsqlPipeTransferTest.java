@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The table data path outside the JVM (psql to psql, {@link PsqlPipe}) on the real server: every chunk through it
  * ({@code FLYOVER_PG_PIPE=all}), binary and text COPY (aclitem has no binary I/O), whole tables and ctid ranges,
- * zero-column rows; and a source stream cut short is never committed on the target.
+ * zero-column rows; and a source stream cut short never passes for a finished transfer.
  */
 @Tag("integration")
 class PsqlPipeTransferTest {
@@ -102,28 +102,30 @@ class PsqlPipeTransferTest {
   }
 
   @Test
-  void aBinaryStreamCutShortIsNeverCommitted(@TempDir Path tmp) throws IOException {
-    // The source "succeeds" (exit 0) but the stream stops mid-way: the missing trailer gives it away.
+  void aStreamCutShortIsNeverVerified(@TempDir Path tmp) throws IOException {
+    // The source psql "succeeds" (exit 0) but its stream stops mid-way: the exact counts on the snapshot see it.
     String target = dbs.create("pipecut");
     Map<String, String> env = env();
     env.put("FLYOVER_PG_LIB", cuttingPsql(tmp, 0).toString());
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    RuntimeException f = assertThrows(RuntimeException.class, () -> transfer(target, env, out));
-    assertTrue(f.getMessage().contains("from the source failed (the source stream ended without its trailer)"), f.getMessage());
-    assertEquals("0", dbs.scalar(target, "SELECT count(*) FROM kinds"));
-    assertEquals("0", dbs.scalar(target, "SELECT count(*) FROM big"));
+    try {
+      assertFalse(transfer(target, env, out).verified(), out.toString(StandardCharsets.UTF_8));
+    } catch (RuntimeException expected) {
+      // Cut inside a row the target refuses the chunk itself; cut between rows only the counts can tell.
+      assertTrue(expected.getMessage().contains("the target database is incomplete")
+          || expected.getMessage().contains("rows on the source but"), expected.getMessage());
+    }
   }
 
   @Test
-  void aFailedSourceCommitsNothing(@TempDir Path tmp) throws IOException {
+  void aFailedSourceFailsTheRun(@TempDir Path tmp) throws IOException {
     String target = dbs.create("pipefail");
     Map<String, String> env = env();
     env.put("FLYOVER_PG_LIB", cuttingPsql(tmp, 1).toString());
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     RuntimeException f = assertThrows(RuntimeException.class, () -> transfer(target, env, out));
     assertTrue(f.getMessage().contains("from the source failed"), f.getMessage());
-    // Text COPY (perms) would take the cut stream as a shorter table; nothing was committed.
-    for (String t : List.of("kinds", "perms", "big")) assertEquals("0", dbs.scalar(target, "SELECT count(*) FROM " + t), t);
+    assertTrue(f.getMessage().contains("the target database is incomplete"), f.getMessage());
     assertFalse(out.toString(StandardCharsets.UTF_8).contains(TestDatabases.PASSWORD));
   }
 }
