@@ -137,7 +137,8 @@ public final class Catalog {
   private static List<Table> tables(Connection c, String where, String extension) throws SQLException {
     boolean generated = serverVersionNum(c) >= 120000;
     String notGenerated = generated ? " AND a.attgenerated = ''" : "";
-    String sql = "SELECT n.nspname, c.relname, pg_catalog.pg_relation_size(c.oid),"
+    // Bytes with TOAST (a table of big values is mostly TOAST): what a copy of it moves. Pages: the heap's, for ctid ranges.
+    String sql = "SELECT n.nspname, c.relname, pg_catalog.pg_table_size(c.oid),"
         + " (pg_catalog.pg_relation_size(c.oid) / current_setting('block_size')::int)::bigint,"
         + " greatest(c.reltuples, 0)::bigint,"
         + " ARRAY(SELECT a.attname FROM pg_catalog.pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0"
@@ -155,7 +156,7 @@ public final class Catalog {
         + "     AND a.attnum = ANY (i.indkey) AND a.atttypid IN ('pg_catalog.jsonb'::pg_catalog.regtype, 'pg_catalog.tsvector'::pg_catalog.regtype)))))::int"
         + " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
         + " WHERE " + where
-        + " ORDER BY pg_catalog.pg_relation_size(c.oid) DESC, n.nspname, c.relname";
+        + " ORDER BY pg_catalog.pg_table_size(c.oid) DESC, n.nspname, c.relname";
     List<Table> out = new ArrayList<>();
     try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
       while (rs.next()) {
