@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Times a database transfer three ways on the same local PostgreSQL, alternating in one run so they share the
 # machine's state: the pipe from Fly's Heroku guide, `pgcopydb clone --table-jobs 2 --index-jobs 2`, and flyover
-# (parallel mode, verification on). Prints every time, the medians and flyover's ratios.
+# (its default parallel mode, verification on). Every contender connects over TCP with TLS (sslmode=require), as
+# from a runner to Heroku and to Fly; the cluster needs ssl=on (scripts/setup-local.sh turns it on). Prints every
+# time, the medians and flyover's ratios.
 #
 #   ROWS=1000000 ROUNDS=3 bash bench/transfer.sh
 #
@@ -62,7 +64,8 @@ run_pgcopydb() {
 }
 
 run_flyover() {
-  java -jar "$jar" database --heroku-database-url "$(url $SRC)" --database-url "$(url $DST)" \
+  # As users run it: the JVM flags of the image's ENTRYPOINT and of scripts/flyover.
+  java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -jar "$jar" database --heroku-database-url "$(url $SRC)" --database-url "$(url $DST)" \
     --jobs "$JOBS" --verify counts > /tmp/bench-flyover.out 2>&1 || { cat /tmp/bench-flyover.out; exit 1; }
   grep -q "database-verified=true" /tmp/bench-flyover.out || { cat /tmp/bench-flyover.out; exit 1; }
 }

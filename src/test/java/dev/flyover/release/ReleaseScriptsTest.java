@@ -108,7 +108,9 @@ class ReleaseScriptsTest {
       Subprocess.Result r = launch(dir, dir.resolve("flyover").toString(), "deploy", "--app", "two words", "");
       assertEquals(0, r.exitCode(), v + ": " + r.stderrText());
       String jar = dir.toRealPath().resolve("flyover.jar").toString();
-      assertEquals("[-jar][" + jar + "][deploy][--app][two words][]", r.stdoutText().strip(), v);
+      // The image's JVM flags (Dockerfile ENTRYPOINT), then the jar and the arguments as given.
+      assertEquals("[-XX:TieredStopAtLevel=1][-XX:+UseSerialGC][-XX:-UsePerfData][-jar][" + jar + "][deploy][--app][two words][]",
+          r.stdoutText().strip(), v);
     }
     // Through a symlink elsewhere (a bin directory on PATH), the jar is still the one next to the real script.
     Path dir = release("openjdk version \"17.0.2\" 2022-01-18");
