@@ -132,8 +132,12 @@ final class PsqlPipe {
       int dstExit = d.waitFor();
       done = true;
       for (Thread t : drains) t.join(5000);
-      // The source's failure comes first: the target then only saw its stream end.
-      if (srcExit != 0) throw new PipeFailure(true, lastError(srcErr, "psql " + Tools.exitText(srcExit)));
+      // A source killed by SIGPIPE only saw the target go away; otherwise the source's failure comes first, as the
+      // target then only saw its stream end.
+      boolean brokenPipe = srcExit == 128 + 13;
+      if (srcExit != 0 && !(brokenPipe && dstExit != 0)) {
+        throw new PipeFailure(true, lastError(srcErr, "psql " + Tools.exitText(srcExit)));
+      }
       if (dstExit != 0) throw new PipeFailure(false, lastError(dstErr, "psql " + Tools.exitText(dstExit)));
       long loaded = -1;
       synchronized (dstOut) {
