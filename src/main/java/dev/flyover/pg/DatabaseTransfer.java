@@ -112,8 +112,8 @@ public final class DatabaseTransfer {
       if (req.mode() == Mode.REMOTE) {
         // The local modes' preflight, from here, before anything runs on Fly (reachable, versions, extensions,
         // empty unless overwrite); its sessions are closed again so no snapshot is held while the machine copies.
-        Run check = new Run(req, source, target, started);
-        check.preflight();
+        RunSpec.Builder check = setup(req, source, target, started);
+        Preflight.run(check, inputName, g -> guard = g);
         // The preflight includes the source != target proof (TargetGuard): refused before anything runs on Fly.
         stopper.untrack(check.coordinator);
         stopper.untrack(check.targetAdmin);
@@ -122,10 +122,11 @@ public final class DatabaseTransfer {
             remoteOptions != null ? remoteOptions : RemoteOptions.defaults(env)).run(req, started);
         touched = true;
         // The copy ran on a Fly Machine, which verified it; the proof is made again from here, reading both sides.
-        return new Run(req, source, target, started).verifyOnly(remote);
+        return new Run(lookForVerify(setup(req, source, target, started))).verifyOnly(remote);
       }
-      Run run = new Run(req, source, target, started);
-      run.preflight();
+      RunSpec.Builder found = setup(req, source, target, started);
+      Preflight.run(found, inputName, g -> guard = g);
+      Run run = new Run(found);
       touched = true;
       return run.transfer();
     } catch (Stopper.Stopped e) {
@@ -176,36 +177,35 @@ public final class DatabaseTransfer {
     }
   }
 
-  /** One run's state: the two sides, the snapshot, the plan. */
+  /** The run's machinery, before anything connects: preflight fills in what it finds. */
+  private RunSpec.Builder setup(TransferRequest req, PgUrl source, PgUrl target, long started) {
+    return new RunSpec.Builder(env, console, stopper, pool, req, source, target, started, minChunkBytes, progress);
+  }
+
+  /** After a remote copy: both sides connected, the source read on a snapshot of its own, for the comparison. */
+  private RunSpec.Builder lookForVerify(RunSpec.Builder b) throws SQLException {
+    b.coordinator = stopper.track(PgSession.open(b.source, Side.SOURCE, SOURCE_INPUT));
+    b.targetAdmin = stopper.track(PgSession.open(b.target, Side.TARGET, TARGET_INPUT));
+    b.sourceNum = Catalog.serverVersionNum(b.coordinator);
+    b.targetNum = Catalog.serverVersionNum(b.targetAdmin);
+    b.sourceVersion = Catalog.serverVersion(b.coordinator);
+    b.targetVersion = Catalog.serverVersion(b.targetAdmin);
+    b.snapshot = Snapshot.export(b.coordinator);
+    b.tables = Catalog.tables(b.coordinator);
+    b.configTables = Catalog.extensionConfigTables(b.coordinator);
+    b.configSequences = Catalog.extensionConfigSequences(b.coordinator);
+    b.settingsPlan = Settings.plan(b.coordinator, b.targetAdmin, console, false);
+    return b;
+  }
+
+  /** One run, in the order of its phases; its state is the {@link RunSpec}'s. */
   private final class Run extends RunSpec {
-    List<String> settingsApplied = List.of();
-    final List<String> notCarried = new ArrayList<>();
-    int sequenceCount;
-    int largeObjectCount;
-    boolean analyzedAlongside;
-
-    Run(TransferRequest req, PgUrl source, PgUrl target, long started) {
-      super(DatabaseTransfer.this.env, DatabaseTransfer.this.console, DatabaseTransfer.this.stopper, DatabaseTransfer.this.pool, req,
-          source, target, started, DatabaseTransfer.this.minChunkBytes);
-      progress = DatabaseTransfer.this.progress;
+    Run(RunSpec.Builder found) {
+      super(found);
     }
 
-    void preflight() throws SQLException {
-      Preflight.run(this, inputName, g -> guard = g);
-    }
-
-    /** After a remote copy: connect to both sides, read the source on a snapshot, compare. */
+    /** After a remote copy: compare, the source read on a snapshot. */
     TransferResult verifyOnly(TransferResult remote) throws SQLException, InterruptedException {
-      coordinator = stopper.track(PgSession.open(source, Side.SOURCE, SOURCE_INPUT));
-      targetAdmin = stopper.track(PgSession.open(target, Side.TARGET, TARGET_INPUT));
-      sourceNum = Catalog.serverVersionNum(coordinator);
-      sourceVersion = Catalog.serverVersion(coordinator);
-      targetVersion = Catalog.serverVersion(targetAdmin);
-      snapshot = Snapshot.export(coordinator);
-      tables = Catalog.tables(coordinator);
-      configTables = Catalog.extensionConfigTables(coordinator);
-      configSequences = Catalog.extensionConfigSequences(coordinator);
-      settingsPlan = Settings.plan(coordinator, targetAdmin, console, false);
       notCarried.addAll(Privileges.apply(targetAdmin, Privileges.plan(coordinator, targetAdmin), console));
       copySettings();
       analyze();
@@ -267,7 +267,7 @@ public final class DatabaseTransfer {
         schema.restore(schemaFile, "pre-data", 1, null);
         PostData post = schema.postData(schemaFile, sqlFile, listFile);
         new Snapshot(this).openWorkers();
-        Indexes indexes = new Indexes(post, req.jobs(), target, pgOptions(), stopper, pool, console, progress);
+        Indexes indexes = new Indexes(this, post);
         try {
           new TableData(this).copy(indexes);
           try (Progress.Phase p = progress.step("extension configuration data")) {
@@ -307,7 +307,7 @@ public final class DatabaseTransfer {
     /** Statistics (stream mode has no workers of its own yet: sessions on the shared snapshot are opened). */
     void analyze() throws SQLException, InterruptedException {
       if (workers.isEmpty()) new Snapshot(this).openWorkers();
-      new Analyze(this).run(analyzedAlongside);
+      new Analyze(this).run();
     }
 
     // ---- verification ----------------------------------------------------------------------------------------

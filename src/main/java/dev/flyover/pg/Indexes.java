@@ -1,6 +1,5 @@
 package dev.flyover.pg;
 
-import dev.flyover.actions.Console;
 import dev.flyover.pg.Catalog.Table;
 import dev.flyover.pg.PgSession.Side;
 import java.sql.Connection;
@@ -24,9 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class Indexes implements AutoCloseable {
   private static final String END = "";
+  private final RunSpec spec;
   private final PostData post;
-  private final Stopper stopper;
-  private final Console console;
   private final BlockingQueue<String> queue = new LinkedBlockingQueue<>();
   private final AtomicInteger built = new AtomicInteger();
   private final AtomicInteger analyzed = new AtomicInteger();
@@ -35,16 +33,15 @@ final class Indexes implements AutoCloseable {
   private final WorkerPool.Running running;
   private final Progress.Phase phase;
 
-  Indexes(PostData post, int jobs, PgUrl target, String pgOptions, Stopper stopper, WorkerPool pool, Console console,
-      Progress progress) throws SQLException {
+  /** Opens {@code jobs} target sessions with the restore's settings, ready for {@link #tableDone}. */
+  Indexes(RunSpec spec, PostData post) throws SQLException {
+    this.spec = spec;
     this.post = post;
-    this.stopper = stopper;
-    this.console = console;
     List<Connection> conns = new ArrayList<>();
-    for (int i = 0; i < jobs; i++) {
-      Connection c = stopper.track(PgSession.open(target, Side.TARGET, DatabaseTransfer.TARGET_INPUT));
+    for (int i = 0; i < spec.req.jobs(); i++) {
+      Connection c = spec.stopper.track(PgSession.open(spec.target, Side.TARGET, DatabaseTransfer.TARGET_INPUT));
       try (Statement st = c.createStatement()) {
-        for (String opt : pgOptions.split(" ")) {
+        for (String opt : spec.pgOptions().split(" ")) {
           if (opt.equals("-c")) continue;
           int eq = opt.indexOf('=');
           st.execute("SET " + opt.substring(0, eq) + " = " + PgSession.literal(opt.substring(eq + 1)));
@@ -54,8 +51,8 @@ final class Indexes implements AutoCloseable {
       conns.add(c);
     }
     this.sessions = conns.size();
-    this.phase = progress.phase("indexes", post.perTable.values().stream().mapToInt(List::size).sum());
-    this.running = pool.start(conns, "index", this::loop);
+    this.phase = spec.progress.phase("indexes", post.perTable.values().stream().mapToInt(List::size).sum());
+    this.running = spec.pool.start(conns, "index", this::loop);
   }
 
   private void loop(Connection c) throws InterruptedException {
@@ -63,7 +60,7 @@ final class Indexes implements AutoCloseable {
       String table = queue.take();
       if (table.equals(END)) return;
       for (PostData.Entry e : post.perTable.getOrDefault(table, List.of())) {
-        stopper.check();
+        spec.stopper.check();
         long t0 = System.nanoTime();
         phase.begin(e.name());
         try (Statement st = c.createStatement()) {
@@ -74,7 +71,7 @@ final class Indexes implements AutoCloseable {
         }
         built.incrementAndGet();
         phase.end(e.name());
-        console.debug(String.format(Locale.ROOT, "built %s %s in %.1fs", e.type(), e.name(), (System.nanoTime() - t0) / 1e9));
+        spec.console.debug(String.format(Locale.ROOT, "built %s %s in %.1fs", e.type(), e.name(), (System.nanoTime() - t0) / 1e9));
       }
       try (Statement st = c.createStatement()) {
         st.execute("ANALYZE " + qualified.get(table));
@@ -97,7 +94,7 @@ final class Indexes implements AutoCloseable {
     for (int i = 0; i < sessions; i++) queue.add(END);
     running.join();
     phase.close();
-    console.info(String.format(Locale.ROOT, "%s built and %s analyzed alongside the copy (%.1fs after it)",
+    spec.console.info(String.format(Locale.ROOT, "%s built and %s analyzed alongside the copy (%.1fs after it)",
         Progress.count(built.get(), "index or key constraint", "indexes and key constraints"),
         Progress.count(analyzed.get(), "table", "tables"), (System.nanoTime() - t0) / 1e9));
   }

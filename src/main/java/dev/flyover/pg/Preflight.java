@@ -21,7 +21,7 @@ import java.util.function.UnaryOperator;
 final class Preflight {
   private Preflight() {}
 
-  static void run(RunSpec s, UnaryOperator<String> inputName, Consumer<TargetGuard> proved) throws SQLException {
+  static void run(RunSpec.Builder s, UnaryOperator<String> inputName, Consumer<TargetGuard> proved) throws SQLException {
     s.coordinator = s.stopper.track(PgSession.open(s.source, Side.SOURCE, DatabaseTransfer.SOURCE_INPUT));
     s.targetAdmin = s.stopper.track(PgSession.open(s.target, Side.TARGET, DatabaseTransfer.TARGET_INPUT));
     // Before anything else: the target must not be the source (issue 9).
@@ -66,7 +66,7 @@ final class Preflight {
     }
   }
 
-  private static void checkExtensions(RunSpec s, TargetGuard guard) throws SQLException {
+  private static void checkExtensions(RunSpec.Builder s, TargetGuard guard) throws SQLException {
     List<Catalog.Extension> used = Catalog.extensions(s.coordinator);
     List<String> available = Catalog.availableExtensions(s.targetAdmin);
     List<String> missing = new ArrayList<>();
