@@ -57,6 +57,13 @@ public final class DatabaseTransfer {
   /** This run's progress lines (every phase registers its work here; one ticker prints). */
   private Progress progress;
   private java.util.function.Function<Console, Progress> progressFactory = Progress::start;
+  /** Where a remote copy runs: on a Fly Machine ({@link RemoteTransfer}) unless a test stands in for it. */
+  private RemoteCopy remoteCopy;
+
+  /** The copy of transfer-mode remote, done elsewhere; returns what it did (its own verification included). */
+  interface RemoteCopy {
+    TransferResult run(TransferRequest req, long started);
+  }
 
   public DatabaseTransfer(Env env, Console console) {
     this.env = env;
@@ -72,6 +79,12 @@ public final class DatabaseTransfer {
   /** How progress is printed (tests: at each unit started, instead of on a ticker thread). */
   DatabaseTransfer progress(java.util.function.Function<Console, Progress> factory) {
     this.progressFactory = factory;
+    return this;
+  }
+
+  /** Where the remote copy runs (tests: a stand-in that copies locally, so the runner's part can be watched). */
+  DatabaseTransfer remoteCopy(RemoteCopy copy) {
+    this.remoteCopy = copy;
     return this;
   }
 
@@ -118,10 +131,12 @@ public final class DatabaseTransfer {
         stopper.untrack(check.coordinator);
         stopper.untrack(check.targetAdmin);
         // The machine gets the URLs as the user named them; its own flyover applies the same TLS rules there.
-        TransferResult remote = new RemoteTransfer(env, console, stopper,
-            remoteOptions != null ? remoteOptions : RemoteOptions.defaults(env)).run(req, started);
+        RemoteCopy copy = remoteCopy != null ? remoteCopy : (r, t) -> new RemoteTransfer(env, console, stopper,
+            remoteOptions != null ? remoteOptions : RemoteOptions.defaults(env)).run(r, t);
+        TransferResult remote = copy.run(req, started);
         touched = true;
-        // The copy ran on a Fly Machine, which verified it; the proof is made again from here, reading both sides.
+        // The copy ran on a Fly Machine, which verified it; the proof is made again from here, reading both sides
+        // and writing nothing.
         return new Run(lookForVerify(setup(req, source, target, started))).verifyOnly(remote);
       }
       RunSpec.Builder found = setup(req, source, target, started);
@@ -194,6 +209,7 @@ public final class DatabaseTransfer {
     b.tables = Catalog.tables(b.coordinator);
     b.configTables = Catalog.extensionConfigTables(b.coordinator);
     b.configSequences = Catalog.extensionConfigSequences(b.coordinator);
+    // Read, not tried (no trial transaction): only to name in the result what the machine applied.
     b.settingsPlan = Settings.plan(b.coordinator, b.targetAdmin, console, false);
     return b;
   }
@@ -204,11 +220,15 @@ public final class DatabaseTransfer {
       super(found);
     }
 
-    /** After a remote copy: compare, the source read on a snapshot. */
+    /**
+     * After a remote copy: only the comparison. The machine's flyover ran every phase (privileges, settings,
+     * ANALYZE) and printed what it did; doing them again from here would write to the target after the copy was
+     * reported done. What it applied and what it could not carry come from the same plans, read only.
+     */
     TransferResult verifyOnly(TransferResult remote) throws SQLException, InterruptedException {
-      notCarried.addAll(Privileges.apply(targetAdmin, Privileges.plan(coordinator, targetAdmin), console));
-      copySettings();
-      analyze();
+      settingsApplied = settingsPlan.apply().stream().map(Settings.Planned::label).toList();
+      notCarried.addAll(Privileges.plan(coordinator, targetAdmin).notCarried());
+      notCarried.addAll(settingsPlan.missingRoles());
       long verifyStart = System.nanoTime();
       console.info("verifying the remote copy (" + req.verify().label() + ")");
       Compare.Verification v = verify();
