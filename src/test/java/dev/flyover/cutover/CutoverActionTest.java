@@ -86,6 +86,9 @@ class CutoverActionTest {
     ActionHarness.Result first = f.action("cutover").input("set-database-url", "true").run();
     assertEquals(1, first.exitCode(), first.everything());
     assertEquals("plan,build,secrets,database,database-url", first.outputs().get("steps-completed"));
+    // The secrets plan is printed once, by the step that moves them; the "already done?" look prints nothing.
+    assertEquals(1, first.stdout().split("Plan for Fly app", -1).length - 1, first.stdout());
+    assertFalse(first.stdout().contains("Dry run"), first.stdout());
     f.assertHerokuAsBefore();
     assertEquals(500, f.count(f.targetDb, "orders"), "the target is kept for inspection");
 
@@ -93,6 +96,10 @@ class CutoverActionTest {
     assertEquals(0, second.exitCode(), second.everything());
     assertEquals(ALL_STEPS, second.outputs().get("steps-completed"));
     assertTrue(second.summary().contains("| `secrets` | ☑️ already done |"), second.summary());
+    // Whether the secrets are in place is asked quietly: one line, no dry-run plan in the middle of a cutover.
+    assertTrue(second.stdout().contains("already done: the one config var to move is already a Fly secret (set by an earlier run)"), second.stdout());
+    assertFalse(second.stdout().contains("Plan for Fly app"), second.stdout());
+    assertFalse(second.stdout().contains("Dry run"), second.stdout());
     assertTrue(second.summary().contains("| `database` | ☑️ already done |"), second.summary());
     assertFalse(second.summary().contains("## Database transfer"), "no second transfer");
     assertEquals("true", second.outputs().get("database-verified"));
