@@ -50,6 +50,9 @@ class CutoverActionTest {
     assertEquals("web=2:Standard-1X,worker=0:Standard-2X", f.formation());
     // The data moved, the secrets moved, DATABASE_URL points at the target.
     assertEquals(500, f.count(f.targetDb, "orders"));
+    // Written as the target's own non-superuser role, as on Fly (the fixture's roles, not the cluster's superuser).
+    assertEquals(1, f.count(f.targetDb, "pg_class WHERE relname = 'orders' AND relowner = '"
+        + dev.flyover.pg.TestDatabases.ROLE + "'::regrole"));
     var secrets = f.fly.app(CutoverFixture.FLY).path("secrets");
     assertEquals(CutoverFixture.SECRET_KEY_BASE, secrets.path("SECRET_KEY_BASE").path("value").asText());
     assertEquals(f.url(f.targetDb), secrets.path("DATABASE_URL").path("value").asText());
@@ -72,7 +75,8 @@ class CutoverActionTest {
     String seen = CutoverFixture.visible(r);
     assertFalse(seen.contains(CutoverFixture.SECRET_KEY_BASE), "no secret value anywhere");
     assertFalse(seen.contains("redis-canary-pw"));
-    assertFalse(seen.contains("flyover:flyover@"), "no database password anywhere");
+    assertFalse(seen.contains(dev.flyover.pg.TestDatabases.PASSWORD), "no database password anywhere");
+    assertFalse(seen.contains(dev.flyover.pg.TestDatabases.PASSWORD_ENCODED), "no database password anywhere");
   }
 
   /**
@@ -136,7 +140,7 @@ class CutoverActionTest {
     // Unique per run: the test server is shared with other runs (the double names the database and role
     // after the app, plus this suffix).
     String db = "shop_fly_" + f.suffix;
-    f.fly.edit(st -> st.put("postgres_backend", f.url("postgres")).put("backend_suffix", "_" + f.suffix));
+    f.fly.edit(st -> st.put("postgres_backend", f.adminUrl("postgres")).put("backend_suffix", "_" + f.suffix));
     try {
       ActionHarness.Result r = f.action("cutover").input("database-url", "").input("create-database", "true")
           .input("postgres-kind", "unmanaged").run();
@@ -158,7 +162,7 @@ class CutoverActionTest {
       assertFalse(seen.contains(attachPassword), "attach's connection string is masked");
       assertTrue(r.stdout().contains("::add-mask::" + pgPassword));
     } finally {
-      f.exec("postgres", "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)", "DROP ROLE IF EXISTS " + db);
+      f.adminExec("postgres", "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)", "DROP ROLE IF EXISTS " + db);
     }
   }
 
