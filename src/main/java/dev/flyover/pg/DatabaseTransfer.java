@@ -115,8 +115,8 @@ public final class DatabaseTransfer {
     progress = progressFactory.apply(console);
     try {
       // TLS as the run will use it (issue 9, part 7): a weak sslmode warned of, channel binding pinned if offered.
-      PgUrl source = Tls.forRun(req.source(), SOURCE_INPUT, console);
-      PgUrl target = req.target().isFlyPrivate() ? req.target() : Tls.forRun(req.target(), TARGET_INPUT, console);
+      PgUrl source = Tls.forRun(req.source(), console.named(SOURCE_INPUT), console);
+      PgUrl target = req.target().isFlyPrivate() ? req.target() : Tls.forRun(req.target(), console.named(TARGET_INPUT), console);
       if (target.needsFlyProxy() && env.get(ON_FLY_NETWORK).isEmpty()) {
         proxy = FlyProxy.start(env, console, req.flyApp(), req.flyToken(), target.host(), target.port());
         stopper.track(proxy);
@@ -199,8 +199,8 @@ public final class DatabaseTransfer {
 
   /** After a remote copy: both sides connected, the source read on a snapshot of its own, for the comparison. */
   private RunSpec.Builder lookForVerify(RunSpec.Builder b) throws SQLException {
-    b.coordinator = stopper.track(PgSession.open(b.source, Side.SOURCE, SOURCE_INPUT));
-    b.targetAdmin = stopper.track(PgSession.open(b.target, Side.TARGET, TARGET_INPUT));
+    b.coordinator = stopper.track(PgSession.open(b.source, Side.SOURCE, b.sourceInput()));
+    b.targetAdmin = stopper.track(PgSession.open(b.target, Side.TARGET, b.targetInput()));
     b.sourceNum = Catalog.serverVersionNum(b.coordinator);
     b.targetNum = Catalog.serverVersionNum(b.targetAdmin);
     b.sourceVersion = Catalog.serverVersion(b.coordinator);

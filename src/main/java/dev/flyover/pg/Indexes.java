@@ -39,7 +39,7 @@ final class Indexes implements AutoCloseable {
     this.post = post;
     List<Connection> conns = new ArrayList<>();
     for (int i = 0; i < spec.req.jobs(); i++) {
-      Connection c = spec.stopper.track(PgSession.open(spec.target, Side.TARGET, DatabaseTransfer.TARGET_INPUT));
+      Connection c = spec.stopper.track(PgSession.open(spec.target, Side.TARGET, spec.targetInput()));
       try (Statement st = c.createStatement()) {
         for (String opt : spec.pgOptions().split(" ")) {
           if (opt.equals("-c")) continue;

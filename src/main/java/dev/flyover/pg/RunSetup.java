@@ -37,6 +37,16 @@ class RunSetup {
     this.progress = progress;
   }
 
+  /** The source's input as this surface names it in messages ("heroku-database-url input" / "--heroku-database-url option"). */
+  String sourceInput() {
+    return console.named(DatabaseTransfer.SOURCE_INPUT);
+  }
+
+  /** The target's input as this surface names it in messages. */
+  String targetInput() {
+    return console.named(DatabaseTransfer.TARGET_INPUT);
+  }
+
   RunSetup(RunSetup s) {
     this(s.env, s.console, s.stopper, s.pool, s.req, s.source, s.target, s.started, s.minChunkBytes, s.progress);
   }

@@ -28,13 +28,13 @@ final class Snapshot {
 
   void openWorkers() throws SQLException {
     for (int i = 0; i < spec.req.jobs(); i++) {
-      Connection s = spec.stopper.track(PgSession.open(spec.source, Side.SOURCE, DatabaseTransfer.SOURCE_INPUT));
+      Connection s = spec.stopper.track(PgSession.open(spec.source, Side.SOURCE, spec.sourceInput()));
       s.setAutoCommit(false);
       s.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
       try (Statement st = s.createStatement()) {
         st.execute("SET TRANSACTION SNAPSHOT " + PgSession.literal(spec.snapshot));
       }
-      Connection t = spec.stopper.track(PgSession.open(spec.target, Side.TARGET, DatabaseTransfer.TARGET_INPUT));
+      Connection t = spec.stopper.track(PgSession.open(spec.target, Side.TARGET, spec.targetInput()));
       try (Statement st = t.createStatement()) {
         st.execute("SET synchronous_commit = off");
       }

@@ -185,7 +185,7 @@ public final class SecretsFlow {
               + ctx.optionName("overwrite") + " is false (Fly cannot show its value to compare)", enc.route());
         } else if (onFly.contains(fly)) {
           p = new PlanEntry(name, fly, PlanEntry.Action.REPLACE, "already on Fly; Fly cannot show its value to compare,"
-              + " so it is replaced (" + ctx.optionName("overwrite") + ": false keeps it)", enc.route());
+              + " so it is replaced (" + ctx.disabled("overwrite") + " keeps it)", enc.route());
         } else {
           p = new PlanEntry(name, fly, PlanEntry.Action.NEW, enc.route() == SecretEncoder.Route.IMPORT ? "" :
               "sent alone by flyctl secrets set NAME=- (the import format cannot carry it)", enc.route());
