@@ -214,7 +214,11 @@ public final class DatabaseTransfer {
     return b;
   }
 
-  /** One run, in the order of its phases; its state is the {@link RunSpec}'s. */
+  /**
+   * One run, in the order of its phases; its state is the {@link RunSpec}'s. Here {@code env}, {@code console},
+   * {@code stopper}, {@code pool}, {@code progress} and {@code minChunkBytes} are the spec's fields, the same
+   * objects as this transfer's; {@code guard} and {@code inputName} are the transfer's.
+   */
   private final class Run extends RunSpec {
     Run(RunSpec.Builder found) {
       super(found);

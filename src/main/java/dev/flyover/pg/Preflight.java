@@ -16,7 +16,8 @@ import java.util.function.UnaryOperator;
  * versions and client tools, the snapshot taken and what it holds, extensions available (and those a platform
  * installed kept), what only a superuser could create ({@link TargetRights}), every database setting tried
  * ({@link Settings#plan}), and the target empty or, with overwrite, everything in it droppable by the target user
- * ({@link Overwrite#check}).
+ * ({@link Overwrite#check}). What it finds goes into the {@link RunSpec.Builder}, which then fixes it as the run's
+ * {@link RunSpec}.
  */
 final class Preflight {
   private Preflight() {}
