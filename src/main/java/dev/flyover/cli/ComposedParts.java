@@ -45,8 +45,9 @@ final class ComposedParts implements Parts {
   }
 
   /**
-   * Every config var to Fly, staged (the deploy applies them), replacing what is there. Already done when a dry
-   * run with overwrite off would set nothing: every name to move is on Fly (Fly cannot show values to compare).
+   * Every config var to Fly, staged (the deploy applies them), replacing what is there. Already done when the plan
+   * with overwrite off would set nothing: every name to move is on Fly (Fly cannot show values to compare). That
+   * look prints nothing: a dry run's plan in the middle of a cutover would read as work planned and not done.
    */
   @Override
   public Optional<Part> secrets() {
@@ -56,10 +57,11 @@ final class ComposedParts implements Parts {
     return Optional.of(new Part() {
       @Override
       public Optional<String> alreadyDone() {
-        SecretsResult plan = flow.run(req.withOverwrite(false).withDryRun(true));
-        long kept = plan.plan().stream().filter(e -> e.action() == PlanEntry.Action.KEEP).count();
-        if (kept == 0 || plan.plan().stream().anyMatch(PlanEntry::moves)) return Optional.empty();
-        return Optional.of("all " + kept + " config vars to move are already Fly secrets (set by an earlier run)");
+        java.util.List<PlanEntry> plan = flow.planQuietly(req.withOverwrite(false).withDryRun(true));
+        long kept = plan.stream().filter(e -> e.action() == PlanEntry.Action.KEEP).count();
+        if (kept == 0 || plan.stream().anyMatch(PlanEntry::moves)) return Optional.empty();
+        return Optional.of((kept == 1 ? "the one config var to move is already a Fly secret"
+            : "all " + kept + " config vars to move are already Fly secrets") + " (set by an earlier run)");
       }
 
       @Override

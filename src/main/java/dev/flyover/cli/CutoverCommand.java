@@ -54,7 +54,7 @@ final class CutoverCommand extends RunCommand {
       DeployOptions deploy, Optional<String> confirm) {
     String herokuApp = heroku.requireApp(ctx);
     String flyApp = fly.appName(ctx);
-    Settings s = options.settings(ctx, herokuApp, flyApp, fly.directory(ctx), confirm, deploy.buildFrom());
+    Settings s = options.settings(ctx, herokuApp, flyApp, fly.directory(ctx), confirm, deploy.buildFrom(ctx));
     Flyctl flyctl = new Flyctl(ctx.env(), ctx.console(), fly.token());
     HerokuClient client = heroku.client(ctx);
     return new Cutover(ctx, s, client, flyctl,

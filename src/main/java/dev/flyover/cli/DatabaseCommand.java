@@ -78,10 +78,10 @@ final class DatabaseCommand extends RunCommand {
       throw new UserError("No target database: set " + ctx.optionName("database-url")
           + " to the Fly Postgres URL (postgres://user:password@APP.flycast:5432/db).");
     }
-    PgUrl source = Tls.source(PgUrl.parse(herokuDatabaseUrl, "heroku-database-url"));
+    PgUrl source = Tls.source(PgUrl.parse(herokuDatabaseUrl, ctx.named("heroku-database-url")));
     databaseUrl = MpgConnection.resolveTarget(databaseUrl, () -> new Flyctl(ctx.env(), ctx.console(), fly.token()),
         ctx::optionName);
-    PgUrl target = Tls.target(PgUrl.parse(databaseUrl, "database-url"));
+    PgUrl target = Tls.target(PgUrl.parse(databaseUrl, ctx.named("database-url")));
     int n = transfer.jobs(ctx);
     RemoteOptions remote = transfer.remote(ctx);
     Optional<String> app = Optional.empty();

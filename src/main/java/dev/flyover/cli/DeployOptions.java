@@ -67,13 +67,13 @@ public final class DeployOptions {
    * How these inputs say to build, for the cutover's plan: the image input, or a build flag among extra-args
    * (flyctl deploy's --image, --dockerfile, --nixpacks: internal/command/deploy/deploy.go).
    */
-  java.util.Optional<String> buildFrom() {
-    if (image != null && !image.isBlank()) return java.util.Optional.of("the image input");
+  java.util.Optional<String> buildFrom(dev.flyover.Context ctx) {
+    if (image != null && !image.isBlank()) return java.util.Optional.of("the " + ctx.named("image"));
     if (extraArgs != null) {
       for (String a : extraArgs) {
         String flag = a.strip().split("=", 2)[0];
         if (List.of("--image", "-i", "--dockerfile", "--nixpacks").contains(flag)) {
-          return java.util.Optional.of("extra-args " + flag);
+          return java.util.Optional.of(ctx.optionName("extra-args") + " " + flag);
         }
       }
     }

@@ -26,7 +26,7 @@ public final class TransferOptions {
 
   /** The remote mode's machine; checked before anything runs, whatever the mode (a typo is still a typo). */
   RemoteOptions remote(Context ctx) {
-    return RemoteOptions.of(ctx.env(), vmSize, Optional.ofNullable(jobs), ctx.optionName("transfer-vm-size"));
+    return RemoteOptions.of(ctx.env(), vmSize, Optional.ofNullable(jobs), ctx.named("transfer-vm-size"));
   }
 
   int jobs(Context ctx) {

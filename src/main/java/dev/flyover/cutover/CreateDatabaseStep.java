@@ -120,8 +120,8 @@ final class CreateDatabaseStep implements Step {
   record Source(int major, List<String> extensions) {}
 
   private Source readSource() {
-    PgUrl source = PgUrl.parse(c.sourceUrl(), "heroku-database-url").withDefaultSslMode("require");
-    try (Connection s = PgSession.open(source, PgSession.Side.SOURCE, "heroku-database-url");
+    PgUrl source = PgUrl.parse(c.sourceUrl(), c.ctx.named("heroku-database-url")).withDefaultSslMode("require");
+    try (Connection s = PgSession.open(source, PgSession.Side.SOURCE, c.ctx.named("heroku-database-url"));
         Statement st = s.createStatement()) {
       int major;
       try (ResultSet rs = st.executeQuery("SELECT current_setting('server_version_num')::int / 10000")) {
@@ -175,7 +175,7 @@ final class CreateDatabaseStep implements Step {
    */
   private void enableExtensions(NewDatabase made, List<String> extensions) {
     if (extensions.isEmpty()) return;
-    String db = PgUrl.parse(made.databaseUrl(), "DATABASE_URL").database();
+    String db = PgUrl.parse(made.databaseUrl(), "DATABASE_URL flyctl gave for the new database").database();
     for (String ext : extensions) {
       try {
         c.fly.enableMpgExtension(made.cluster(), db, ext);

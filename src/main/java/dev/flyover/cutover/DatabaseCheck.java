@@ -1,5 +1,6 @@
 package dev.flyover.cutover;
 
+import dev.flyover.Context;
 import dev.flyover.Env;
 import dev.flyover.actions.Console;
 import dev.flyover.fly.FlyProxy;
@@ -15,7 +16,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.UnaryOperator;
 
 /**
  * Whether the target database already holds exactly the source, read-only, by the transfer's own definition
@@ -28,19 +28,21 @@ final class DatabaseCheck {
 
   private DatabaseCheck() {}
 
-  static Result compare(Env env, Console console, PgUrl source, PgUrl target, Optional<String> flyApp, Optional<String> token,
-      UnaryOperator<String> inputName) throws SQLException {
+  static Result compare(Context ctx, PgUrl source, PgUrl target, Optional<String> flyApp, Optional<String> token)
+      throws SQLException {
+    Env env = ctx.env();
+    Console console = ctx.console();
     FlyProxy proxy = null;
     try {
       if (target.needsFlyProxy()) {
         proxy = FlyProxy.start(env, console, flyApp, token, target.host(), target.port());
         target = target.via("127.0.0.1", proxy.localPort());
       }
-      try (Connection t = PgSession.open(target, PgSession.Side.TARGET, "database-url");
-          Connection s = PgSession.open(source, PgSession.Side.SOURCE, "heroku-database-url")) {
+      try (Connection t = PgSession.open(target, PgSession.Side.TARGET, ctx.named("database-url"));
+          Connection s = PgSession.open(source, PgSession.Side.SOURCE, ctx.named("heroku-database-url"))) {
         // The source itself "equals the source": proven otherwise before any comparison (issue 9).
         SourceTargetCheck.Result proof = SourceTargetCheck.prove(s, t);
-        proof.refuseIfSame(inputName, "heroku-database-url");
+        proof.refuseIfSame(ctx::optionName, "heroku-database-url");
         // The transfer's own comparison, counts only (the cutover re-checks after Heroku is frozen).
         Compare.Outcome o = Compare.counts(s, t, console);
         return new Result(o.targetEmpty(), o.equal(), o.difference(), o.tables(), o.rows(), proof);
@@ -54,8 +56,10 @@ final class DatabaseCheck {
    * The plan's read-only preflight: both servers reachable with their credentials (before Heroku is frozen),
    * their versions, the source's size, and whether the target is empty.
    */
-  static List<String> preflight(Env env, Console console, PgUrl source, PgUrl target, Optional<String> flyApp,
-      Optional<String> token, boolean overwrite, UnaryOperator<String> inputName) throws SQLException {
+  static List<String> preflight(Context ctx, PgUrl source, PgUrl target, Optional<String> flyApp, Optional<String> token,
+      boolean overwrite) throws SQLException {
+    Env env = ctx.env();
+    Console console = ctx.console();
     List<String> lines = new ArrayList<>();
     FlyProxy proxy = null;
     PgUrl original = target;
@@ -64,10 +68,10 @@ final class DatabaseCheck {
         proxy = FlyProxy.start(env, console, flyApp, token, target.host(), target.port());
         target = target.via("127.0.0.1", proxy.localPort());
       }
-      try (Connection s = PgSession.open(source, PgSession.Side.SOURCE, "heroku-database-url");
-          Connection t = PgSession.open(target, PgSession.Side.TARGET, "database-url")) {
+      try (Connection s = PgSession.open(source, PgSession.Side.SOURCE, ctx.named("heroku-database-url"));
+          Connection t = PgSession.open(target, PgSession.Side.TARGET, ctx.named("database-url"))) {
         SourceTargetCheck.Result proof = SourceTargetCheck.prove(s, t);
-        proof.refuseIfSame(inputName, "heroku-database-url");
+        proof.refuseIfSame(ctx::optionName, "heroku-database-url");
         lines.add(proof.describe());
         if (proof.verdict() == SourceTargetCheck.Verdict.INCONCLUSIVE) {
           lines.add("WARNING: flyover " + proof.describe() + ": the database step will drop nothing and copy only into an empty database");
@@ -84,7 +88,7 @@ final class DatabaseCheck {
         if (tableCount(t) > 0 && !proof.provenDifferent()) {
           lines.add("WARNING: the target holds tables and is not proven to be another database than the source: the database step will refuse");
         } else if (tableCount(t) > 0) lines.add(overwrite ? "the target holds tables: overwrite is on, so they are replaced unless they already equal the source"
-            : "the target holds tables: the database step skips them only if they equal the source after the freeze, else it stops (set overwrite: true to replace them)");
+            : "the target holds tables: the database step skips them only if they equal the source after the freeze, else it stops (set " + ctx.enabled("overwrite") + " to replace them)");
       }
     } finally {
       if (proxy != null) proxy.close();

@@ -26,8 +26,8 @@ public final class DatabasePart implements Part {
   public DatabasePart(Context ctx, String sourceUrl, String targetUrl, TransferRequest.Mode mode, int jobs,
       TransferRequest.Verify verify, boolean overwrite, Optional<String> flyApp, Optional<String> flyToken) {
     this.ctx = ctx;
-    PgUrl source = Tls.source(PgUrl.parse(sourceUrl, "heroku-database-url"));
-    PgUrl target = Tls.target(PgUrl.parse(targetUrl, "database-url"));
+    PgUrl source = Tls.source(PgUrl.parse(sourceUrl, ctx.named("heroku-database-url")));
+    PgUrl target = Tls.target(PgUrl.parse(targetUrl, ctx.named("database-url")));
     this.request = new TransferRequest(source, target, mode, jobs, verify, overwrite, flyApp, flyToken);
   }
 
@@ -46,8 +46,7 @@ public final class DatabasePart implements Part {
   @Override
   public Optional<String> alreadyDone() throws SQLException {
     // Compared even with overwrite on: the comparison is also where the target is proven not to be the source.
-    DatabaseCheck.Result r = DatabaseCheck.compare(ctx.env(), ctx.console(), request.source(), request.target(),
-        request.flyApp(), request.flyToken(), ctx::optionName);
+    DatabaseCheck.Result r = DatabaseCheck.compare(ctx, request.source(), request.target(), request.flyApp(), request.flyToken());
     if (request.overwrite()) return Optional.empty();
     if (r.equal()) {
       ctx.outputs().set("database-tables", r.tables());
@@ -68,8 +67,8 @@ public final class DatabasePart implements Part {
 
   /** The plan's preflight lines. */
   public java.util.List<String> preflight() throws SQLException {
-    return DatabaseCheck.preflight(ctx.env(), ctx.console(), request.source(), request.target(), request.flyApp(),
-        request.flyToken(), request.overwrite(), ctx::optionName);
+    return DatabaseCheck.preflight(ctx, request.source(), request.target(), request.flyApp(), request.flyToken(),
+        request.overwrite());
   }
 
   @Override

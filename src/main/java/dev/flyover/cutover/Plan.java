@@ -132,7 +132,7 @@ public final class Plan {
         p.warnings.add("Database preflight: " + e.getMessage());
       } catch (Exception e) {
         p.databaseProblem = Optional.of(new UserError("The database preflight failed (" + e.getClass().getSimpleName()
-            + ": " + e.getMessage() + "): check heroku-database-url and database-url.", e));
+            + ": " + e.getMessage() + "): check the " + c.ctx.named("heroku-database-url") + " and the " + c.ctx.named("database-url") + ".", e));
         p.warnings.add(p.databaseProblem.get().getMessage());
       }
     }
@@ -245,7 +245,7 @@ public final class Plan {
     databaseProblem.ifPresent(e -> blocking.add(e.getMessage()));
     if (s.database() == Settings.DatabaseChoice.TRANSFER && !s.createDatabase() && !c.hasTarget()) {
       blocking.add("No target database: set " + c.ctx.optionName("database-url") + " to the Fly Postgres connection "
-          + "string, or " + c.ctx.optionName("create-database") + " true, or " + c.ctx.optionName("database") + " skip.");
+          + "string, or set " + c.ctx.enabled("create-database") + ", or " + c.ctx.given("database", "skip") + ".");
     }
     buildProblem(c).ifPresent(blocking::add);
     if (s.strict()) {

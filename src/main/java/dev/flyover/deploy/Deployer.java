@@ -232,7 +232,7 @@ public final class Deployer {
         }
         if (req.healthCheckRetries() < 1) {
           throw new UserError("The " + named("health-check-retries") + " is " + req.healthCheckRetries()
-              + ": use 1 or more (or set health-check: false to turn the check off).");
+              + ": use 1 or more (or set " + ctx.disabled("health-check") + " to turn the check off).");
         }
         if (req.healthCheckTimeout().isNegative() || req.healthCheckTimeout().isZero()) {
           throw new UserError("The " + named("health-check-timeout") + " must be a number of seconds above 0, such as 10.");

@@ -167,7 +167,7 @@ final class GitHubDeployment {
     if (status == 403 || status == 404) {
       note = "no `deployments: write` permission";
       console.warn("GitHub Deployments: " + what + " (" + status + " " + message + "): give the job `permissions: "
-          + "deployments: write` (and `contents: read`), or set github-token to '' to turn Deployments off; the "
+          + "deployments: write` (and `contents: read`), or set the " + console.named("github-token") + " to '' to turn Deployments off; the "
           + "deploy itself is not affected.");
     } else if (status == 401) {
       note = "github-token rejected";

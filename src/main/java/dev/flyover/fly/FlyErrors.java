@@ -80,7 +80,7 @@ final class FlyErrors {
     String verb = "flyctl " + verbOf(args);
     if (r.timedOut()) {
       return new FlyctlException(verb + " did not finish within " + human(timeout)
-          + " and was stopped; raise the matching timeout input or check Fly's status page.", r, t);
+          + " and was stopped; raise the matching timeout or check Fly's status page.", r, t);
     }
     String why = t.error().orElseGet(() -> lastLine(r));
     switch (r.exitCode()) {

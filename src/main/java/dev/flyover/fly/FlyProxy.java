@@ -59,7 +59,7 @@ public final class FlyProxy implements AutoCloseable {
     if (cluster.isPresent()) return startMpg(env, console, token, cluster.get());
     if (app.isEmpty() && org.isEmpty()) {
       throw new UserError("The target database host " + host + " is on Fly's private network, which flyctl proxy reaches"
-          + " through an app or an organization: set " + (env.inActions() ? "the fly-app input" : "--fly-app")
+          + " through an app or an organization: set the " + console.named("fly-app")
           + " to an app in the database's organization.");
     }
     Flyctl flyctl = new Flyctl(env, console, token);
@@ -139,7 +139,7 @@ public final class FlyProxy implements AutoCloseable {
     } catch (TimeoutException e) {
       Subprocess.killTree(p);
       throw new UserError(what + " to " + target + " did not become ready within " + READY_TIMEOUT_SECONDS
-          + "s: check the fly-api-token and that the database exists.");
+          + "s: check the " + console.named("fly-api-token") + " and that the database exists.");
     } catch (InterruptedException e) {
       Subprocess.killTree(p);
       Thread.currentThread().interrupt();
@@ -156,7 +156,8 @@ public final class FlyProxy implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
       throw new UserError(what + " to " + target + " exited before it was ready (" + errorLine(err)
-          + "): check the fly-api-token, fly-app and database-url inputs.");
+          + "): check the " + console.named("fly-api-token") + ", the " + console.named("fly-app")
+          + " and the " + console.named("database-url") + ".");
     }
     console.info(what + " ready: localhost:" + port0 + " -> " + target);
     return new FlyProxy(p, port0, err, argv.contains("--watch-stdin"));

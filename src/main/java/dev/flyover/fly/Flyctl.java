@@ -247,7 +247,7 @@ public final class Flyctl {
     }
     return built.orElseThrow(() -> new UserError("flyctl deploy --build-only --push exited 0 but printed no `image:`"
         + " line, so flyover cannot tell which image it pushed: check that FLYCTL points at flyctl, or build the image"
-        + " yourself and give it as the image input."));
+        + " yourself and give it as the " + console.named("image") + "."));
   }
 
   // ---------------------------------------------------------------- secrets

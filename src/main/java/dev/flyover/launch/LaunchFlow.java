@@ -126,7 +126,7 @@ public final class LaunchFlow {
     ctx.outputs().set("files", String.join(",", files.stream().map(Deliverable::repoPath).toList()));
     JobSummary s = ctx.summary();
     s.heading(2, "flyover launch (dry run): " + plan.herokuApp() + " → " + plan.flyApp());
-    s.markdown(LaunchReport.body(plan, List.of(), List.of(), List.of(), existing));
+    s.markdown(LaunchReport.body(plan, List.of(), List.of(), List.of(), existing, ctx::enabled));
     s.code("toml", plan.file("fly.toml").orElseThrow().content());
     return 0;
   }
@@ -153,7 +153,7 @@ public final class LaunchFlow {
     ctx.outputs().set("files", String.join(",", written));
     ctx.summary().heading(2, "flyover launch: " + plan.herokuApp() + " → " + plan.flyApp());
     ctx.summary().markdown(LaunchReport.body(plan, plan.files().stream().map(LaunchPlan.GeneratedFile::path).toList(),
-        List.of(), List.of(), List.of()));
+        List.of(), List.of(), List.of(), ctx::enabled));
     return 0;
   }
 
@@ -171,7 +171,7 @@ public final class LaunchFlow {
         ctx::optionName);
     PullRequest.Outcome o = pr.open(LaunchReport.title(plan), plan.flyApp(), send,
         draft -> LaunchReport.body(plan, local(draft.committed(), req), local(draft.keptUserChanges(), req),
-            unprefix(draft.workflowsByHand(), plan), existing));
+            unprefix(draft.workflowsByHand(), plan), existing, ctx::enabled));
     if (o.number() == 0) {
       ctx.outputs().set("files", "");
       ctx.summary().heading(2, "flyover launch: " + plan.herokuApp() + " → " + plan.flyApp());

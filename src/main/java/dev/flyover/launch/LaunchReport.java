@@ -15,8 +15,9 @@ final class LaunchReport {
 
   private LaunchReport() {}
 
+  /** @param enabled how the run's surface switches an option on ("overwrite: true" / "--overwrite") */
   static String body(LaunchPlan p, List<String> written, List<String> kept, List<LaunchPlan.GeneratedFile> byHand,
-      List<String> existing) {
+      List<String> existing, java.util.function.UnaryOperator<String> enabled) {
     StringBuilder sb = new StringBuilder(MARKER).append('\n');
     sb.append("## Heroku → Fly.io for ").append(code(p.herokuApp())).append("\n\n");
     sb.append("flyover read the Heroku app ").append(code(p.herokuApp())).append(" (never changing it) and this repository,"
@@ -33,8 +34,8 @@ final class LaunchReport {
     sb.append("\n### Files\n\n");
     for (LaunchPlan.GeneratedFile f : p.files()) {
       String state = written.contains(f.path()) ? "" : kept.contains(f.path()) ? " — **kept as you changed it on this"
-          + " branch** (run with `overwrite: true` to replace it)" : existing.contains(f.path()) ? " — **already in the"
-          + " repository, left as it is** (`overwrite: true` replaces it)" : byHand.contains(f) ? " — **add it by hand, below**" : "";
+          + " branch** (run with " + code(enabled.apply("overwrite")) + " to replace it)" : existing.contains(f.path()) ? " — **already in the"
+          + " repository, left as it is** (" + code(enabled.apply("overwrite")) + " replaces it)" : byHand.contains(f) ? " — **add it by hand, below**" : "";
       sb.append("- ").append(code(f.path())).append(": ").append(f.why()).append(state).append('\n');
     }
     for (String w : written) {

@@ -2,11 +2,8 @@ package dev.flyover.pg;
 
 import static dev.flyover.pg.DatabaseTransfer.firstLine;
 
-import dev.flyover.actions.Console;
 import dev.flyover.pg.Catalog.Table;
 import dev.flyover.pg.DatabaseTransfer.TransferFailure;
-import dev.flyover.pg.WorkerPool.Worker;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
@@ -15,35 +12,25 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * Phase: analyze. A restore carries no planner statistics, so every table is analyzed on the target (in parallel
- * mode most already were, right after their indexes, by the index phase), then each partitioned parent, which only
- * an explicit ANALYZE gives statistics of its own.
+ * mode they already were, right after their indexes, by the index phase: {@link RunSpec#analyzedAlongside}), then
+ * each partitioned parent, which only an explicit ANALYZE gives statistics of its own.
  */
 final class Analyze {
-  private final Console console;
-  private final Stopper stopper;
-  private final WorkerPool pool;
-  private final Connection targetAdmin;
-  private final List<Worker> workers;
-  private final Progress progress;
+  private final RunSpec spec;
 
   Analyze(RunSpec spec) {
-    this.progress = spec.progress;
-    this.console = spec.console;
-    this.stopper = spec.stopper;
-    this.pool = spec.pool;
-    this.targetAdmin = spec.targetAdmin;
-    this.workers = spec.workers;
+    this.spec = spec;
   }
 
-  void run(boolean analyzedAlongside) throws SQLException, InterruptedException {
+  void run() throws SQLException, InterruptedException {
     long t0 = System.nanoTime();
-    List<Table> all = analyzedAlongside ? List.of() : Catalog.tables(targetAdmin);
+    List<Table> all = spec.analyzedAlongside ? List.of() : Catalog.tables(spec.targetAdmin);
     ConcurrentLinkedQueue<Table> queue = new ConcurrentLinkedQueue<>(all);
-    Progress.Phase phase = progress.phase("ANALYZE", all.size());
-    pool.runOnEach(workers, "worker", w -> {
+    Progress.Phase phase = spec.progress.phase("ANALYZE", all.size());
+    spec.pool.runOnEach(spec.workers, "worker", w -> {
       Table t;
       while ((t = queue.poll()) != null) {
-        stopper.check();
+        spec.stopper.check();
         phase.begin(t.display());
         try (Statement st = w.target().createStatement()) {
           st.execute("ANALYZE " + t.qualified());
@@ -55,14 +42,12 @@ final class Analyze {
     });
     phase.close();
     // Partitioned parents get their own statistics only from an explicit ANALYZE.
-    for (String parent : Catalog.strings(targetAdmin, "SELECT pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname)"
+    for (String parent : Catalog.strings(spec.targetAdmin, "SELECT pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname)"
         + " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'p'")) {
-      try (Statement st = targetAdmin.createStatement()) {
+      try (Statement st = spec.targetAdmin.createStatement()) {
         st.execute("ANALYZE " + parent);
       }
     }
-    console.info(String.format(Locale.ROOT, "ANALYZE done in %.1fs", (System.nanoTime() - t0) / 1e9));
+    spec.console.info(String.format(Locale.ROOT, "ANALYZE done in %.1fs", (System.nanoTime() - t0) / 1e9));
   }
-
-
 }

@@ -57,6 +57,13 @@ public final class DatabaseTransfer {
   /** This run's progress lines (every phase registers its work here; one ticker prints). */
   private Progress progress;
   private java.util.function.Function<Console, Progress> progressFactory = Progress::start;
+  /** Where a remote copy runs: on a Fly Machine ({@link RemoteTransfer}) unless a test stands in for it. */
+  private RemoteCopy remoteCopy;
+
+  /** The copy of transfer-mode remote, done elsewhere; returns what it did (its own verification included). */
+  interface RemoteCopy {
+    TransferResult run(TransferRequest req, long started);
+  }
 
   public DatabaseTransfer(Env env, Console console) {
     this.env = env;
@@ -72,6 +79,12 @@ public final class DatabaseTransfer {
   /** How progress is printed (tests: at each unit started, instead of on a ticker thread). */
   DatabaseTransfer progress(java.util.function.Function<Console, Progress> factory) {
     this.progressFactory = factory;
+    return this;
+  }
+
+  /** Where the remote copy runs (tests: a stand-in that copies locally, so the runner's part can be watched). */
+  DatabaseTransfer remoteCopy(RemoteCopy copy) {
+    this.remoteCopy = copy;
     return this;
   }
 
@@ -102,8 +115,8 @@ public final class DatabaseTransfer {
     progress = progressFactory.apply(console);
     try {
       // TLS as the run will use it (issue 9, part 7): a weak sslmode warned of, channel binding pinned if offered.
-      PgUrl source = Tls.forRun(req.source(), SOURCE_INPUT, console);
-      PgUrl target = req.target().isFlyPrivate() ? req.target() : Tls.forRun(req.target(), TARGET_INPUT, console);
+      PgUrl source = Tls.forRun(req.source(), console.named(SOURCE_INPUT), console);
+      PgUrl target = req.target().isFlyPrivate() ? req.target() : Tls.forRun(req.target(), console.named(TARGET_INPUT), console);
       if (target.needsFlyProxy() && env.get(ON_FLY_NETWORK).isEmpty()) {
         proxy = FlyProxy.start(env, console, req.flyApp(), req.flyToken(), target.host(), target.port());
         stopper.track(proxy);
@@ -112,20 +125,23 @@ public final class DatabaseTransfer {
       if (req.mode() == Mode.REMOTE) {
         // The local modes' preflight, from here, before anything runs on Fly (reachable, versions, extensions,
         // empty unless overwrite); its sessions are closed again so no snapshot is held while the machine copies.
-        Run check = new Run(req, source, target, started);
-        check.preflight();
+        RunSpec.Builder check = setup(req, source, target, started);
+        Preflight.run(check, inputName, g -> guard = g);
         // The preflight includes the source != target proof (TargetGuard): refused before anything runs on Fly.
         stopper.untrack(check.coordinator);
         stopper.untrack(check.targetAdmin);
         // The machine gets the URLs as the user named them; its own flyover applies the same TLS rules there.
-        TransferResult remote = new RemoteTransfer(env, console, stopper,
-            remoteOptions != null ? remoteOptions : RemoteOptions.defaults(env)).run(req, started);
+        RemoteCopy copy = remoteCopy != null ? remoteCopy : (r, t) -> new RemoteTransfer(env, console, stopper,
+            remoteOptions != null ? remoteOptions : RemoteOptions.defaults(env)).run(r, t);
+        TransferResult remote = copy.run(req, started);
         touched = true;
-        // The copy ran on a Fly Machine, which verified it; the proof is made again from here, reading both sides.
-        return new Run(req, source, target, started).verifyOnly(remote);
+        // The copy ran on a Fly Machine, which verified it; the proof is made again from here, reading both sides
+        // and writing nothing.
+        return new Run(lookForVerify(setup(req, source, target, started))).verifyOnly(remote);
       }
-      Run run = new Run(req, source, target, started);
-      run.preflight();
+      RunSpec.Builder found = setup(req, source, target, started);
+      Preflight.run(found, inputName, g -> guard = g);
+      Run run = new Run(found);
       touched = true;
       return run.transfer();
     } catch (Stopper.Stopped e) {
@@ -176,39 +192,47 @@ public final class DatabaseTransfer {
     }
   }
 
-  /** One run's state: the two sides, the snapshot, the plan. */
+  /** The run's machinery, before anything connects: preflight fills in what it finds. */
+  private RunSpec.Builder setup(TransferRequest req, PgUrl source, PgUrl target, long started) {
+    return new RunSpec.Builder(env, console, stopper, pool, req, source, target, started, minChunkBytes, progress);
+  }
+
+  /** After a remote copy: both sides connected, the source read on a snapshot of its own, for the comparison. */
+  private RunSpec.Builder lookForVerify(RunSpec.Builder b) throws SQLException {
+    b.coordinator = stopper.track(PgSession.open(b.source, Side.SOURCE, b.sourceInput()));
+    b.targetAdmin = stopper.track(PgSession.open(b.target, Side.TARGET, b.targetInput()));
+    b.sourceNum = Catalog.serverVersionNum(b.coordinator);
+    b.targetNum = Catalog.serverVersionNum(b.targetAdmin);
+    b.sourceVersion = Catalog.serverVersion(b.coordinator);
+    b.targetVersion = Catalog.serverVersion(b.targetAdmin);
+    b.snapshot = Snapshot.export(b.coordinator);
+    b.tables = Catalog.tables(b.coordinator);
+    b.configTables = Catalog.extensionConfigTables(b.coordinator);
+    b.configSequences = Catalog.extensionConfigSequences(b.coordinator);
+    // Read, not tried (no trial transaction): only to name in the result what the machine applied.
+    b.settingsPlan = Settings.plan(b.coordinator, b.targetAdmin, console, false);
+    return b;
+  }
+
+  /**
+   * One run, in the order of its phases; its state is the {@link RunSpec}'s. Here {@code env}, {@code console},
+   * {@code stopper}, {@code pool}, {@code progress} and {@code minChunkBytes} are the spec's fields, the same
+   * objects as this transfer's; {@code guard} and {@code inputName} are the transfer's.
+   */
   private final class Run extends RunSpec {
-    List<String> settingsApplied = List.of();
-    final List<String> notCarried = new ArrayList<>();
-    int sequenceCount;
-    int largeObjectCount;
-    boolean analyzedAlongside;
-
-    Run(TransferRequest req, PgUrl source, PgUrl target, long started) {
-      super(DatabaseTransfer.this.env, DatabaseTransfer.this.console, DatabaseTransfer.this.stopper, DatabaseTransfer.this.pool, req,
-          source, target, started, DatabaseTransfer.this.minChunkBytes);
-      progress = DatabaseTransfer.this.progress;
+    Run(RunSpec.Builder found) {
+      super(found);
     }
 
-    void preflight() throws SQLException {
-      Preflight.run(this, inputName, g -> guard = g);
-    }
-
-    /** After a remote copy: connect to both sides, read the source on a snapshot, compare. */
+    /**
+     * After a remote copy: only the comparison. The machine's flyover ran every phase (privileges, settings,
+     * ANALYZE) and printed what it did; doing them again from here would write to the target after the copy was
+     * reported done. What it applied and what it could not carry come from the same plans, read only.
+     */
     TransferResult verifyOnly(TransferResult remote) throws SQLException, InterruptedException {
-      coordinator = stopper.track(PgSession.open(source, Side.SOURCE, SOURCE_INPUT));
-      targetAdmin = stopper.track(PgSession.open(target, Side.TARGET, TARGET_INPUT));
-      sourceNum = Catalog.serverVersionNum(coordinator);
-      sourceVersion = Catalog.serverVersion(coordinator);
-      targetVersion = Catalog.serverVersion(targetAdmin);
-      snapshot = Snapshot.export(coordinator);
-      tables = Catalog.tables(coordinator);
-      configTables = Catalog.extensionConfigTables(coordinator);
-      configSequences = Catalog.extensionConfigSequences(coordinator);
-      settingsPlan = Settings.plan(coordinator, targetAdmin, console, false);
-      notCarried.addAll(Privileges.apply(targetAdmin, Privileges.plan(coordinator, targetAdmin), console));
-      copySettings();
-      analyze();
+      settingsApplied = settingsPlan.apply().stream().map(Settings.Planned::label).toList();
+      notCarried.addAll(Privileges.plan(coordinator, targetAdmin).notCarried());
+      notCarried.addAll(settingsPlan.missingRoles());
       long verifyStart = System.nanoTime();
       console.info("verifying the remote copy (" + req.verify().label() + ")");
       Compare.Verification v = verify();
@@ -267,7 +291,7 @@ public final class DatabaseTransfer {
         schema.restore(schemaFile, "pre-data", 1, null);
         PostData post = schema.postData(schemaFile, sqlFile, listFile);
         new Snapshot(this).openWorkers();
-        Indexes indexes = new Indexes(post, req.jobs(), target, pgOptions(), stopper, pool, console, progress);
+        Indexes indexes = new Indexes(this, post);
         try {
           new TableData(this).copy(indexes);
           try (Progress.Phase p = progress.step("extension configuration data")) {
@@ -307,7 +331,7 @@ public final class DatabaseTransfer {
     /** Statistics (stream mode has no workers of its own yet: sessions on the shared snapshot are opened). */
     void analyze() throws SQLException, InterruptedException {
       if (workers.isEmpty()) new Snapshot(this).openWorkers();
-      new Analyze(this).run(analyzedAlongside);
+      new Analyze(this).run();
     }
 
     // ---- verification ----------------------------------------------------------------------------------------

@@ -47,16 +47,16 @@ final class Indexes implements AutoCloseable {
   private final WorkerPool.Running running;
   private final Progress.Phase phase;
 
-  Indexes(PostData post, int jobs, PgUrl target, String pgOptions, Stopper stopper, WorkerPool pool, Console console,
-      Progress progress) throws SQLException {
+  /** Opens {@code jobs} target sessions with the restore's settings, ready for {@link #tableDone}. */
+  Indexes(RunSpec spec, PostData post) throws SQLException {
     this.post = post;
-    this.stopper = stopper;
-    this.console = console;
+    this.stopper = spec.stopper;
+    this.console = spec.console;
     List<Connection> conns = new ArrayList<>();
-    for (int i = 0; i < jobs; i++) {
-      Connection c = stopper.track(PgSession.open(target, Side.TARGET, DatabaseTransfer.TARGET_INPUT));
+    for (int i = 0; i < spec.req.jobs(); i++) {
+      Connection c = spec.stopper.track(PgSession.open(spec.target, Side.TARGET, spec.targetInput()));
       try (Statement st = c.createStatement()) {
-        for (String opt : pgOptions.split(" ")) {
+        for (String opt : spec.pgOptions().split(" ")) {
           if (opt.equals("-c")) continue;
           int eq = opt.indexOf('=');
           st.execute("SET " + opt.substring(0, eq) + " = " + PgSession.literal(opt.substring(eq + 1)));
@@ -66,8 +66,8 @@ final class Indexes implements AutoCloseable {
       conns.add(c);
     }
     this.sessions = conns.size();
-    this.phase = progress.phase("indexes", post.perTable.values().stream().mapToInt(List::size).sum());
-    this.running = pool.start(conns, "index", this::loop);
+    this.phase = spec.progress.phase("indexes", post.perTable.values().stream().mapToInt(List::size).sum());
+    this.running = spec.pool.start(conns, "index", this::loop);
   }
 
   private void loop(Connection c) throws InterruptedException {

@@ -2,9 +2,7 @@ package dev.flyover.pg;
 
 import static dev.flyover.pg.DatabaseTransfer.firstLine;
 
-import dev.flyover.actions.Console;
 import dev.flyover.pg.DatabaseTransfer.TransferFailure;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -16,18 +14,10 @@ import java.util.List;
  * retried on a later pass. Views the source never populated stay unpopulated, as on the source.
  */
 final class MaterializedViews {
-  private final Console console;
-  private final Stopper stopper;
-  private final Connection coordinator;
-  private final Connection targetAdmin;
-  private final Progress progress;
+  private final RunSpec spec;
 
   MaterializedViews(RunSpec spec) {
-    this.progress = spec.progress;
-    this.console = spec.console;
-    this.stopper = spec.stopper;
-    this.coordinator = spec.coordinator;
-    this.targetAdmin = spec.targetAdmin;
+    this.spec = spec;
   }
 
   /**
@@ -35,18 +25,18 @@ final class MaterializedViews {
    * retrying those that read another one not yet refreshed.
    */
   void refresh() throws SQLException {
-    List<String> pending = new ArrayList<>(Catalog.strings(coordinator, "SELECT pg_catalog.quote_ident(n.nspname) || '.'"
+    List<String> pending = new ArrayList<>(Catalog.strings(spec.coordinator, "SELECT pg_catalog.quote_ident(n.nspname) || '.'"
         + " || pg_catalog.quote_ident(c.relname) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
         + " WHERE c.relkind = 'm' AND c.relispopulated ORDER BY c.oid"));
     int total = pending.size();
     SQLException last = null;
-    Progress.Phase phase = progress.phase("materialized views", total);
+    Progress.Phase phase = spec.progress.phase("materialized views", total);
     for (int pass = 0; pass <= total && !pending.isEmpty(); pass++) {
       List<String> failed = new ArrayList<>();
       for (String mv : pending) {
-        stopper.check();
+        spec.stopper.check();
         phase.begin(mv);
-        try (Statement st = targetAdmin.createStatement()) {
+        try (Statement st = spec.targetAdmin.createStatement()) {
           st.execute("REFRESH MATERIALIZED VIEW " + mv);
           phase.end(mv);
         } catch (SQLException e) {
@@ -62,8 +52,6 @@ final class MaterializedViews {
       throw new TransferFailure("refreshing materialized view " + pending.get(0) + " failed ("
           + (last == null ? "unknown" : firstLine(last)) + ")", last);
     }
-    if (total > 0) console.info("refreshed " + Progress.count(total, "materialized view", "materialized views"));
+    if (total > 0) spec.console.info("refreshed " + Progress.count(total, "materialized view", "materialized views"));
   }
-
-
 }

@@ -60,7 +60,8 @@ public final class PgSession {
 
   /**
    * Connects, applies {@link #SETTINGS}, and makes source sessions READ ONLY (flyover never writes to the
-   * source). {@code inputName} names the input in the one-sentence error when the database cannot be reached.
+   * source). {@code inputName} names the input in the one-sentence error when the database cannot be reached, as
+   * the surface does (Context#named: "database-url input" in Actions, "--database-url option" in a terminal).
    */
   public static Connection open(PgUrl url, Side side, String inputName) {
     Properties p = url.jdbcProperties();
@@ -79,8 +80,8 @@ public final class PgSession {
       }
       if (side == Side.SOURCE && !isReadOnly(c)) {
         c.close();
-        throw new UserError("The source session at " + url.describe() + " (from " + inputName + ") did not become"
-            + " read-only, so flyover will not use it: give the database's direct URL (not a connection pooler's) in "
+        throw new UserError("The source session at " + url.describe() + " (from the " + inputName + ") did not become"
+            + " read-only, so flyover will not use it: give the database's direct URL (not a connection pooler's) in the "
             + inputName + ".");
       }
       return c;
@@ -108,13 +109,13 @@ public final class PgSession {
   /** One sentence for a database that cannot be reached or refuses us; never the password. */
   public static UserError connectError(PgUrl url, String inputName, SQLException e) {
     String state = e.getSQLState() == null ? "" : e.getSQLState();
-    String where = url.describe() + " (from " + inputName + ")";
+    String where = url.describe() + " (from the " + inputName + ")";
     String msg = switch (state) {
-      case "28P01" -> "The password for user " + url.user() + " was rejected by " + where + ": check the " + inputName + " input.";
-      case "28000" -> "The server at " + where + " refused the connection (" + firstLine(e) + "): check the user and sslmode in " + inputName + ".";
-      case "3D000" -> "The database " + url.database() + " does not exist on " + where + ": fix the database name in " + inputName + ".";
-      case "53300" -> "The server at " + where + " has no free connections (too many clients): lower jobs or close other sessions.";
-      default -> "Could not connect to " + where + " (" + firstLine(e) + "): check that the host is reachable and the " + inputName + " input is right.";
+      case "28P01" -> "The password for user " + url.user() + " was rejected by " + where + ": check the " + inputName + ".";
+      case "28000" -> "The server at " + where + " refused the connection (" + firstLine(e) + "): check the user and sslmode in the " + inputName + ".";
+      case "3D000" -> "The database " + url.database() + " does not exist on " + where + ": fix the database name in the " + inputName + ".";
+      case "53300" -> "The server at " + where + " has no free connections (too many clients): lower the number of jobs or close other sessions.";
+      default -> "Could not connect to " + where + " (" + firstLine(e) + "): check that the host is reachable and the " + inputName + " is right.";
     };
     return new UserError(msg, e);
   }

@@ -45,7 +45,7 @@ public record PgTools(int major, Path pgDump, Path pgRestore) {
   }
 
   /** The client for this source and target, or one sentence naming the three versions and what to install. */
-  public static PgTools choose(Env env, int sourceMajor, int targetMajor) {
+  public static PgTools choose(Env env, int sourceMajor, int targetMajor, dev.flyover.actions.Console console) {
     TreeMap<Integer, PgTools> all = installed(env);
     PgTools exact = all.get(targetMajor);
     if (exact != null && targetMajor >= sourceMajor) return exact;
@@ -54,6 +54,7 @@ public record PgTools(int major, Path pgDump, Path pgRestore) {
     throw new UserError("No pg_dump/pg_restore of major version " + targetMajor + " is installed (source server "
         + sourceMajor + ", target server " + targetMajor + ", clients found: "
         + (have.isEmpty() ? "none" : String.join(", ", have)) + " in " + root(env)
-        + "): install postgresql-client-" + targetMajor + ", or use transfer-mode: remote to run the transfer inside Fly.");
+        + "): install postgresql-client-" + targetMajor + ", or set the " + console.named("transfer-mode")
+        + " to remote to run the transfer inside Fly.");
   }
 }

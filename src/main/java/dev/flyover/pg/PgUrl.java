@@ -62,12 +62,13 @@ public final class PgUrl {
   }
 
   /**
-   * Parses {@code url}; {@code inputName} (heroku-database-url, database-url) names the input in the one-sentence
-   * error, which never repeats the value (it holds a password).
+   * Parses {@code url}; {@code inputName} names the input in the one-sentence error as the surface does (Context#named:
+   * "database-url input" in Actions, "--database-url option" in a terminal), which never repeats the value (it
+   * holds a password).
    */
   public static PgUrl parse(String url, String inputName) {
     if (url == null || url.isBlank()) {
-      throw new UserError("The " + inputName + " input is empty: give a postgres://user:password@host:port/database URL.");
+      throw new UserError("The " + inputName + " is empty: give a postgres://user:password@host:port/database URL.");
     }
     String s = url.strip();
     String rest;
@@ -173,7 +174,7 @@ public final class PgUrl {
   }
 
   private static UserError bad(String inputName, String why) {
-    return new UserError("The " + inputName + " input is not a valid PostgreSQL URL: " + why
+    return new UserError("The " + inputName + " is not a valid PostgreSQL URL: " + why
         + "; use postgres://user:password@host:port/database (percent-encode special characters in the password).");
   }
 

@@ -16,14 +16,15 @@ import java.util.function.UnaryOperator;
  * versions and client tools, the snapshot taken and what it holds, extensions available (and those a platform
  * installed kept), what only a superuser could create ({@link TargetRights}), every database setting tried
  * ({@link Settings#plan}), and the target empty or, with overwrite, everything in it droppable by the target user
- * ({@link Overwrite#check}).
+ * ({@link Overwrite#check}). What it finds goes into the {@link RunSpec.Builder}, which then fixes it as the run's
+ * {@link RunSpec}.
  */
 final class Preflight {
   private Preflight() {}
 
-  static void run(RunSpec s, UnaryOperator<String> inputName, Consumer<TargetGuard> proved) throws SQLException {
-    s.coordinator = s.stopper.track(PgSession.open(s.source, Side.SOURCE, DatabaseTransfer.SOURCE_INPUT));
-    s.targetAdmin = s.stopper.track(PgSession.open(s.target, Side.TARGET, DatabaseTransfer.TARGET_INPUT));
+  static void run(RunSpec.Builder s, UnaryOperator<String> inputName, Consumer<TargetGuard> proved) throws SQLException {
+    s.coordinator = s.stopper.track(PgSession.open(s.source, Side.SOURCE, s.sourceInput()));
+    s.targetAdmin = s.stopper.track(PgSession.open(s.target, Side.TARGET, s.targetInput()));
     // Before anything else: the target must not be the source (issue 9).
     TargetGuard guard = TargetGuard.prove(s.coordinator, s.targetAdmin, s.console, inputName, DatabaseTransfer.SOURCE_INPUT);
     proved.accept(guard);
@@ -40,7 +41,7 @@ final class Preflight {
           + ": a dump cannot be restored into an older major version; create the target with PostgreSQL " + sMajor + " or newer.");
     }
     // Remote mode runs pg_dump/pg_restore on its machine (flyover's image has every major): none needed here.
-    if (s.req.mode() != TransferRequest.Mode.REMOTE) s.tools = PgTools.choose(s.env, sMajor, tMajor);
+    if (s.req.mode() != TransferRequest.Mode.REMOTE) s.tools = PgTools.choose(s.env, sMajor, tMajor, s.console);
     // Everything the source is read for happens inside one snapshot, shared by pg_dump and every worker.
     s.snapshot = Snapshot.export(s.coordinator);
     s.tables = Catalog.tables(s.coordinator);
@@ -66,7 +67,7 @@ final class Preflight {
     }
   }
 
-  private static void checkExtensions(RunSpec s, TargetGuard guard) throws SQLException {
+  private static void checkExtensions(RunSpec.Builder s, TargetGuard guard) throws SQLException {
     List<Catalog.Extension> used = Catalog.extensions(s.coordinator);
     List<String> available = Catalog.availableExtensions(s.targetAdmin);
     List<String> missing = new ArrayList<>();
@@ -88,7 +89,7 @@ final class Preflight {
         if (u.name().equals(t.name()) && !u.schema().equals(t.schema())) {
           throw new UserError("The target database already has extension " + t.name() + " in schema " + t.schema()
               + " but the source has it in " + u.schema() + ": drop it on the target"
-              + (guard.provenDifferent() ? ", or set overwrite: true." : "."));
+              + (guard.provenDifferent() ? ", or set " + guard.overwriteOn() + "." : "."));
         }
       }
     }

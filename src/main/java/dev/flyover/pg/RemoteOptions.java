@@ -14,11 +14,14 @@ public record RemoteOptions(String vmSize, Optional<Integer> jobs, String image)
   public static final String DEFAULT_VM_SIZE = "performance-2x";
   public static final String IMAGE_ENV = "FLYOVER_TRANSFER_IMAGE";
 
-  /** Checks the size against fly-go's presets before anything runs, so a typo fails first and in one sentence. */
+  /**
+   * Checks the size against fly-go's presets before anything runs, so a typo fails first and in one sentence.
+   * {@code inputName}: the transfer-vm-size input as the surface names it (Context#named).
+   */
   public static RemoteOptions of(Env env, String vmSize, Optional<Integer> jobs, String inputName) {
     String size = vmSize == null || vmSize.isBlank() ? DEFAULT_VM_SIZE : vmSize.strip();
     if (!Machines.VM_SIZES.contains(size)) {
-      throw new UserError("The " + inputName + " input is " + size + ", which is not a Fly Machine size: use one of "
+      throw new UserError("The " + inputName + " is " + size + ", which is not a Fly Machine size: use one of "
           + String.join(", ", Machines.VM_SIZES) + ".");
     }
     return new RemoteOptions(size, jobs, env.get(IMAGE_ENV).map(String::strip).orElse(defaultImage()));
@@ -31,6 +34,6 @@ public record RemoteOptions(String vmSize, Optional<Integer> jobs, String image)
   }
 
   static RemoteOptions defaults(Env env) {
-    return of(env, DEFAULT_VM_SIZE, Optional.empty(), "transfer-vm-size");
+    return of(env, DEFAULT_VM_SIZE, Optional.empty(), "transfer-vm-size input");
   }
 }

@@ -99,7 +99,8 @@ final class RemoteTransfer {
 
   TransferResult run(TransferRequest req, long started) {
     String app = req.flyApp().orElseThrow(() -> new UserError(
-        "transfer-mode remote starts its machine in the Fly app's organization: set fly-app (or app in fly.toml)."));
+        "transfer-mode remote starts its machine in the Fly app's organization: set the " + console.named("fly-app")
+        + " (or app in fly.toml)."));
     Machines fly = new Machines(env, console, req.flyToken());
     // Next to the database: its own app's organization, network and region when the target is a Fly-private
     // host, else the production app's.
@@ -151,7 +152,7 @@ final class RemoteTransfer {
       if (launch.machineId().isEmpty()) {
         stopper.check();
         throw new UserError("flyctl machine run did not start the transfer machine ("
-            + lastLine(launch.result().stderr(), launch.result().stdout()) + "): check transfer-vm-size, the region"
+            + lastLine(launch.result().stderr(), launch.result().stdout()) + "): check the " + console.named("transfer-vm-size") + ", the region"
             + " and that the image " + options.image() + " can be pulled.");
       }
       String id = launch.machineId().get();

@@ -1,12 +1,9 @@
 package dev.flyover.pg;
 
-import dev.flyover.Env;
-import dev.flyover.actions.Console;
 import dev.flyover.pg.DatabaseTransfer.TransferFailure;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,56 +19,38 @@ import java.util.Map;
  * cosmetic error from a lost object.
  */
 final class Schema {
-  private final Env env;
-  private final Console console;
-  private final Stopper stopper;
-  private final PgUrl source;
-  private final PgUrl target;
-  private final Connection coordinator;
-  private final String snapshot;
-  private final PgTools tools;
-  private final List<Catalog.Extension> keptExtensions;
+  private final RunSpec spec;
 
   Schema(RunSpec spec) {
     this.spec = spec;
-    this.env = spec.env;
-    this.console = spec.console;
-    this.stopper = spec.stopper;
-    this.source = spec.source;
-    this.target = spec.target;
-    this.coordinator = spec.coordinator;
-    this.snapshot = spec.snapshot;
-    this.tools = spec.tools;
-    this.keptExtensions = spec.keptExtensions;
   }
-  private final RunSpec spec;
 
   /** pg_dump's post-data SQL, split into per-table index builds and a TOC list for the rest. */
   PostData postData(Path schemaFile, Path sqlFile, Path listFile) throws IOException, InterruptedException, SQLException {
-    Map<PostData.ObjectId, PostData.Info> owners = PostData.tableOf(coordinator);
+    Map<PostData.ObjectId, PostData.Info> owners = PostData.tableOf(spec.coordinator);
     // --verbose: each entry then starts with its "-- TOC entry <id> (class <c> OID <o>)" line (PostData).
-    Tools.Run sql = Tools.run(stopper, List.of(tools.pgRestore().toString(), "--section=post-data", "--verbose", "--no-owner",
-        "--no-acl", "--file=" + sqlFile, schemaFile.toString()), Tools.childEnv(env, target, Map.of()), l -> {});
-    Tools.Run list = Tools.run(stopper, List.of(tools.pgRestore().toString(), "--list", "--section=post-data",
-        "--file=" + listFile, schemaFile.toString()), Tools.childEnv(env, target, Map.of()), l -> {});
-    stopper.check();
+    Tools.Run sql = Tools.run(spec.stopper, List.of(spec.tools.pgRestore().toString(), "--section=post-data", "--verbose", "--no-owner",
+        "--no-acl", "--file=" + sqlFile, schemaFile.toString()), Tools.childEnv(spec.env, spec.target, Map.of()), l -> {});
+    Tools.Run list = Tools.run(spec.stopper, List.of(spec.tools.pgRestore().toString(), "--list", "--section=post-data",
+        "--file=" + listFile, schemaFile.toString()), Tools.childEnv(spec.env, spec.target, Map.of()), l -> {});
+    spec.stopper.check();
     if (sql.exit() != 0 || list.exit() != 0) {
       throw new TransferFailure("pg_restore could not read the schema archive (" + Tools.lastError(sql.stderr()) + ")", null);
     }
     PostData pd = PostData.split(Files.readAllLines(sqlFile), Files.readAllLines(listFile), owners);
-    if (!pd.split) console.info("post-data: pg_restore's SQL did not match its list entry for entry, so pg_restore builds every index after the copy");
+    if (!pd.split) spec.console.info("post-data: pg_restore's SQL did not match its list entry for entry, so pg_restore builds every index after the copy");
     Files.write(listFile, pd.remainingList(Files.readAllLines(listFile)));
     return pd;
   }
 
   void dumpSchema(Path file) throws IOException, InterruptedException {
-    List<String> argv = List.of(tools.pgDump().toString(), "--format=custom", "--compress=0", "--schema-only",
-        "--no-owner", "--no-acl", "--no-subscriptions", "--snapshot=" + snapshot, "--file=" + file);
+    List<String> argv = List.of(spec.tools.pgDump().toString(), "--format=custom", "--compress=0", "--schema-only",
+        "--no-owner", "--no-acl", "--no-subscriptions", "--snapshot=" + spec.snapshot, "--file=" + file);
     Tools.Run r;
     try (Progress.Phase p = spec.progress.step("schema dump")) {
-      r = Tools.run(stopper, argv, Tools.childEnv(env, source, Map.of()), l -> console.debug("pg_dump: " + l));
+      r = Tools.run(spec.stopper, argv, Tools.childEnv(spec.env, spec.source, Map.of()), l -> spec.console.debug("pg_dump: " + l));
     }
-    stopper.check();
+    spec.stopper.check();
     if (r.exit() != 0) {
       throw new TransferFailure("pg_dump of the schema " + Tools.exitText(r.exit()) + " (" + Tools.lastError(r.stderr()) + ")", null);
     }
@@ -79,19 +58,19 @@ final class Schema {
 
   void restore(Path file, String section, int jobs, Path list) throws IOException, InterruptedException {
     long t0 = System.nanoTime();
-    List<String> argv = new ArrayList<>(List.of(tools.pgRestore().toString(), "--section=" + section, "--no-owner",
-        "--no-acl", "--jobs=" + jobs, "--dbname=" + Tools.dbnameConninfo(target.database())));
+    List<String> argv = new ArrayList<>(List.of(spec.tools.pgRestore().toString(), "--section=" + section, "--no-owner",
+        "--no-acl", "--jobs=" + jobs, "--dbname=" + Tools.dbnameConninfo(spec.target.database())));
     if (list != null) argv.add("--use-list=" + list);
     argv.add(file.toString());
     Tools.Run r;
     // The post-data is where foreign keys are validated and pg_restore's remaining indexes built: minutes, on a big database.
     try (Progress.Phase p = spec.progress.step(section.equals("post-data") ? "post-data (foreign keys, triggers, remaining indexes)" : section)) {
-      r = Tools.run(stopper, argv, Tools.childEnv(env, target, Map.of("PGOPTIONS", spec.pgOptions())),
-          l -> console.debug("pg_restore: " + l));
+      r = Tools.run(spec.stopper, argv, Tools.childEnv(spec.env, spec.target, Map.of("PGOPTIONS", spec.pgOptions())),
+          l -> spec.console.debug("pg_restore: " + l));
     }
-    stopper.check();
-    RestoreLog log = RestoreLog.parse(r.stderr(), keptExtensions);
-    for (String b : log.benign) console.info("pg_restore (" + section + "): ignored a harmless error: " + b);
+    spec.stopper.check();
+    RestoreLog log = RestoreLog.parse(r.stderr(), spec.keptExtensions);
+    for (String b : log.benign) spec.console.info("pg_restore (" + section + "): ignored a harmless error: " + b);
     if (!log.ok()) {
       throw new TransferFailure("pg_restore of the " + section + " failed: " + log.fatal.get(0)
           + (log.fatal.size() > 1 ? " (and " + (log.fatal.size() - 1) + " more errors)" : ""), null);
@@ -99,8 +78,6 @@ final class Schema {
     if (r.exit() != 0 && log.benign.isEmpty()) {
       throw new TransferFailure("pg_restore of the " + section + " " + Tools.exitText(r.exit()) + " (" + Tools.lastError(r.stderr()) + ")", null);
     }
-    console.info(String.format(Locale.ROOT, "%s restored in %.1fs", section, (System.nanoTime() - t0) / 1e9));
+    spec.console.info(String.format(Locale.ROOT, "%s restored in %.1fs", section, (System.nanoTime() - t0) / 1e9));
   }
-
-
 }

@@ -1,8 +1,6 @@
 package dev.flyover.pg;
 
-import dev.flyover.actions.Console;
 import dev.flyover.pg.Catalog.Sequence;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
@@ -12,27 +10,21 @@ import java.util.List;
  * {@code last_value} and {@code is_called} as of the snapshot (read outside MVCC, as pg_dump does).
  */
 final class Sequences {
-  private final Console console;
-  private final Connection coordinator;
-  private final Connection targetAdmin;
+  private final RunSpec spec;
 
   Sequences(RunSpec spec) {
-    this.console = spec.console;
-    this.coordinator = spec.coordinator;
-    this.targetAdmin = spec.targetAdmin;
+    this.spec = spec;
   }
 
   int copy() throws SQLException {
-    List<Sequence> seqs = Catalog.sequences(coordinator);
-    try (Statement st = targetAdmin.createStatement()) {
+    List<Sequence> seqs = Catalog.sequences(spec.coordinator);
+    try (Statement st = spec.targetAdmin.createStatement()) {
       for (Sequence s : seqs) {
-        String[] state = Catalog.sequenceState(coordinator, s).split(",");
+        String[] state = Catalog.sequenceState(spec.coordinator, s).split(",");
         st.execute("SELECT pg_catalog.setval(" + PgSession.literal(s.qualified()) + "::regclass, " + state[0] + ", " + state[1] + ")");
       }
     }
-    if (!seqs.isEmpty()) console.info("set " + Progress.count(seqs.size(), "sequence", "sequences") + " to the source's values");
+    if (!seqs.isEmpty()) spec.console.info("set " + Progress.count(seqs.size(), "sequence", "sequences") + " to the source's values");
     return seqs.size();
   }
-
-
 }

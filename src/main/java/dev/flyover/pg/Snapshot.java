@@ -5,7 +5,6 @@ import dev.flyover.pg.WorkerPool.Worker;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.List;
 
 /**
  * Phase: snapshot. Everything the source is read for happens inside one snapshot ({@code pg_export_snapshot()} on
@@ -14,13 +13,6 @@ import java.util.List;
  * Workers are pairs of sessions: source (read-only, on the snapshot) and target.
  */
 final class Snapshot {
-  private final Stopper stopper;
-  private final TransferRequest req;
-  private final PgUrl source;
-  private final PgUrl target;
-  private final String snapshot;
-  private final List<Worker> workers;
-
   /** Opens the coordinator's transaction and exports its snapshot; returns the snapshot's name. */
   static String export(Connection coordinator) throws SQLException {
     coordinator.setAutoCommit(false);
@@ -28,30 +20,25 @@ final class Snapshot {
     return Catalog.scalar(coordinator, "SELECT pg_catalog.pg_export_snapshot()");
   }
 
+  private final RunSpec spec;
+
   Snapshot(RunSpec spec) {
-    this.stopper = spec.stopper;
-    this.req = spec.req;
-    this.source = spec.source;
-    this.target = spec.target;
-    this.snapshot = spec.snapshot;
-    this.workers = spec.workers;
+    this.spec = spec;
   }
 
   void openWorkers() throws SQLException {
-    for (int i = 0; i < req.jobs(); i++) {
-      Connection s = stopper.track(PgSession.open(source, Side.SOURCE, DatabaseTransfer.SOURCE_INPUT));
+    for (int i = 0; i < spec.req.jobs(); i++) {
+      Connection s = spec.stopper.track(PgSession.open(spec.source, Side.SOURCE, spec.sourceInput()));
       s.setAutoCommit(false);
       s.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
       try (Statement st = s.createStatement()) {
-        st.execute("SET TRANSACTION SNAPSHOT " + PgSession.literal(snapshot));
+        st.execute("SET TRANSACTION SNAPSHOT " + PgSession.literal(spec.snapshot));
       }
-      Connection t = stopper.track(PgSession.open(target, Side.TARGET, DatabaseTransfer.TARGET_INPUT));
+      Connection t = spec.stopper.track(PgSession.open(spec.target, Side.TARGET, spec.targetInput()));
       try (Statement st = t.createStatement()) {
         st.execute("SET synchronous_commit = off");
       }
-      workers.add(new Worker(i, s, t));
+      spec.workers.add(new Worker(i, s, t));
     }
   }
-
-
 }

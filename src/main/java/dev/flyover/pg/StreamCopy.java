@@ -1,7 +1,5 @@
 package dev.flyover.pg;
 
-import dev.flyover.Env;
-import dev.flyover.actions.Console;
 import dev.flyover.pg.DatabaseTransfer.TransferFailure;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -15,49 +13,33 @@ import java.util.Map;
  * comparison. The phases after the data (privileges, settings, analyze, compare) are the same as parallel mode's.
  */
 final class StreamCopy {
-  private final Env env;
-  private final Console console;
-  private final Stopper stopper;
-  private final PgUrl source;
-  private final PgUrl target;
-  private final String snapshot;
-  private final PgTools tools;
-  private final List<Catalog.Extension> keptExtensions;
+  private final RunSpec spec;
 
   StreamCopy(RunSpec spec) {
     this.spec = spec;
-    this.env = spec.env;
-    this.console = spec.console;
-    this.stopper = spec.stopper;
-    this.source = spec.source;
-    this.target = spec.target;
-    this.snapshot = spec.snapshot;
-    this.tools = spec.tools;
-    this.keptExtensions = spec.keptExtensions;
   }
-  private final RunSpec spec;
 
-/** The guide's pipe done right: versioned tools, no compression, exit codes and pg_restore's errors read. */
+  /** The guide's pipe done right: versioned tools, no compression, exit codes and pg_restore's errors read. */
   void run() throws IOException, InterruptedException {
-    List<String> dump = List.of(tools.pgDump().toString(), "--format=custom", "--compress=0", "--no-owner",
-        "--no-acl", "--no-subscriptions", "--snapshot=" + snapshot);
-    List<String> restore = new ArrayList<>(List.of(tools.pgRestore().toString(), "--no-owner", "--no-acl",
-        "--dbname=" + Tools.dbnameConninfo(target.database())));
+    List<String> dump = List.of(spec.tools.pgDump().toString(), "--format=custom", "--compress=0", "--no-owner",
+        "--no-acl", "--no-subscriptions", "--snapshot=" + spec.snapshot);
+    List<String> restore = new ArrayList<>(List.of(spec.tools.pgRestore().toString(), "--no-owner", "--no-acl",
+        "--dbname=" + Tools.dbnameConninfo(spec.target.database())));
     // No --clean: the target is empty (overwrite emptied it first, down to initdb's public schema), and
     // --clean on an empty target only produces errors, or with --if-exists rewrites public's comment.
-    ProcessBuilder d = Tools.builder(dump, Tools.childEnv(env, source, Map.of()));
-    ProcessBuilder r = Tools.builder(restore, Tools.childEnv(env, target, Map.of("PGOPTIONS", spec.pgOptions())))
+    ProcessBuilder d = Tools.builder(dump, Tools.childEnv(spec.env, spec.source, Map.of()));
+    ProcessBuilder r = Tools.builder(restore, Tools.childEnv(spec.env, spec.target, Map.of("PGOPTIONS", spec.pgOptions())))
         .redirectOutput(ProcessBuilder.Redirect.DISCARD);
-    console.info("streaming pg_dump " + tools.major() + " | pg_restore " + tools.major() + " (no compression)");
+    spec.console.info("streaming pg_dump " + spec.tools.major() + " | pg_restore " + spec.tools.major() + " (no compression)");
     long t0 = System.nanoTime();
     List<Process> ps = ProcessBuilder.startPipeline(List.of(d, r));
-    Process pd = stopper.track(ps.get(0));
-    Process pr = stopper.track(ps.get(1));
+    Process pd = spec.stopper.track(ps.get(0));
+    Process pr = spec.stopper.track(ps.get(1));
     pr.getOutputStream().close();
     List<String> dumpErr = new ArrayList<>();
     List<String> restoreErr = new ArrayList<>();
-    Thread t1 = dev.flyover.proc.Subprocess.drain(pd.getErrorStream(), dumpErr, l -> console.debug("pg_dump: " + l), "pg_dump-stderr");
-    Thread t2 = dev.flyover.proc.Subprocess.drain(pr.getErrorStream(), restoreErr, l -> console.debug("pg_restore: " + l), "pg_restore-stderr");
+    Thread t1 = dev.flyover.proc.Subprocess.drain(pd.getErrorStream(), dumpErr, l -> spec.console.debug("pg_dump: " + l), "pg_dump-stderr");
+    Thread t2 = dev.flyover.proc.Subprocess.drain(pr.getErrorStream(), restoreErr, l -> spec.console.debug("pg_restore: " + l), "pg_restore-stderr");
     int dumpExit;
     int restoreExit;
     try (Progress.Phase p = spec.progress.step("pg_dump | pg_restore")) {
@@ -66,10 +48,10 @@ final class StreamCopy {
       t1.join(5000);
       t2.join(5000);
     } finally {
-      stopper.untrack(pd);
-      stopper.untrack(pr);
+      spec.stopper.untrack(pd);
+      spec.stopper.untrack(pr);
     }
-    stopper.check();
+    spec.stopper.check();
     // A dead pg_restore makes pg_dump die of SIGPIPE: name the one that failed first.
     if (restoreExit > 128 || (dumpExit != 0 && restoreExit != 0 && dumpExit == 128 + 13)) {
       throw new TransferFailure("pg_restore " + Tools.exitText(restoreExit) + " (" + Tools.lastError(restoreErr) + ")", null);
@@ -77,8 +59,8 @@ final class StreamCopy {
     if (dumpExit != 0) {
       throw new TransferFailure("pg_dump " + Tools.exitText(dumpExit) + " (" + Tools.lastError(dumpErr) + ")", null);
     }
-    RestoreLog log = RestoreLog.parse(restoreErr, keptExtensions);
-    for (String b : log.benign) console.info("pg_restore: ignored a harmless error: " + b);
+    RestoreLog log = RestoreLog.parse(restoreErr, spec.keptExtensions);
+    for (String b : log.benign) spec.console.info("pg_restore: ignored a harmless error: " + b);
     if (!log.ok()) {
       throw new TransferFailure("pg_restore failed: " + log.fatal.get(0)
           + (log.fatal.size() > 1 ? " (and " + (log.fatal.size() - 1) + " more errors)" : ""), null);
@@ -87,6 +69,6 @@ final class StreamCopy {
       throw new TransferFailure("pg_restore " + Tools.exitText(restoreExit) + " (" + Tools.lastError(restoreErr) + ")", null);
     }
     spec.dataTime = java.time.Duration.ofNanos(System.nanoTime() - t0);
-    console.info(String.format(Locale.ROOT, "pg_dump | pg_restore finished in %.1fs", (System.nanoTime() - t0) / 1e9));
+    spec.console.info(String.format(Locale.ROOT, "pg_dump | pg_restore finished in %.1fs", (System.nanoTime() - t0) / 1e9));
   }
 }

@@ -129,7 +129,7 @@ public final class TargetGuard {
   }
 
   /** {@code overwrite: true} in Actions, {@code --overwrite} in a terminal. */
-  private String overwriteOn() {
+  String overwriteOn() {
     String n = name.apply("overwrite");
     return n.equals("overwrite") ? "overwrite: true" : n;
   }

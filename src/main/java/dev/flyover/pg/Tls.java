@@ -65,7 +65,7 @@ public final class Tls {
   /** A warning for a URL that does not encrypt a connection leaving this machine; null when there is none. */
   public static String weakModeWarning(PgUrl url, String inputName) {
     if (encrypts(url) || url.needsFlyProxy() || isLoopback(url.host())) return null;
-    return "The " + inputName + " URL sets sslmode=" + url.sslMode() + ": the connection to " + url.describe()
+    return "The URL in the " + inputName + " sets sslmode=" + url.sslMode() + ": the connection to " + url.describe()
         + " may be unencrypted; remove sslmode (flyover then requires TLS) or set sslmode=verify-full.";
   }
 
@@ -92,12 +92,12 @@ public final class Tls {
     p.setProperty("connectTimeout", p.getProperty("connectTimeout", "20"));
     p.setProperty("ApplicationName", "flyover");
     try (Connection c = DriverManager.getConnection(url.jdbcUrl(), p)) {
-      console.debug("the server at " + url.describe() + " (" + inputName + ") uses SCRAM channel binding: required from now on");
+      console.debug("the server at " + url.describe() + " (the " + inputName + ") uses SCRAM channel binding: required from now on");
       return url.withParam("channel_binding", "require");
     } catch (SQLException e) {
       String m = e.getMessage() == null ? "" : e.getMessage();
       if (m.contains("Channel binding") || m.contains("Channel Binding")) {
-        console.info("the server at " + url.describe() + " (" + inputName + ") does not offer SCRAM channel binding:"
+        console.info("the server at " + url.describe() + " (the " + inputName + ") does not offer SCRAM channel binding:"
             + " the connection is encrypted, but the server is verified only with sslmode=verify-full and sslrootcert");
       }
       // Anything else (a wrong password, an unreachable host) is reported by the run's own connection.

@@ -52,7 +52,7 @@ public final class SecretsFlow {
   /** Runs the request; throws {@link SecretsError} (with the plan so far) when it stops. */
   public SecretsResult run(SecretsRequest req) {
     Console con = ctx.console();
-    Source src = load(req);
+    Source src = load(req, true);
     // Masks first: nothing below may print before every value is registered.
     MaskPolicy.configVars(con, src.vars(), src.publicValues());
     con.info("Read " + count(src.vars().size(), "config var") + " from " + src.label() + ".");
@@ -101,9 +101,20 @@ public final class SecretsFlow {
     return done;
   }
 
+  /**
+   * The plan alone, changing nothing and printing nothing (every value is masked all the same): how a cutover asks
+   * whether the secrets are already in place, without a dry run's plan in the middle of its log.
+   */
+  public List<PlanEntry> planQuietly(SecretsRequest req) {
+    Source src = load(req, false);
+    MaskPolicy.configVars(ctx.console(), src.vars(), src.publicValues());
+    return plan(req, src, flyNames(req.flyApp()));
+  }
+
   // ---------------------------------------------------------------- source
 
-  private Source load(SecretsRequest req) {
+  /** @param loud say what is read (a quiet look only reads) */
+  private Source load(SecretsRequest req, boolean loud) {
     if (req.fromFile().isPresent()) {
       Path file = req.fromFile().get();
       String input = ctx.optionName("from-file");
@@ -126,7 +137,7 @@ public final class SecretsFlow {
     HerokuClient client = heroku.orElseThrow(() -> new UserError("No Heroku API key: set "
         + ctx.optionName("heroku-api-key") + " (or HEROKU_API_KEY), or give the config vars in a file with "
         + ctx.optionName("from-file") + "."));
-    ctx.console().info("Reading the config vars of Heroku app " + app + ".");
+    if (loud) ctx.console().info("Reading the config vars of Heroku app " + app + ".");
     List<String> publicValues = MaskPolicy.publicIdentifiers(req.herokuApp(), req.flyApp(), client.domains(app));
     Map<String, String> vars = client.configVars(app);
     MaskPolicy.configVars(ctx.console(), vars, publicValues);
@@ -174,7 +185,7 @@ public final class SecretsFlow {
               + ctx.optionName("overwrite") + " is false (Fly cannot show its value to compare)", enc.route());
         } else if (onFly.contains(fly)) {
           p = new PlanEntry(name, fly, PlanEntry.Action.REPLACE, "already on Fly; Fly cannot show its value to compare,"
-              + " so it is replaced (" + ctx.optionName("overwrite") + ": false keeps it)", enc.route());
+              + " so it is replaced (" + ctx.disabled("overwrite") + " keeps it)", enc.route());
         } else {
           p = new PlanEntry(name, fly, PlanEntry.Action.NEW, enc.route() == SecretEncoder.Route.IMPORT ? "" :
               "sent alone by flyctl secrets set NAME=- (the import format cannot carry it)", enc.route());

@@ -39,7 +39,7 @@ class MainTest {
     r = new CliHarness().env("HEROKU_DATABASE_URL", "postgres://u:Lng5ecretPw@127.0.0.1:1/db")
         .env("FLY_DATABASE_URL_FILE", target.toString()).run("database");
     assertEquals(1, r.exitCode());
-    assertTrue(r.stderr().contains("The database-url input is not a valid PostgreSQL URL"), r.stderr() + r.stdout());
+    assertTrue(r.stderr().contains("The --database-url option is not a valid PostgreSQL URL"), r.stderr() + r.stdout());
     assertTrue(!r.stdout().contains("flyover-exit"), "no exit line without FLYOVER_EXIT_TOKEN_FILE");
   }
 

@@ -32,7 +32,7 @@ class CreateManagedPostgresTest {
     f.fly.edit(st -> {
       st.withArray("orgs").add(st.objectNode().put("slug", "acme").put("name", "Acme").put("type", "SHARED"));
       ((com.fasterxml.jackson.databind.node.ObjectNode) st.with("apps").with(CutoverFixture.FLY)).put("org", "acme");
-      st.put("mpg_backend", f.url("postgres")).put("backend_suffix", "_" + f.suffix);
+      st.put("mpg_backend", f.adminUrl("postgres")).put("backend_suffix", "_" + f.suffix);
     });
     f.exec(f.sourceDb, "CREATE EXTENSION IF NOT EXISTS citext", "ALTER TABLE orders ADD COLUMN email citext");
   }
@@ -44,7 +44,7 @@ class CreateManagedPostgresTest {
   }
 
   void drop() {
-    f.exec("postgres", "DROP DATABASE IF EXISTS " + DB + " WITH (FORCE)", "DROP ROLE IF EXISTS " + ROLE);
+    f.adminExec("postgres", "DROP DATABASE IF EXISTS " + DB + " WITH (FORCE)", "DROP ROLE IF EXISTS " + ROLE);
   }
 
   @Test
@@ -101,7 +101,7 @@ class CreateManagedPostgresTest {
   @Test
   void unmanagedShowsFlyctlsNoticeAsAWarning() {
     String db = "shop_fly_" + f.suffix;
-    f.fly.edit(st -> st.put("postgres_backend", f.url("postgres")));
+    f.fly.edit(st -> st.put("postgres_backend", f.adminUrl("postgres")));
     try {
       ActionHarness.Result r = f.action("cutover").input("database-url", "").input("create-database", "true")
           .input("postgres-kind", "unmanaged").run();
@@ -110,7 +110,7 @@ class CreateManagedPostgresTest {
       assertTrue(r.commands().commands().stream().anyMatch(c -> c.name().equals("warning")
           && c.data().contains("not supported by Fly.io Support")), r.stdout());
     } finally {
-      f.exec("postgres", "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)", "DROP ROLE IF EXISTS " + db);
+      f.adminExec("postgres", "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)", "DROP ROLE IF EXISTS " + db);
     }
   }
 

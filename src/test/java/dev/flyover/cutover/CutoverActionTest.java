@@ -50,6 +50,9 @@ class CutoverActionTest {
     assertEquals("web=2:Standard-1X,worker=0:Standard-2X", f.formation());
     // The data moved, the secrets moved, DATABASE_URL points at the target.
     assertEquals(500, f.count(f.targetDb, "orders"));
+    // Written as the target's own non-superuser role, as on Fly (the fixture's roles, not the cluster's superuser).
+    assertEquals(1, f.count(f.targetDb, "pg_class WHERE relname = 'orders' AND relowner = '"
+        + dev.flyover.pg.TestDatabases.ROLE + "'::regrole"));
     var secrets = f.fly.app(CutoverFixture.FLY).path("secrets");
     assertEquals(CutoverFixture.SECRET_KEY_BASE, secrets.path("SECRET_KEY_BASE").path("value").asText());
     assertEquals(f.url(f.targetDb), secrets.path("DATABASE_URL").path("value").asText());
@@ -72,7 +75,8 @@ class CutoverActionTest {
     String seen = CutoverFixture.visible(r);
     assertFalse(seen.contains(CutoverFixture.SECRET_KEY_BASE), "no secret value anywhere");
     assertFalse(seen.contains("redis-canary-pw"));
-    assertFalse(seen.contains("flyover:flyover@"), "no database password anywhere");
+    assertFalse(seen.contains(dev.flyover.pg.TestDatabases.PASSWORD), "no database password anywhere");
+    assertFalse(seen.contains(dev.flyover.pg.TestDatabases.PASSWORD_ENCODED), "no database password anywhere");
   }
 
   /**
@@ -86,6 +90,9 @@ class CutoverActionTest {
     ActionHarness.Result first = f.action("cutover").input("set-database-url", "true").run();
     assertEquals(1, first.exitCode(), first.everything());
     assertEquals("plan,build,secrets,database,database-url", first.outputs().get("steps-completed"));
+    // The secrets plan is printed once, by the step that moves them; the "already done?" look prints nothing.
+    assertEquals(1, first.stdout().split("Plan for Fly app", -1).length - 1, first.stdout());
+    assertFalse(first.stdout().contains("Dry run"), first.stdout());
     f.assertHerokuAsBefore();
     assertEquals(500, f.count(f.targetDb, "orders"), "the target is kept for inspection");
 
@@ -93,6 +100,10 @@ class CutoverActionTest {
     assertEquals(0, second.exitCode(), second.everything());
     assertEquals(ALL_STEPS, second.outputs().get("steps-completed"));
     assertTrue(second.summary().contains("| `secrets` | ☑️ already done |"), second.summary());
+    // Whether the secrets are in place is asked quietly: one line, no dry-run plan in the middle of a cutover.
+    assertTrue(second.stdout().contains("already done: the one config var to move is already a Fly secret (set by an earlier run)"), second.stdout());
+    assertFalse(second.stdout().contains("Plan for Fly app"), second.stdout());
+    assertFalse(second.stdout().contains("Dry run"), second.stdout());
     assertTrue(second.summary().contains("| `database` | ☑️ already done |"), second.summary());
     assertFalse(second.summary().contains("## Database transfer"), "no second transfer");
     assertEquals("true", second.outputs().get("database-verified"));
@@ -129,7 +140,7 @@ class CutoverActionTest {
     // Unique per run: the test server is shared with other runs (the double names the database and role
     // after the app, plus this suffix).
     String db = "shop_fly_" + f.suffix;
-    f.fly.edit(st -> st.put("postgres_backend", f.url("postgres")).put("backend_suffix", "_" + f.suffix));
+    f.fly.edit(st -> st.put("postgres_backend", f.adminUrl("postgres")).put("backend_suffix", "_" + f.suffix));
     try {
       ActionHarness.Result r = f.action("cutover").input("database-url", "").input("create-database", "true")
           .input("postgres-kind", "unmanaged").run();
@@ -151,7 +162,7 @@ class CutoverActionTest {
       assertFalse(seen.contains(attachPassword), "attach's connection string is masked");
       assertTrue(r.stdout().contains("::add-mask::" + pgPassword));
     } finally {
-      f.exec("postgres", "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)", "DROP ROLE IF EXISTS " + db);
+      f.adminExec("postgres", "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)", "DROP ROLE IF EXISTS " + db);
     }
   }
 

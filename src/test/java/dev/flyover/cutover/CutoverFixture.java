@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.flyover.pg.TestDatabases;
 import dev.flyover.testing.ActionHarness;
 import dev.flyover.testing.AppServer;
 import dev.flyover.testing.FlyctlDouble;
@@ -16,12 +17,13 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 
 /**
  * A Heroku app and its Fly twin on the doubles, with real PostgreSQL databases: the source Heroku's DATABASE_URL
- * points at, and an empty target. Heroku: web 2 × Standard-1X and worker 1 × Standard-2X, Postgres and Redis
+ * points at, and an empty target. As on Heroku and Fly, each is reached as an ordinary role that owns it (no
+ * SUPERUSER, CREATEDB or CREATEROLE: {@link TestDatabases}'s roles); the cluster's superuser only makes and drops
+ * databases and stands for the platform behind the flyctl double ({@link #adminUrl}). Heroku: web 2 × Standard-1X and worker 1 × Standard-2X, Postgres and Redis
  * add-ons, an apex and a www custom domain. Fly: the app, shared IPv4 and IPv6, fly.toml with web and worker
  * groups and a release command.
  */
@@ -49,15 +51,16 @@ final class CutoverFixture implements AutoCloseable {
   final HerokuApiDouble heroku = new HerokuApiDouble();
   final FlyctlDouble fly = new FlyctlDouble();
   final AppServer web = new AppServer(200);
+  /** The cluster's superuser: setup, teardown and the platform's side (the doubles' backends), never flyover's. */
   final String admin = System.getenv().getOrDefault("FLYOVER_TEST_PG_URL", "postgres://flyover:flyover@127.0.0.1:5432/postgres");
   final String suffix = UUID.randomUUID().toString().substring(0, 8);
-  final String sourceDb = "cutover_src_" + suffix;
-  final String targetDb = "cutover_dst_" + suffix;
-  private final List<String> databases = new ArrayList<>();
+  private final TestDatabases dbs = new TestDatabases();
+  /** Owned by {@link TestDatabases#SOURCE_ROLE}, as Heroku's per-database user owns its database. */
+  final String sourceDb = dbs.createSource("cutover_src");
+  /** Owned by {@link TestDatabases#ROLE}, as Fly's Managed Postgres user owns its database. */
+  final String targetDb = dbs.create("cutover_dst");
 
   CutoverFixture() {
-    createDatabase(sourceDb);
-    createDatabase(targetDb);
     exec(sourceDb, "CREATE TABLE orders (id bigserial PRIMARY KEY, total numeric NOT NULL, note text)",
         "INSERT INTO orders (total, note) SELECT g, 'order ' || g FROM generate_series(1, 500) g");
     heroku.app(HEROKU)
@@ -76,25 +79,44 @@ final class CutoverFixture implements AutoCloseable {
     fly.run(FLY_TOKEN, "ips", "allocate-v6", "-a", FLY);
   }
 
-  /** A URL for one of the test databases, as Heroku and Fly would hand it over. */
+  private boolean ours(String db) {
+    return db.equals(sourceDb) || db.equals(targetDb);
+  }
+
+  /** The URL of the source or the target, as Heroku and Fly hand it over: its owner's, not a superuser's. */
   String url(String db) {
+    if (!ours(db)) throw new IllegalArgumentException(db + " is not the fixture's source or target: adminUrl is the platform's");
+    return "postgres://" + dbs.role(db) + ":" + TestDatabases.PASSWORD_ENCODED + "@" + dbs.host() + ":" + dbs.port() + "/" + db;
+  }
+
+  /** The cluster's superuser in one database: the platform's side of the doubles (their postgres/mpg backends). */
+  String adminUrl(String db) {
     URI u = URI.create(admin);
     return u.getScheme() + "://" + u.getRawUserInfo() + "@" + u.getHost() + ":" + (u.getPort() < 0 ? 5432 : u.getPort()) + "/" + db;
   }
 
+  /** The source or the target as its owner; any other database (one a double's backend made) as the superuser. */
   private Connection connect(String db) throws SQLException {
+    if (ours(db)) return DriverManager.getConnection("jdbc:postgresql://" + dbs.host() + ":" + dbs.port() + "/" + db, dbs.role(db),
+        TestDatabases.PASSWORD);
     URI u = URI.create(admin);
     String[] userInfo = u.getUserInfo().split(":", 2);
     return DriverManager.getConnection("jdbc:postgresql://" + u.getHost() + ":" + (u.getPort() < 0 ? 5432 : u.getPort())
         + "/" + db, userInfo[0], userInfo.length > 1 ? userInfo[1] : "");
   }
 
-  void createDatabase(String name) {
-    exec(URI.create(admin).getPath().substring(1), "CREATE DATABASE " + name);
-    databases.add(name);
+  /** SQL as the app would run it: the database's owner. */
+  void exec(String db, String... sql) {
+    if (!ours(db)) throw new IllegalArgumentException(db + " is not the fixture's source or target: use adminExec");
+    run(db, sql);
   }
 
-  void exec(String db, String... sql) {
+  /** SQL as the cluster's superuser: setup and teardown of what the platform would do (roles, databases). */
+  void adminExec(String db, String... sql) {
+    for (String s : sql) dbs.adminExec(db, s);
+  }
+
+  private void run(String db, String... sql) {
     try (Connection c = connect(db); Statement st = c.createStatement()) {
       for (String s : sql) st.execute(s);
     } catch (SQLException e) {
@@ -102,6 +124,7 @@ final class CutoverFixture implements AutoCloseable {
     }
   }
 
+  /** Rows in {@code table} (a FROM clause), read as the owner (the superuser for a database a double made). */
   long count(String db, String table) {
     try (Connection c = connect(db); Statement st = c.createStatement(); var rs = st.executeQuery("SELECT count(*) FROM " + table)) {
       rs.next();
@@ -174,12 +197,6 @@ final class CutoverFixture implements AutoCloseable {
   public void close() {
     heroku.close();
     web.close();
-    for (String db : databases) {
-      try {
-        exec(URI.create(admin).getPath().substring(1), "DROP DATABASE IF EXISTS " + db.toLowerCase(Locale.ROOT) + " WITH (FORCE)");
-      } catch (AssertionError ignored) {
-        // best effort
-      }
-    }
+    dbs.close();
   }
 }

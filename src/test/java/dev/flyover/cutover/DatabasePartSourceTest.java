@@ -9,6 +9,7 @@ import dev.flyover.Context;
 import dev.flyover.Env;
 import dev.flyover.UserError;
 import dev.flyover.pg.PgUrl;
+import dev.flyover.pg.TestDatabases;
 import dev.flyover.pg.TransferRequest;
 import java.io.ByteArrayOutputStream;
 import java.sql.Connection;
@@ -18,7 +19,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Optional;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -31,27 +31,22 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("integration")
 class DatabasePartSourceTest {
-  static PgUrl admin;
+  /** The Heroku database, reached as its own non-superuser owner (as Heroku's per-database user). */
+  static TestDatabases dbs;
   static String db;
 
   @BeforeAll
   static void setUp() throws SQLException {
-    admin = PgUrl.parse(System.getenv().getOrDefault("FLYOVER_TEST_PG_URL",
-        "postgres://flyover:flyover@127.0.0.1:5432/postgres"), "FLYOVER_TEST_PG_URL").withDefaultSslMode("disable");
-    db = "fo_dps_" + UUID.randomUUID().toString().substring(0, 8);
-    try (Connection c = DriverManager.getConnection(admin.jdbcUrl(), admin.jdbcProperties()); Statement st = c.createStatement()) {
-      st.execute("CREATE DATABASE " + db);
-    }
+    dbs = new TestDatabases();
+    db = dbs.createSource("dps");
     try (Connection c = connect(); Statement st = c.createStatement()) {
       st.execute("CREATE TABLE orders (id int PRIMARY KEY); INSERT INTO orders SELECT generate_series(1, 100)");
     }
   }
 
   @AfterAll
-  static void tearDown() throws SQLException {
-    try (Connection c = DriverManager.getConnection(admin.jdbcUrl(), admin.jdbcProperties()); Statement st = c.createStatement()) {
-      st.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
-    }
+  static void tearDown() {
+    if (dbs != null) dbs.close();
   }
 
   static Connection connect() throws SQLException {
@@ -64,7 +59,8 @@ class DatabasePartSourceTest {
   }
 
   static String spelled(String host) {
-    return "postgres://" + admin.user() + ":" + admin.password() + "@" + host + ":" + admin.port() + "/" + db + "?sslmode=disable";
+    return "postgres://" + dbs.role(db) + ":" + TestDatabases.PASSWORD_ENCODED + "@" + host + ":" + dbs.port() + "/" + db
+        + "?sslmode=disable";
   }
 
   static long rows() throws SQLException {

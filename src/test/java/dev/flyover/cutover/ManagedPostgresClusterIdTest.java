@@ -30,7 +30,7 @@ class ManagedPostgresClusterIdTest {
   @BeforeEach
   void setUp() {
     drop();
-    f.fly.edit(st -> st.put("mpg_backend", f.url("postgres")));
+    f.fly.edit(st -> st.put("mpg_backend", f.adminUrl("postgres")));
     f.fly.run(CutoverFixture.FLY_TOKEN, "mpg", "create", "--name", name, "--org", "personal", "--region", "ams",
         "--plan", "basic", "--volume-size", "10", "--pg-major-version", "16");
     JsonNode c = f.fly.state().path("mpg_clusters").elements().next();
@@ -45,7 +45,7 @@ class ManagedPostgresClusterIdTest {
   }
 
   void drop() {
-    f.exec("postgres", "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)", "DROP ROLE IF EXISTS " + role);
+    f.adminExec("postgres", "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)", "DROP ROLE IF EXISTS " + role);
   }
 
   /** No flyctl call carried the password in its argv, and nothing shown (outside ::add-mask::) holds it. */

@@ -147,7 +147,7 @@ class DatabaseTransferTest {
     TransferRequest req = new TransferRequest(PgUrl.parse(wrong, "heroku-database-url"), dbs.pgUrl(target), Mode.PARALLEL, 1,
         Verify.COUNTS, false, Optional.empty(), Optional.empty());
     UserError e = assertThrows(UserError.class, () -> new DatabaseTransfer(Env.of(System.getenv()), console).run(req));
-    assertTrue(e.getMessage().contains("was rejected by " + dbs.host() + ":" + dbs.port() + "/" + source + " (from heroku-database-url)"), e.getMessage());
+    assertTrue(e.getMessage().contains("was rejected by " + dbs.host() + ":" + dbs.port() + "/" + source + " (from the --heroku-database-url option)"), e.getMessage());
     assertFalse(e.getMessage().contains("Wr0ngPassw0rd"));
   }
 
@@ -157,6 +157,6 @@ class DatabaseTransferTest {
     TransferRequest req = new TransferRequest(PgUrl.parse("postgres://u:p@127.0.0.1:1/db?sslmode=disable", "heroku-database-url"),
         dbs.pgUrl(target), Mode.PARALLEL, 1, Verify.COUNTS, false, Optional.empty(), Optional.empty());
     UserError e = assertThrows(UserError.class, () -> new DatabaseTransfer(Env.of(System.getenv()), console).run(req));
-    assertTrue(e.getMessage().startsWith("Could not connect to 127.0.0.1:1/db (from heroku-database-url)"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("Could not connect to 127.0.0.1:1/db (from the --heroku-database-url option)"), e.getMessage());
   }
 }

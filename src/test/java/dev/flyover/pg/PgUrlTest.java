@@ -77,7 +77,7 @@ class PgUrlTest {
     for (String bad : List.of("mysql://a:Secr3tPw@h/db", "postgres://a:Secr3tPw@h:notaport/db",
         "postgres://a:Secr3tPw@[::1/db", "postgres://a:Secr3tPw@h/db?sslmode=sometimes",
         "postgres://a:Secr3tPw%zz@h/db", "postgres://a:Secr3tPw@h/db?bogus=1", "postgres://a:Secr3tPw@/db")) {
-      UserError e = assertThrows(UserError.class, () -> PgUrl.parse(bad, "database-url"), bad);
+      UserError e = assertThrows(UserError.class, () -> PgUrl.parse(bad, "database-url input"), bad);
       assertTrue(e.getMessage().startsWith("The database-url input is not a valid PostgreSQL URL: "), e.getMessage());
       assertFalse(e.getMessage().contains("Secr3tPw"), e.getMessage());
     }

@@ -18,8 +18,8 @@ class RemoteOptionsTest {
     assertTrue(o.image().startsWith("ghcr.io/flyover/flyover:"), o.image());
     assertEquals("registry.example/fork:v9", RemoteOptions.of(Env.of(Map.of(RemoteOptions.IMAGE_ENV, "registry.example/fork:v9")),
         "shared-cpu-4x", Optional.of(3), "transfer-vm-size").image());
-    UserError e = assertThrows(UserError.class, () -> RemoteOptions.of(Env.of(Map.of()), "a100-40gb", Optional.empty(), "--transfer-vm-size"));
-    assertTrue(e.getMessage().startsWith("The --transfer-vm-size input is a100-40gb, which is not a Fly Machine size: use one of shared-cpu-1x"),
+    UserError e = assertThrows(UserError.class, () -> RemoteOptions.of(Env.of(Map.of()), "a100-40gb", Optional.empty(), "--transfer-vm-size option"));
+    assertTrue(e.getMessage().startsWith("The --transfer-vm-size option is a100-40gb, which is not a Fly Machine size: use one of shared-cpu-1x"),
         e.getMessage());
   }
 

@@ -8,8 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flyover.Env;
+import dev.flyover.actions.Console;
 import dev.flyover.testing.ActionHarness;
 import dev.flyover.testing.FlyctlDouble;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,9 +22,11 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -350,6 +355,40 @@ class RemoteTransferTest {
     assertTrue(error.contains("an org token: fly tokens create org"), error);
     assertEquals(List.of(), fly.calls("apps", "destroy"), "an app flyover did not create was destroyed");
     assertEquals(List.of(), fly.calls("machine", "run"));
+  }
+
+
+  /**
+   * The runner's pass after the machine's copy only compares: the machine's flyover already carried the settings
+   * and ran ANALYZE, so nothing from here writes to the target again. The "machine" here is a local parallel
+   * transfer; the target's setting changed after it stays as it is.
+   */
+  @Test
+  void theRunnersPassAfterTheMachinesCopyOnlyVerifies() {
+    String src = dbs.createSource("rvsrc");
+    dbs.exec(src, "CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t SELECT generate_series(1, 10);"
+        + " ALTER DATABASE " + src + " SET statement_timeout = '5min'");
+    String target = dbs.create("rvtgt");
+    Env env = Env.of(new HashMap<>(System.getenv()));
+    ByteArrayOutputStream runner = new ByteArrayOutputStream();
+    ByteArrayOutputStream machine = new ByteArrayOutputStream();
+    TransferRequest req = new TransferRequest(dbs.pgUrl(src), dbs.pgUrl(target), TransferRequest.Mode.REMOTE, 2,
+        TransferRequest.Verify.COUNTS, false, Optional.empty(), Optional.empty());
+    TransferResult r = new DatabaseTransfer(env, new Console(runner, runner, false, false)).remoteCopy((q, started) -> {
+      TransferResult copied = new DatabaseTransfer(env, new Console(machine, machine, false, false)).run(new TransferRequest(
+          q.source(), q.target(), TransferRequest.Mode.PARALLEL, 2, q.verify(), false, Optional.empty(), Optional.empty()));
+      dbs.exec(target, "ALTER DATABASE " + target + " SET statement_timeout = '7min'");
+      return copied;
+    }).run(req);
+    String log = runner.toString(StandardCharsets.UTF_8);
+    assertTrue(r.verified(), log);
+    assertEquals("7min", dbs.scalar(target, "SHOW statement_timeout"), "the runner wrote a setting");
+    assertTrue(log.contains("verifying the remote copy (counts)"), log);
+    assertFalse(log.contains("ANALYZE"), log);
+    assertFalse(log.contains("database settings carried over"), log);
+    assertTrue(machine.toString(StandardCharsets.UTF_8).contains("database settings carried over: statement_timeout"));
+    // What the machine applied is still named in the result (the summary's settings line).
+    assertEquals(List.of("statement_timeout"), r.settings());
   }
 
   @Test

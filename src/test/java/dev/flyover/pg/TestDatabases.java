@@ -16,21 +16,22 @@ import java.util.UUID;
  * else (no SUPERUSER, CREATEDB or CREATEROLE): the source as {@link #SOURCE_ROLE}, targets as {@link #ROLE}. The
  * password has characters that need percent-encoding (and is not a word that appears in flyover's own messages,
  * which the masker would then hide). Only the harness itself uses the cluster's superuser ({@link #adminExec}),
- * for what a platform does for its users (installing an untrusted extension, creating an event trigger).
+ * for what a platform does for its users (installing an untrusted extension, creating an event trigger). Public:
+ * the cutover tests' fixture reaches its databases the same way.
  */
-final class TestDatabases implements AutoCloseable {
+public final class TestDatabases implements AutoCloseable {
   /** The target role (as Fly's Managed Postgres hands one out): owns the target databases. */
-  static final String ROLE = "fo_app_target";
+  public static final String ROLE = "fo_app_target";
   /** The source role (as Heroku's per-database user): owns the source databases. */
-  static final String SOURCE_ROLE = "fo_app_source";
-  static final String PASSWORD = "s3c:r/e@t%Pw";
-  static final String PASSWORD_ENCODED = "s3c%3Ar%2Fe%40t%25Pw";
+  public static final String SOURCE_ROLE = "fo_app_source";
+  public static final String PASSWORD = "s3c:r/e@t%Pw";
+  public static final String PASSWORD_ENCODED = "s3c%3Ar%2Fe%40t%25Pw";
 
   private final PgUrl admin;
   private final List<String> created = new ArrayList<>();
   private final java.util.Map<String, String> owners = new java.util.concurrent.ConcurrentHashMap<>();
 
-  TestDatabases() {
+  public TestDatabases() {
     admin = PgUrl.parse(System.getenv().getOrDefault("FLYOVER_TEST_PG_URL",
         "postgres://flyover:flyover@127.0.0.1:5432/postgres"), "FLYOVER_TEST_PG_URL").withDefaultSslMode("disable");
     try (Connection c = adminConnection(); Statement st = c.createStatement()) {
@@ -50,12 +51,12 @@ final class TestDatabases implements AutoCloseable {
   }
 
   /** A new empty target database, owned by {@link #ROLE}; dropped on close. */
-  String create(String prefix) {
+  public String create(String prefix) {
     return create(prefix, ROLE);
   }
 
   /** A new empty source database, owned by {@link #SOURCE_ROLE}; dropped on close. */
-  String createSource(String prefix) {
+  public String createSource(String prefix) {
     return create(prefix, SOURCE_ROLE);
   }
 
@@ -72,7 +73,7 @@ final class TestDatabases implements AutoCloseable {
   }
 
   /** The role a database is reached as: its owner. */
-  String role(String db) {
+  public String role(String db) {
     return owners.getOrDefault(db, ROLE);
   }
 
@@ -82,7 +83,7 @@ final class TestDatabases implements AutoCloseable {
   }
 
   /** The cluster's superuser in one database: what a platform does for its users, never what flyover may need. */
-  void adminExec(String db, String sql) {
+  public void adminExec(String db, String sql) {
     try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + admin.host() + ":" + admin.port() + "/" + db,
         admin.jdbcProperties()); Statement st = c.createStatement()) {
       st.execute(sql);
@@ -95,11 +96,11 @@ final class TestDatabases implements AutoCloseable {
     return PgUrl.parse(url(db), "test");
   }
 
-  int port() {
+  public int port() {
     return admin.port();
   }
 
-  String host() {
+  public String host() {
     return admin.host();
   }
 

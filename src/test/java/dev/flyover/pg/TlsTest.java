@@ -55,8 +55,8 @@ class TlsTest {
 
   @Test
   void aWeakModeOnARemoteHostIsWarnedOfNotSilentlyUsed() {
-    String w = Tls.weakModeWarning(Tls.target(parse("postgres://u:p@db.example.com/d?sslmode=prefer")), "database-url");
-    assertTrue(w.startsWith("The database-url URL sets sslmode=prefer: the connection to db.example.com:5432/d may be unencrypted"), w);
+    String w = Tls.weakModeWarning(Tls.target(parse("postgres://u:p@db.example.com/d?sslmode=prefer")), "database-url input");
+    assertTrue(w.startsWith("The URL in the database-url input sets sslmode=prefer: the connection to db.example.com:5432/d may be unencrypted"), w);
     assertFalse(w.contains("u:p"), w);
     assertNull(Tls.weakModeWarning(Tls.target(parse("postgres://u:p@localhost/d?sslmode=disable")), "database-url"));
     assertNull(Tls.weakModeWarning(Tls.target(parse("postgres://u:p@x.flycast/d")), "database-url"));
