@@ -31,8 +31,8 @@ import org.postgresql.PGStatement;
  * writing on its target session. Small objects travel many to a round trip: a batch is read with one
  * {@code lo_get} query and written with one {@code lo_create} and one {@code lo_put} query over arrays, in one
  * target transaction; an object bigger than {@link #PIECE} is streamed a piece at a time, so no worker holds more than
- * about two pieces' worth, and one bigger than a fair share of the work is cut into ranges of whole pieces that
- * several workers write at once (created first, each range writes its own pages of {@code pg_largeobject}, as a
+ * about two pieces' worth, and one bigger than a quarter of a worker's share is cut into ranges of whole pieces
+ * that several workers write at once (created first, each range writes its own pages of {@code pg_largeobject}, as a
  * big table is cut into ctid ranges). Biggest first, so no worker is left copying a big one at the end. The sizes
  * come from the source with {@code lo_get} alone: before PostgreSQL 16 the other large-object functions ignore
  * read-only mode ({@code be-fsstubs.c}), so {@code lo_get} is the only one flyover calls on the source.
@@ -45,8 +45,9 @@ final class LargeObjects {
   static final int BATCH_OBJECTS = 1000;
   /**
    * {@code COMMENT ON LARGE OBJECT} locks the object until the transaction ends (PostgreSQL 15 {@code
-   * objectaddress.c}, {@code get_object_address}), so comments are committed this many at a time: a batch's thousand
-   * in one transaction could fill the lock table ({@code max_locks_per_transaction}).
+   * objectaddress.c}, {@code get_object_address}; a ShareUpdateExclusiveLock in {@code pg_locks}), so comments are
+   * committed this many at a time: a batch's thousand in one transaction could fill the lock table
+   * ({@code max_locks_per_transaction}).
    */
   static final int COMMENTS_PER_COMMIT = 100;
   /** PostgreSQL 15 {@code large_object.h}: {@code MAX_LARGE_OBJECT_SIZE = LOBLKSIZE * INT_MAX}. */
@@ -121,7 +122,8 @@ final class LargeObjects {
     Copied c = new Copied(objects.size(), total, comments.size(), units.size(), used);
     spec.console.info("copied " + Progress.count(c.objects(), "large object", "large objects") + " (" + Progress.bytes(c.bytes())
         + (c.comments() == 0 ? "" : ", " + c.comments() + " with comments") + ") with "
-        + Progress.count(c.workersUsed(), "worker", "workers") + String.format(Locale.ROOT, " in %.1fs", (System.nanoTime() - started) / 1e9));
+        + Progress.count(c.workersUsed(), "worker", "workers")
+        + String.format(Locale.ROOT, " in %.1fs", (System.nanoTime() - started) / 1e9));
     return c;
   }
 
@@ -219,8 +221,9 @@ final class LargeObjects {
     try {
       t.setAutoCommit(false);
       create(t, oids);
-      try (PreparedStatement st = t.prepareStatement("SELECT pg_catalog.lo_put(u.o::pg_catalog.oid, 0, u.d)"
-          + " FROM ROWS FROM (pg_catalog.unnest(?::pg_catalog.int8[]), pg_catalog.unnest(?::pg_catalog.bytea[])) AS u(o, d) WHERE pg_catalog.length(u.d) > 0")) {
+      try (PreparedStatement st = t.prepareStatement("SELECT pg_catalog.lo_put(u.o::pg_catalog.oid, 0, u.d) FROM ROWS FROM"
+          + " (pg_catalog.unnest(?::pg_catalog.int8[]), pg_catalog.unnest(?::pg_catalog.bytea[])) AS u(o, d)"
+          + " WHERE pg_catalog.length(u.d) > 0")) {
         st.setArray(1, t.createArrayOf("int8", oids));
         st.setArray(2, t.createArrayOf("bytea", data));
         st.execute();
@@ -242,10 +245,7 @@ final class LargeObjects {
     if (big.isEmpty()) return;
     Long[] oids = big.stream().map(Sized::oid).toArray(Long[]::new);
     try {
-      t.setAutoCommit(false);
       create(t, oids);
-      t.commit();
-      t.setAutoCommit(true);
     } catch (SQLException e) {
       throw new TransferFailure("creating " + Progress.count(oids.length, "large object", "large objects") + " on the target failed ("
           + firstLine(e) + ")", e);
