@@ -30,11 +30,10 @@ import org.postgresql.PGStatement;
  * <p>The work runs on the run's workers, each reading on its source session (read-only, on the snapshot) and
  * writing on its target session. Small objects travel many to a round trip: a batch is read with one
  * {@code lo_get} query and written with one {@code lo_create} and one {@code lo_put} query over arrays, in one
- * target transaction; an object bigger than {@link #PIECE} is streamed a piece at a time, so no worker holds more than
- * about two pieces' worth, and one bigger than a quarter of a worker's share is cut into ranges of whole pieces
- * that several workers write at once (created first, each range writes its own pages of {@code pg_largeobject}, as a
- * big table is cut into ctid ranges). Biggest first, so no worker is left copying a big one at the end. The sizes
- * come from the source with {@code lo_get} alone: before PostgreSQL 16 the other large-object functions ignore
+ * target transaction; an object bigger than {@link #PIECE} is streamed alone, a piece at a time, so no worker holds
+ * more than about two pieces' worth. Biggest first, so no worker is left copying a big one at the end. (One object
+ * cut into ranges for several workers was tried and left out: no faster here, and erratic through a delaying proxy.)
+ * The sizes come from the source with {@code lo_get} alone: before PostgreSQL 16 the other large-object functions ignore
  * read-only mode ({@code be-fsstubs.c}), so {@code lo_get} is the only one flyover calls on the source.
  */
 final class LargeObjects {
@@ -56,21 +55,10 @@ final class LargeObjects {
   /** A large object and its size in bytes. */
   record Sized(long oid, long size) {}
 
-  /**
-   * One worker's unit: a batch of small objects read and written whole, or the range of a big object from offset
-   * {@code from}, {@code bytes} long, in pieces.
-   */
-  record Unit(List<Sized> objects, long bytes, boolean inPieces, long from) {
-    /** A batch. */
-    Unit(List<Sized> objects, long bytes) {
-      this(objects, bytes, false, 0);
-    }
-
+  /** One worker's unit: a batch of small objects read and written whole, or one big object in pieces. */
+  record Unit(List<Sized> objects, long bytes, boolean inPieces) {
     String name() {
-      if (inPieces) {
-        Sized o = objects.get(0);
-        return "OID " + o.oid() + (bytes == o.size() ? "" : " from " + Progress.bytes(from)) + " (" + Progress.bytes(bytes) + ")";
-      }
+      if (inPieces) return "OID " + objects.get(0).oid() + " (" + Progress.bytes(bytes) + ")";
       long first = objects.get(0).oid();
       long last = objects.get(objects.size() - 1).oid();
       return first == last ? "OID " + first : "OIDs " + first + "–" + last;
@@ -93,8 +81,7 @@ final class LargeObjects {
     if (objects.isEmpty()) return new Copied(0, 0, 0, 0, 0);
     Map<Long, String> comments = comments(spec.coordinator);
     List<Worker> workers = spec.workers;
-    List<Unit> units = plan(objects, workers.size(), spec.minChunkBytes);
-    createBig(workers.get(0).target(), objects, comments);
+    List<Unit> units = plan(objects, workers.size());
     long total = objects.stream().mapToLong(Sized::size).sum();
     AtomicIntegerArray done = new AtomicIntegerArray(workers.size());
     // Worker i starts with unit i, the rest are taken in order: every worker gets work when there is enough.
@@ -107,11 +94,11 @@ final class LargeObjects {
           Unit u = units.get(i);
           phase.begin(u.name());
           if (u.inPieces()) {
-            copyRange(w, u, phase);
+            copyInPieces(w, u.objects().get(0), phase);
           } else {
             copyBatch(w, u, phase);
-            writeComments(w.target(), u.name(), u.objects(), comments);
           }
+          writeComments(w.target(), u, comments);
           phase.end(u.name());
           done.incrementAndGet(slot);
         }
@@ -152,27 +139,20 @@ final class LargeObjects {
   }
 
   /**
-   * The units, biggest first: each object bigger than a piece alone, or, with several workers, in ranges of whole
-   * pieces of a quarter of each worker's share of the bytes (at most {@code maxRange}, the run's chunk size); the
-   * rest in OID order, in batches small enough that every worker gets several (so one slow batch does not hold the
-   * end), and never more than {@link #BATCH_OBJECTS} objects or {@link #BATCH_BYTES} bytes.
+   * The units, biggest first: each object bigger than a piece alone; the rest in OID order, in batches small enough
+   * that every worker gets several (so one slow batch does not hold the end), and never more than
+   * {@link #BATCH_OBJECTS} objects or {@link #BATCH_BYTES} bytes.
    */
-  static List<Unit> plan(List<Sized> objects, int workers, long maxRange) {
-    long total = objects.stream().mapToLong(Sized::size).sum();
-    // Whole pieces, so that no two ranges share a page of pg_largeobject (LOBLKSIZE, 2 KiB by default, divides them).
-    long range = Math.max(1, Math.min(maxRange, total / (4L * workers)) / PIECE) * PIECE;
+  static List<Unit> plan(List<Sized> objects, int workers) {
     List<Unit> big = new ArrayList<>();
     List<Sized> small = new ArrayList<>();
     for (Sized o : objects) {
-      if (o.size() <= PIECE) {
-        small.add(o);
-      } else if (workers == 1 || o.size() <= range) {
-        big.add(new Unit(List.of(o), o.size(), true, 0));
+      if (o.size() > PIECE) {
+        big.add(new Unit(List.of(o), o.size(), true));
       } else {
-        for (long from = 0; from < o.size(); from += range) big.add(new Unit(List.of(o), Math.min(range, o.size() - from), true, from));
+        small.add(o);
       }
     }
-    // Within one size, an object's ranges stay in order (a stable sort).
     big.sort(Comparator.comparingLong(Unit::bytes).reversed());
     int perBatch = (int) Math.max(1, Math.min(BATCH_OBJECTS, (small.size() + 4L * workers - 1) / (4L * workers)));
     List<Unit> batches = new ArrayList<>();
@@ -180,14 +160,14 @@ final class LargeObjects {
     long curBytes = 0;
     for (Sized o : small) {
       if (!cur.isEmpty() && (cur.size() >= perBatch || curBytes + o.size() > BATCH_BYTES)) {
-        batches.add(new Unit(List.copyOf(cur), curBytes));
+        batches.add(new Unit(List.copyOf(cur), curBytes, false));
         cur.clear();
         curBytes = 0;
       }
       cur.add(o);
       curBytes += o.size();
     }
-    if (!cur.isEmpty()) batches.add(new Unit(List.copyOf(cur), curBytes));
+    if (!cur.isEmpty()) batches.add(new Unit(List.copyOf(cur), curBytes, false));
     batches.sort(Comparator.comparingLong(Unit::bytes).reversed());
     List<Unit> out = new ArrayList<>(big);
     out.addAll(batches);
@@ -236,39 +216,21 @@ final class LargeObjects {
     phase.add(u.bytes(), oids.length);
   }
 
-  /**
-   * The big objects, created and commented up front, committed, so that the workers can write their ranges on their
-   * own sessions.
-   */
-  private static void createBig(Connection t, List<Sized> objects, Map<Long, String> comments) {
-    List<Sized> big = objects.stream().filter(o -> o.size() > PIECE).toList();
-    if (big.isEmpty()) return;
-    Long[] oids = big.stream().map(Sized::oid).toArray(Long[]::new);
-    try {
-      create(t, oids);
-    } catch (SQLException e) {
-      throw new TransferFailure("creating " + Progress.count(oids.length, "large object", "large objects") + " on the target failed ("
-          + firstLine(e) + ")", e);
-    }
-    writeComments(t, "over " + Progress.bytes(PIECE), big, comments);
-  }
-
-  /** A range of a big object, a piece at a time from the source into one target transaction. */
-  private void copyRange(Worker w, Unit u, Progress.Phase phase) throws SQLException {
-    Sized o = u.objects().get(0);
+  /** One big object, a piece at a time from the source into one target transaction. */
+  private void copyInPieces(Worker w, Sized o, Progress.Phase phase) throws SQLException {
     Connection t = w.target();
     try (PreparedStatement read = w.source().prepareStatement("SELECT pg_catalog.lo_get(?::pg_catalog.oid, ?, ?)");
         PreparedStatement write = t.prepareStatement("SELECT pg_catalog.lo_put(?::pg_catalog.oid, ?, ?)")) {
       binary(read);
       try {
         t.setAutoCommit(false);
+        create(t, new Long[] {o.oid()});
       } catch (SQLException e) {
         throw new TransferFailure("writing large object " + o.oid() + " to the target failed (" + firstLine(e) + ")", e);
       }
-      long end = u.from() + u.bytes();
-      for (long offset = u.from(); offset < end; ) {
+      for (long offset = 0; offset < o.size(); ) {
         spec.stopper.check();
-        int len = (int) Math.min(PIECE, end - offset);
+        int len = (int) Math.min(PIECE, o.size() - offset);
         byte[] piece;
         try {
           read.setLong(1, o.oid());
@@ -302,8 +264,7 @@ final class LargeObjects {
       } catch (SQLException e) {
         throw new TransferFailure("writing large object " + o.oid() + " to the target failed (" + firstLine(e) + ")", e);
       }
-      // An object counts as copied with its last range.
-      if (end == o.size()) phase.add(0, 1);
+      phase.add(0, 1);
     }
   }
 
@@ -317,10 +278,10 @@ final class LargeObjects {
     }
   }
 
-  /** The objects' comments, {@link #COMMENTS_PER_COMMIT} to a transaction, each group in one round trip. */
-  private static void writeComments(Connection t, String name, List<Sized> objects, Map<Long, String> comments) {
+  /** The unit's comments, {@link #COMMENTS_PER_COMMIT} to a transaction, each group in one round trip. */
+  private static void writeComments(Connection t, Unit u, Map<Long, String> comments) {
     List<String> sql = new ArrayList<>();
-    for (Sized o : objects) {
+    for (Sized o : u.objects()) {
       String c = comments.get(o.oid());
       if (c != null) sql.add("COMMENT ON LARGE OBJECT " + o.oid() + " IS " + PgSession.literal(c));
     }
@@ -338,7 +299,7 @@ final class LargeObjects {
       }
       t.setAutoCommit(true);
     } catch (SQLException e) {
-      throw new TransferFailure("writing the comments of large objects " + name + " to the target failed (" + firstLine(e) + ")", e);
+      throw new TransferFailure("writing the comments of large objects " + u.name() + " to the target failed (" + firstLine(e) + ")", e);
     }
   }
 
