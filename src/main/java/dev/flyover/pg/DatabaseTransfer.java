@@ -297,9 +297,7 @@ public final class DatabaseTransfer {
           try (Progress.Phase p = progress.step("extension configuration data")) {
             copiedRows.putAll(ExtensionConfigData.copy(coordinator, targetAdmin, configTables, configSequences, console, stopper));
           }
-          try (Progress.Phase p = progress.step("large objects")) {
-            largeObjectCount = LargeObjects.copy(coordinator, targetAdmin, console, stopper);
-          }
+          largeObjectCount = new LargeObjects(this).copy().objects();
           indexes.finish();
           analyzedAlongside = true;
         } finally {

@@ -109,6 +109,9 @@ final class Progress implements AutoCloseable {
     private final AtomicLong bytes = new AtomicLong();
     private final AtomicLong rows = new AtomicLong();
     private volatile long expectedBytes;
+    /** What {@link #add}'s second count counts, as the line names it. */
+    private volatile String one = "row";
+    private volatile String many = "rows";
     private long lastLine;
 
     private Phase(String name, int total, long started) {
@@ -122,6 +125,13 @@ final class Progress implements AutoCloseable {
     Phase expectBytes(long expected) {
       this.expectedBytes = Math.max(1, expected);
       return this;
+    }
+
+    /** The phase moves data counted in other units than rows ("objects"). */
+    Phase expectBytes(long expected, String one, String many) {
+      this.one = one;
+      this.many = many;
+      return expectBytes(expected);
     }
 
     /** A unit started (a second start of a running name keeps the first start time: a table's pieces). */
@@ -174,7 +184,7 @@ final class Progress implements AutoCloseable {
         double rate = b / s;
         // The estimate is the tables' on-disk size; COPY text is usually close to it.
         int pct = (int) Math.min(99, 100.0 * b / expectedBytes);
-        sb.append(String.format(Locale.ROOT, ", ~%d%%, %s and %s at %s/s", pct, Progress.bytes(b), count(rows.get(), "row", "rows"),
+        sb.append(String.format(Locale.ROOT, ", ~%d%%, %s and %s at %s/s", pct, Progress.bytes(b), count(rows.get(), one, many),
             Progress.bytes((long) rate)));
         // No estimate from the first percent: the rate is not yet the copy's.
         if (rate > 0 && b < expectedBytes && b * 100 >= expectedBytes) sb.append(", ETA ").append(duration((long) ((expectedBytes - b) / rate * 1e9)));

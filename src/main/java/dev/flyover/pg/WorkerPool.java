@@ -9,8 +9,8 @@ import java.util.List;
 /**
  * The one worker pool of a transfer, and its one failure rule: every job runs on its own thread; the first
  * failure stops the run (through the {@link Stopper}, which cancels every session and child) and is what the
- * user reads, the others' "stopped" being consequences. Table copy, index builds, ANALYZE and the comparison
- * all run on it.
+ * user reads, the others' "stopped" being consequences. Table copy, large objects, index builds, ANALYZE and the
+ * comparison all run on it.
  */
 final class WorkerPool {
   /** One worker's pair of sessions: source (read-only, on the snapshot) and target. */
