@@ -111,11 +111,12 @@ class LargeObjectsTest {
     Stopper stopper = new Stopper();
     TransferRequest req = new TransferRequest(dbs.pgUrl(source), dbs.pgUrl(target), Mode.PARALLEL, 2, Verify.COUNTS, false,
         Optional.empty(), Optional.empty());
-    RunSpec spec = new RunSpec(Env.of(new HashMap<>(System.getenv())), console, stopper, new WorkerPool(stopper), req, req.source(),
-        req.target(), System.nanoTime(), 64 << 20);
+    RunSpec.Builder b = new RunSpec.Builder(Env.of(new HashMap<>(System.getenv())), console, stopper, new WorkerPool(stopper), req,
+        req.source(), req.target(), System.nanoTime(), 64 << 20, Progress.quiet());
     try {
-      spec.coordinator = stopper.track(PgSession.open(req.source(), Side.SOURCE, "source"));
-      spec.snapshot = Snapshot.export(spec.coordinator);
+      b.coordinator = stopper.track(PgSession.open(req.source(), Side.SOURCE, "source"));
+      b.snapshot = Snapshot.export(b.coordinator);
+      RunSpec spec = b.build();
       new Snapshot(spec).openWorkers();
       LargeObjects.Copied c = new LargeObjects(spec).copy();
       assertEquals(2005, c.objects());
