@@ -66,6 +66,21 @@ public final class RunReport {
     return exitCode;
   }
 
+  /**
+   * Writes the run's outputs and summary ({@link Context#finish}); when they cannot be written (a full disk, a
+   * missing {@code GITHUB_OUTPUT} directory) that is said in one sentence too, and the run fails. Returns the exit code.
+   */
+  public static int written(Context ctx, int code) {
+    try {
+      ctx.finish();
+      return code;
+    } catch (UserError e) {
+      ctx.console().error(e.getMessage());
+      ctx.console().flush();
+      return code == OK ? FAILED : code;
+    }
+  }
+
   /** Anything thrown, as the one failure type: a cancellation is outside flyover, anything else unexpected. */
   public static UserError asFailure(String command, Throwable t) {
     if (t instanceof UserError u) return u;

@@ -190,6 +190,16 @@ class RunReportTest {
     assertEquals(3, seen.stream().distinct().count());
   }
 
+  @Test
+  void outputsThatCannotBeWrittenFailTheRunInOneSentence() {
+    Run r = new Run(false, false);
+    r.ctx.outputFile(java.nio.file.Path.of("/nonexistent-flyover-dir/out"));
+    r.ctx.outputs().set("status", "success");
+    assertEquals(1, RunReport.written(r.ctx, 0));
+    assertTrue(r.stderr().startsWith("error: Could not write step outputs"), r.stderr());
+    assertFalse(r.stderr().contains("\tat "), r.stderr());
+  }
+
   static int count(String hay, String needle) {
     int n = 0;
     for (int i = hay.indexOf(needle); i >= 0; i = hay.indexOf(needle, i + 1)) n++;
