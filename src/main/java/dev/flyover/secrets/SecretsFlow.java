@@ -349,8 +349,9 @@ public final class SecretsFlow {
               + req.flyApp() + "` (or deploy) once the cause is fixed"
           : ": fix the cause and re-run (secrets already set are replaced, not duplicated)";
       // What is on Fly now is reported (outputs, summary) as well as said.
-      throw UserError.outside("Setting secrets on Fly app " + req.flyApp() + " failed (" + stripDot(why) + "); " + state
-          + action + ".").withDone(planned.withSet(set));
+      throw new UserError("Setting secrets on Fly app " + req.flyApp() + " failed (" + stripDot(why) + "); " + state
+          + action + ".").origin(e instanceof FlyctlException ? e.origin() : UserError.Origin.OUTSIDE)
+          .withDone(planned.withSet(set));
     }
   }
 
