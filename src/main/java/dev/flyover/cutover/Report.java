@@ -109,7 +109,8 @@ final class Report {
     if (!changedSomething(o)) return List.of("Nothing was changed on Heroku, Fly or any database.");
     List<String> d = new ArrayList<>();
     for (StepRecord.Status st : List.of(StepRecord.Status.DONE, StepRecord.Status.UNDONE, StepRecord.Status.UNDO_FAILED)) {
-      List<String> ids = o.steps().stream().filter(r -> r.status() == st).map(StepRecord::id).toList();
+      // The plan only reads: it is not something done.
+      List<String> ids = o.steps().stream().filter(r -> r.status() == st && !r.id().equals("plan")).map(StepRecord::id).toList();
       if (ids.isEmpty()) continue;
       d.add(switch (st) {
         case DONE -> "Done and kept: ";
