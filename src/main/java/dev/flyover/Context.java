@@ -128,7 +128,9 @@ public final class Context {
     if (sumFile.isPresent()) {
       summary.writeTo(sumFile.get());
     } else if (!summary.isEmpty()) {
-      console.result(summary.renderText());
+      // A summary of nothing but the failure section (Markdown only) prints nothing, not an empty line.
+      String text = summary.renderText();
+      if (!text.isBlank()) console.result(text);
     }
     if (!env.inActions() && outputFile == null && !outputs.asMap().isEmpty()) {
       StringBuilder sb = new StringBuilder("Outputs:");

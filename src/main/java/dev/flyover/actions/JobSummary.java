@@ -67,11 +67,12 @@ public final class JobSummary {
   }
 
   /**
-   * The run's failure as a CAUTION callout, for the Markdown summary only: in a terminal the console has printed
-   * the error already, and saying it twice more (summary, outputs) is noise.
+   * The run's failure as a CAUTION callout, first in the summary (what a reader must see first), for the Markdown
+   * summary only: in a terminal the console has printed the error already, and saying it twice more (summary,
+   * outputs) is noise. Written by {@link dev.flyover.RunReport} alone.
    */
   public synchronized JobSummary failure(String md) {
-    blocks.add(new Failure(md));
+    blocks.add(0, new Failure(md));
     return this;
   }
 

@@ -1,6 +1,8 @@
 package dev.flyover.cli;
 
 import dev.flyover.Context;
+import dev.flyover.RunReport;
+import dev.flyover.UserError;
 import dev.flyover.secrets.MaskPolicy;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -35,9 +37,9 @@ final class BadParameters implements CommandLine.IParameterExceptionHandler {
           .replaceAll("--([a-z0-9-]+)", "input '$1'");
     }
     if (!msg.endsWith(".")) msg += ".";
-    ctx.console().error(msg + (ctx.actionMode() ? " Fix the step's `with:` inputs." : " See --help."));
-    ctx.outputs().set("status", "failure");
-    return CommandLine.ExitCode.USAGE;
+    String command = spec == null ? "flyover" : spec.name();
+    return RunReport.failed(ctx, command, new UserError(msg + (ctx.actionMode() ? " Fix the step's `with:` inputs."
+        : " See --help.")), RunReport.USAGE);
   }
 
   /**

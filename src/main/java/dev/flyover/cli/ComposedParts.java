@@ -1,7 +1,7 @@
 package dev.flyover.cli;
 
 import dev.flyover.Context;
-import dev.flyover.UserError;
+import dev.flyover.RunReport;
 import dev.flyover.cutover.DatabasePart;
 import dev.flyover.cutover.ImageBuild;
 import dev.flyover.cutover.Part;
@@ -9,12 +9,10 @@ import dev.flyover.cutover.Parts;
 import dev.flyover.cutover.Settings;
 import dev.flyover.deploy.DeployRequest;
 import dev.flyover.deploy.DeployResult;
-import dev.flyover.deploy.DeploySummary;
 import dev.flyover.deploy.Deployer;
 import dev.flyover.fly.Flyctl;
 import dev.flyover.heroku.HerokuClient;
 import dev.flyover.secrets.PlanEntry;
-import dev.flyover.secrets.SecretsError;
 import dev.flyover.secrets.SecretsFlow;
 import dev.flyover.secrets.SecretsRequest;
 import dev.flyover.secrets.SecretsResult;
@@ -66,14 +64,7 @@ final class ComposedParts implements Parts {
 
       @Override
       public String apply() {
-        SecretsResult r;
-        try {
-          r = flow.run(req);
-        } catch (SecretsError e) {
-          flow.report(e.result());
-          throw e;
-        }
-        flow.report(r);
+        SecretsResult r = RunReport.flow(ctx, () -> flow.run(req));
         return r.imported().size() + " secrets staged, " + r.skipped().size() + " config vars left behind";
       }
     });
@@ -85,12 +76,10 @@ final class ComposedParts implements Parts {
     SecretsRequest req = SecretsRequest.fromHeroku(settings.herokuApp(), settings.flyApp())
         .withFilters(options.include, options.exclude, options.rename).withDryRun(true);
     SecretsFlow flow = new SecretsFlow(ctx, fly, Optional.of(heroku));
-    flow.report(flow.run(req));
+    RunReport.flow(ctx, () -> flow.run(req));
     build().ifPresent(b -> ctx.console().info("Before maintenance mode the cutover builds and pushes the image: "
         + b.commandLine() + "; the deploy step then deploys that image with --image (so the downtime holds no build)."));
-    DeployResult r = new Deployer(ctx).run(deployPreview);
-    DeploySummary.write(ctx.summary(), ctx.env(), r, deployPreview.directory());
-    if (!r.ok()) throw new UserError(r.error().orElse("The deploy's dry run failed."));
+    RunReport.flow(ctx, () -> new Deployer(ctx).run(deployPreview));
   }
 
   /** The database flow's transfer and verification (parallel by default), skipped when the target already equals the source. */
@@ -130,10 +119,7 @@ final class ComposedParts implements Parts {
   public Optional<Part> deploy(Optional<String> image) {
     DeployRequest req = image.map(deploy::withImage).orElse(deploy);
     return Optional.of(() -> {
-      DeployResult r = new Deployer(ctx).run(req);
-      r.writeOutputs(ctx.outputs());
-      DeploySummary.write(ctx.summary(), ctx.env(), r, req.directory());
-      if (!r.ok()) throw new UserError(r.error().orElse("The deploy failed."));
+      DeployResult r = RunReport.flow(ctx, () -> new Deployer(ctx).run(req));
       return "release " + r.releaseVersion().map(String::valueOf).orElse("?") + " healthy at "
           + r.appUrl().orElse(settings.flyApp());
     });

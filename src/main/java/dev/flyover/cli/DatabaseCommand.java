@@ -1,6 +1,7 @@
 package dev.flyover.cli;
 
 import dev.flyover.Context;
+import dev.flyover.RunReport;
 import dev.flyover.UserError;
 import dev.flyover.actions.JobSummary;
 import dev.flyover.cutover.DatabasePart;
@@ -94,18 +95,11 @@ final class DatabaseCommand extends RunCommand {
     }
     TransferRequest req = new TransferRequest(source, target, transfer.mode, n, transfer.verify, overwrite, app, fly.token());
     if (dryRun) return dryRun(req, remote);
-    try {
-      TransferResult r = new DatabaseTransfer(ctx.env(), ctx.console()).inputNames(ctx::optionName).remote(remote).run(req);
-      TransferReport.outputs(ctx, r);
-      TransferReport.summary(ctx, req, r);
-      ctx.console().info(r.verified() ? "database transfer verified: " + r.verdict()
-          : "database transfer finished without verification");
-      return 0;
-    } catch (DatabaseTransfer.VerificationFailed e) {
-      TransferReport.outputs(ctx, e.result());
-      TransferReport.summary(ctx, req, e.result());
-      throw e;
-    }
+    TransferResult r = RunReport.flow(ctx, () -> TransferReport.of(req,
+        new DatabaseTransfer(ctx.env(), ctx.console()).inputNames(ctx::optionName).remote(remote).run(req))).result();
+    ctx.console().info(r.verified() ? "database transfer verified: " + r.verdict()
+        : "database transfer finished without verification");
+    return 0;
   }
 
   /** The cutover's read-only database preflight, printed and summarised; nothing is written anywhere. */

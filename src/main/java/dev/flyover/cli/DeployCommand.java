@@ -1,10 +1,8 @@
 package dev.flyover.cli;
 
 import dev.flyover.Context;
-import dev.flyover.UserError;
+import dev.flyover.RunReport;
 import dev.flyover.deploy.DeployRequest;
-import dev.flyover.deploy.DeployResult;
-import dev.flyover.deploy.DeploySummary;
 import dev.flyover.deploy.Deployer;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
@@ -47,10 +45,7 @@ final class DeployCommand extends RunCommand {
   @Override
   protected int run() {
     DeployRequest req = request();
-    DeployResult result = new Deployer(ctx).run(req);
-    result.writeOutputs(ctx.outputs());
-    DeploySummary.write(ctx.summary(), ctx.env(), result, req.directory());
-    if (!result.ok()) throw new UserError(result.error().orElse("The deploy failed."));
+    RunReport.flow(ctx, () -> new Deployer(ctx).run(req));
     return 0;
   }
 }

@@ -2,6 +2,7 @@ package dev.flyover.cli;
 
 import dev.flyover.Context;
 import dev.flyover.Env;
+import dev.flyover.RunReport;
 import java.io.OutputStream;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -47,7 +48,7 @@ public final class Main {
     try {
       code = commandLine(ctx, reachable(args)).execute(args);
     } finally {
-      ctx.finish();
+      code = RunReport.written(ctx, code);
       exitLine(ctx, code);
     }
     return code;

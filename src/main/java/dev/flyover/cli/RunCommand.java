@@ -1,7 +1,7 @@
 package dev.flyover.cli;
 
 import dev.flyover.Context;
-import dev.flyover.UserError;
+import dev.flyover.RunReport;
 import dev.flyover.secrets.MaskPolicy;
 import java.util.List;
 import java.util.Set;
@@ -11,9 +11,9 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * What every command shares: secret options are masked before anything prints, a {@link UserError} becomes one
- * sentence (an ::error:: annotation in Actions) and exit 1, anything unexpected the same with its stack trace
- * only in debug, and {@code status} is always set.
+ * What every command shares: secret options are masked before anything prints, and the command's end, success or
+ * failure, is reported by {@link RunReport} (one sentence, an ::error:: annotation in Actions, exit 1, the stack
+ * trace only in debug, {@code status} always set).
  */
 public abstract class RunCommand implements Callable<Integer> {
   /** Options whose values are secrets (URLs carry passwords). */
@@ -38,36 +38,12 @@ public abstract class RunCommand implements Callable<Integer> {
   public final Integer call() {
     maskSecretOptions();
     try {
-      int code = run();
-      if (ctx.outputs().get("status") == null) ctx.outputs().set("status", code == 0 ? "success" : "failure");
-      return code;
-    } catch (UserError e) {
-      fail(e.getMessage(), e);
-      return 1;
+      return RunReport.finished(ctx, run());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      fail("flyover was cancelled before " + spec.name() + " finished.", e);
-      return 1;
+      return RunReport.failed(ctx, spec.name(), e);
     } catch (Exception | LinkageError e) {
-      fail("flyover " + spec.name() + " failed unexpectedly (" + e.getClass().getSimpleName()
-          + (e.getMessage() == null ? "" : ": " + e.getMessage())
-          + "); re-run with debug logging for details and report it at the project's issue tracker.", e);
-      return 1;
-    }
-  }
-
-  private void fail(String message, Throwable t) {
-    ctx.console().error(message);
-    if (ctx.console().debugEnabled()) {
-      java.io.StringWriter sw = new java.io.StringWriter();
-      t.printStackTrace(new java.io.PrintWriter(sw));
-      ctx.console().debug(sw.toString());
-    }
-    ctx.outputs().set("status", "failure");
-    ctx.outputs().set("error", message);
-    // Commands that report their own failure in the summary have said it already.
-    if (ctx.summary().isEmpty()) {
-      ctx.summary().failure("**" + spec.name() + " failed:** " + dev.flyover.actions.JobSummary.inline(message));
+      return RunReport.failed(ctx, spec.name(), e);
     }
   }
 

@@ -1,12 +1,11 @@
 package dev.flyover.cli;
 
 import dev.flyover.Context;
+import dev.flyover.RunReport;
 import dev.flyover.fly.Flyctl;
 import dev.flyover.heroku.HerokuClient;
-import dev.flyover.secrets.SecretsError;
 import dev.flyover.secrets.SecretsFlow;
 import dev.flyover.secrets.SecretsRequest;
-import dev.flyover.secrets.SecretsResult;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,14 +72,7 @@ final class SecretsCommand extends RunCommand {
     SecretsRequest req = new SecretsRequest(herokuApp, file, flyApp, include, exclude, rename,
         overwrite == null || overwrite, dryRun, stage);
     SecretsFlow flow = new SecretsFlow(ctx, flyctl, client);
-    SecretsResult result;
-    try {
-      result = flow.run(req);
-    } catch (SecretsError e) {
-      flow.report(e.result());
-      throw e;
-    }
-    flow.report(result);
+    RunReport.flow(ctx, () -> flow.run(req));
     return 0;
   }
 }

@@ -1,8 +1,12 @@
 package dev.flyover.cutover;
 
+import dev.flyover.Context;
+import dev.flyover.Outcome;
+import dev.flyover.RunReport;
 import dev.flyover.UserError;
 import dev.flyover.actions.JobSummary;
 import java.time.Instant;
+import java.util.List;
 
 /** Runs a whole cutover, or only its plan, and writes the report. */
 public final class CutoverRun {
@@ -44,20 +48,39 @@ public final class CutoverRun {
     return p;
   }
 
-  /** {@code flyover cutover}: the steps, undone on failure; returns normally only when every step is done. */
+  /**
+   * {@code flyover cutover}: the steps, undone on failure; returns normally only when every step is done. A failure
+   * is the failed step's (its sentence and whose it is), carrying the whole run's report as what was done.
+   */
   public static Engine.Outcome run(Cutover c) {
-    Engine engine = new Engine(c.ctx.console(), c.ctx.clock());
-    Engine.Outcome o = engine.run(c.steps());
-    Instant end = c.ctx.clock().instant();
-    Report.outputs(c, o, end);
-    Report.write(c, o, end);
-    c.plan().ifPresent(p -> {
-      JobSummary planText = new JobSummary(c.ctx.console().masker());
-      p.report(planText, c);
-      c.ctx.summary().details("The plan this run started from", planText);
-    });
-    if (!o.ok()) throw new UserError(o.message());
+    Engine.Outcome o = RunReport.flow(c.ctx, () -> {
+      Engine.Outcome run = new Engine(c.ctx.console(), c.ctx.clock()).run(c.steps());
+      Reported r = new Reported(c, run, c.ctx.clock().instant());
+      if (run.ok()) return r;
+      Throwable f = run.failure().get();
+      UserError step = RunReport.asFailure("cutover", f);
+      throw new UserError(step.getMessage(), f).origin(step.origin()).withDone(r);
+    }).steps();
     c.plan().flatMap(p -> p.notRunningOnFly(c)).ifPresent(w -> c.ctx.console().warn("The cutover completed, but " + w));
     return o;
+  }
+
+  /** A cutover run as it is reported: outputs, the report, the plan it started from. */
+  private record Reported(Cutover c, Engine.Outcome steps, Instant end) implements Outcome {
+    @Override
+    public void report(Context ctx) {
+      Report.outputs(c, steps, end);
+      Report.write(c, steps, end);
+      c.plan().ifPresent(p -> {
+        JobSummary planText = new JobSummary(ctx.console().masker());
+        p.report(planText, c);
+        ctx.summary().details("The plan this run started from", planText);
+      });
+    }
+
+    @Override
+    public List<String> done() {
+      return Report.done(steps);
+    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.flyover.cutover;
 
 import dev.flyover.Context;
+import dev.flyover.RunReport;
 import dev.flyover.UserError;
 import dev.flyover.pg.DatabaseTransfer;
 import dev.flyover.pg.PgUrl;
@@ -73,20 +74,12 @@ public final class DatabasePart implements Part {
 
   @Override
   public String apply() {
-    try {
-      TransferResult r = new DatabaseTransfer(ctx.env(), ctx.console()).inputNames(ctx::optionName).remote(remote).run(request);
-      TransferReport.outputs(ctx, r);
-      TransferReport.summary(ctx, request, r);
-      if (!r.verified()) throw new UserError("The database transfer finished but was not proven equal: see the database table.");
-      return String.format(java.util.Locale.ROOT, "%s and %s copied: %s", TransferReport.count(r.tables().size(), "table", "tables"),
-          TransferReport.count(r.rows(), "row", "rows"), r.verdict());
-    } catch (DatabaseTransfer.VerificationFailed e) {
-      TransferReport.outputs(ctx, e.result());
-      TransferReport.summary(ctx, request, e.result());
-      throw e;
-    } catch (UserError e) {
-      TransferReport.failed(ctx);
-      throw e;
+    TransferResult r = RunReport.flow(ctx, () -> TransferReport.of(request,
+        new DatabaseTransfer(ctx.env(), ctx.console()).inputNames(ctx::optionName).remote(remote).run(request))).result();
+    if (!r.verified()) {
+      throw UserError.outside("The database transfer finished but was not proven equal: see the database table.");
     }
+    return String.format(java.util.Locale.ROOT, "%s and %s copied: %s", TransferReport.count(r.tables().size(), "table", "tables"),
+        TransferReport.count(r.rows(), "row", "rows"), r.verdict());
   }
 }

@@ -125,7 +125,7 @@ public final class Engine {
   private void onSignal() {
     synchronized (this) {
       if (finished) return;
-      if (failure == null) failure = new UserError("The cutover was cancelled; every change was undone.");
+      if (failure == null) failure = UserError.outside("The cutover was cancelled; every change was undone.");
     }
     for (StepRecord r : records) {
       if (r.status() == StepRecord.Status.PENDING && r.started() != null) {

@@ -46,8 +46,7 @@ final class Report {
     boolean touched = changedSomething(o);
     if (!o.ok()) {
       boolean undoFailed = o.steps().stream().anyMatch(r -> r.status() == StepRecord.Status.UNDO_FAILED);
-      // The message is the run's error (said once on a terminal); what it means for Heroku is said everywhere.
-      sum.failure("**" + JobSummary.inline(o.message()) + "**");
+      // The run's error is in the failure section (RunReport); what it means for Heroku is said here, everywhere.
       sum.callout("CAUTION", (!touched ? "Nothing was changed on Heroku, Fly or any database: the cutover stopped before its first change."
               + " Fix the cause and run it again."
               : undoFailed ? "Some changes could **not** be undone: see the steps marked *undo failed* and put them back by hand."
@@ -103,6 +102,25 @@ final class Report {
     }
     stillOnHeroku(c, sum);
     cheatSheet(c, o, sum);
+  }
+
+  /** For the failure section: which steps stayed done, which were undone, which could not be. */
+  static List<String> done(Engine.Outcome o) {
+    if (!changedSomething(o)) return List.of("Nothing was changed on Heroku, Fly or any database.");
+    List<String> d = new ArrayList<>();
+    for (StepRecord.Status st : List.of(StepRecord.Status.DONE, StepRecord.Status.UNDONE, StepRecord.Status.UNDO_FAILED)) {
+      // The plan only reads: it is not something done.
+      List<String> ids = o.steps().stream().filter(r -> r.status() == st && !r.id().equals("plan")).map(StepRecord::id).toList();
+      if (ids.isEmpty()) continue;
+      d.add(switch (st) {
+        case DONE -> "Done and kept: ";
+        case UNDONE -> "Undone: ";
+        default -> "Could not be undone (put back by hand): ";
+      } + String.join(", ", ids) + ".");
+    }
+    o.steps().stream().filter(r -> r.status() == StepRecord.Status.FAILED).findFirst()
+        .ifPresent(r -> d.add("Failed: " + r.id() + (r.undoNote().isEmpty() ? "" : " (undo: " + r.undoNote() + ")") + "."));
+    return d;
   }
 
   /**

@@ -1,6 +1,10 @@
 package dev.flyover.deploy;
 
+import dev.flyover.Context;
+import dev.flyover.Outcome;
 import dev.flyover.actions.StepOutputs;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -12,6 +16,7 @@ import java.util.Optional;
  * @param error the failure in one sentence (empty on success)
  * @param healthCheck {@code passed}, {@code failed}, {@code skipped} (turned off or not reached)
  * @param warnings things the user should know that did not fail the deploy (GitHub Deployments, flyctl quirks)
+ * @param directory the app's directory (for the summary's cheat sheet)
  */
 public record DeployResult(
     String status,
@@ -33,7 +38,8 @@ public record DeployResult(
     long durationSeconds,
     List<String> flyctlArgs,
     boolean dryRun,
-    List<String> warnings) {
+    List<String> warnings,
+    Path directory) implements Outcome {
 
   /** One machine of the app after the deploy, as {@code flyctl status --json} told it. */
   public record Machine(String id, String processGroup, String region, String state, String releaseVersion,
@@ -44,6 +50,32 @@ public record DeployResult(
 
   public boolean ok() {
     return "success".equals(status);
+  }
+
+  /** The deploy's outputs and its summary section (a failed deploy's too, as far as it got). */
+  @Override
+  public void report(Context ctx) {
+    writeOutputs(ctx.outputs());
+    DeploySummary.write(ctx.summary(), ctx.env(), this, directory);
+  }
+
+  /** Whether Fly got a new release, and whether the previous image was put back. */
+  @Override
+  public List<String> done() {
+    if (dryRun) return List.of("Nothing was changed on Fly (dry run).");
+    List<String> d = new ArrayList<>();
+    String on = app.isEmpty() ? "Fly" : "Fly app " + app;
+    if (releaseVersion.isPresent() && !releaseVersion.equals(previousReleaseVersion)) {
+      d.add(on + " got release v" + releaseVersion.get() + image.map(i -> " (" + i + ")").orElse("")
+          + "; health check " + healthCheck + ".");
+    } else {
+      d.add("No new release was proven on " + on + previousReleaseVersion.map(v -> " (v" + v + " was live before)").orElse("")
+          + ".");
+    }
+    if (rolledBack) {
+      d.add("The previous image was redeployed" + rollbackReleaseVersion.map(v -> " as release v" + v).orElse("") + ".");
+    }
+    return d;
   }
 
   /** The step outputs: action.yml's deploy outputs, each set when known. */

@@ -44,7 +44,6 @@ public final class DeploySummary {
     }
     runUrl(env).ifPresent(u -> facts.add(List.of("Run", link("this run's log", u))));
     s.facts(facts);
-    r.error().ifPresent(e -> s.failure("**What went wrong:** " + inline(e)));
     for (String w : r.warnings()) s.callout("WARNING", inline(w));
     if (r.dryRun()) {
       s.markdown("flyover would run:");

@@ -32,12 +32,12 @@ import java.util.regex.Pattern;
  *
  * <pre>{@code
  * DeployResult r = new Deployer(ctx).run(DeployRequest.builder(dir).app("shop").token(tok).build());
- * if (!r.ok()) ... r.error() ...
+ * // r.ok(); a failure throws UserError with the failed result as done()
  * }</pre>
  *
- * It never throws for a failed deploy: the result carries {@code status=failure}, the one-sentence error, and
- * everything learned before the failure. It prints progress on the context's console but writes no outputs or
- * summary itself ({@link DeployResult#writeOutputs}, {@link DeploySummary#write}).
+ * A failed deploy throws the one {@link UserError}, carrying (as {@link UserError#done()}) the result with
+ * {@code status=failure}, the one-sentence error, and everything learned before the failure. It prints progress on
+ * the context's console but writes no outputs or summary itself: the result does ({@link DeployResult#report}).
  */
 public final class Deployer {
   static final Set<String> STRATEGIES = Set.of("canary", "rolling", "bluegreen", "immediate");
@@ -61,18 +61,22 @@ public final class Deployer {
   /** Runs the deploy; see the class comment. */
   public DeployResult run(DeployRequest req) {
     Run run = new Run(req);
+    UserError failure = null;
     try {
       run.execute();
-    } catch (UserError e) {
-      run.error = e.getMessage();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      run.error = "flyover was cancelled during the deploy of " + run.app + "; check `fly releases -a " + run.app
-          + "` for what Fly finished.";
-    } finally {
-      run.finishGitHub();
+      failure = UserError.outside("flyover was cancelled during the deploy of " + run.app + "; check `fly releases -a "
+          + run.app + "` for what Fly finished.", e);
+    } catch (RuntimeException e) {
+      // Anything unexpected too: the GitHub Deployment must not be marked a success, and the result is reported.
+      failure = dev.flyover.RunReport.asFailure("deploy", e);
     }
-    return run.result();
+    if (failure != null) run.error = failure.getMessage();
+    run.finishGitHub();
+    DeployResult result = run.result();
+    if (failure != null) throw failure.withDone(result);
+    return result;
   }
 
   /**
@@ -407,7 +411,7 @@ public final class Deployer {
           .or(() -> after.stream().filter(r -> r.version() > prev).max(Comparator.comparingInt(Release::version)));
       if (fresh.isEmpty()) {
         if (at.failure().isPresent()) throw explain(at.failure().get());
-        throw new UserError("flyctl deploy exited 0, but Fly has no release newer than v" + prev + ", so nothing was"
+        throw UserError.outside("flyctl deploy exited 0, but Fly has no release newer than v" + prev + ", so nothing was"
             + " deployed: flyover counts this as a failure; see flyctl's output above and `fly releases -a " + app + "`.");
       }
       Release rel = fresh.get();
@@ -417,12 +421,12 @@ public final class Deployer {
           && at.emittedVersion().map(v -> v == rel.version()).orElse(false);
       if (!rel.status().equals("complete") && !unmarked) {
         if (at.failure().isPresent()) throw explain(at.failure().get());
-        throw new UserError("flyctl deploy exited 0, but release v" + rel.version() + " is " + rel.status()
+        throw UserError.outside("flyctl deploy exited 0, but release v" + rel.version() + " is " + rel.status()
             + ": flyover counts this as a failure; see `fly releases -a " + app + "` and `fly logs -a " + app + "`.");
       }
       if (expected.isPresent() && !sameImage(rel.imageRef(), expected.get())) {
         if (at.failure().isPresent()) throw explain(at.failure().get());
-        throw new UserError("Release v" + rel.version() + " runs " + rel.imageRef() + ", not " + expected.get()
+        throw UserError.outside("Release v" + rel.version() + " runs " + rel.imageRef() + ", not " + expected.get()
             + ", the image this deploy pushed: another deploy probably ran at the same time; check `fly releases -a " + app + " --image`.");
       }
       releaseVersion = rel.version();
@@ -431,13 +435,13 @@ public final class Deployer {
           .filter(m -> m.releaseVersion().equals(String.valueOf(rel.version())) && !m.state().equals("destroyed")).toList();
       if (onNew.isEmpty()) {
         if (at.failure().isPresent()) throw explain(at.failure().get());
-        throw new UserError("Release v" + rel.version() + " is complete but no machine of " + app + " runs it: see `fly status -a "
+        throw UserError.outside("Release v" + rel.version() + " is complete but no machine of " + app + " runs it: see `fly status -a "
             + app + "`; `fly scale count 1 -a " + app + "` starts one.");
       }
       boolean critical = onNew.stream().anyMatch(m -> m.checks().stream().anyMatch(c -> c.status().equals("critical")));
       if (unmarked) {
         if (critical) {
-          throw new UserError("flyctl deploy exited 0 but left release v" + rel.version() + " running, and its machines"
+          throw UserError.outside("flyctl deploy exited 0 but left release v" + rel.version() + " running, and its machines"
               + " report critical Fly health checks: flyover counts this as a failure; see `fly status -a " + app + "`.");
         }
         String w = "Fly could not mark release v" + rel.version() + " complete (" + at.finalStatusWarning()
@@ -466,14 +470,14 @@ public final class Deployer {
       String why = e.flyError().orElse("");
       if (why.contains("release command failed")) {
         String cmd = toml.flatMap(FlyToml::releaseCommand).map(c -> " `" + c + "`").orElse("");
-        return new UserError("The release command" + cmd + " failed, so Fly aborted the deploy and no machine was updated (" + why
+        return UserError.outside("The release command" + cmd + " failed, so Fly aborted the deploy and no machine was updated (" + why
             + "): fix the command or what it runs (see its log above), then push again.");
       }
       if (why.contains("timeout reached waiting for health checks")) {
         String failed = "The new machines never passed their Fly health checks, so the deploy failed (" + why + ")";
         // Unlike a failed release command, this leaves machines on the new image: worth rolling back.
-        if (req.rollback()) return new UserError(failed + "; " + rollback() + ".");
-        return new UserError(failed + ": check `fly logs -a " + app + "` and the checks in fly.toml, raise "
+        if (req.rollback()) return UserError.outside(failed + "; " + rollback() + ".");
+        return UserError.outside(failed + ": check `fly logs -a " + app + "` and the checks in fly.toml, raise "
             + opt("wait-timeout") + ", or set " + ctx.enabled("rollback") + " to restore the previous image automatically.");
       }
       if (why.contains("could not find image")) {
@@ -524,10 +528,10 @@ public final class Deployer {
       String failed = "The health check never got " + req.healthCheckStatus() + " from " + url + " (" + o.attempts()
           + " tries, last: " + o.last() + "), so release v" + releaseVersion + " is deployed but not serving as expected";
       if (!req.rollback()) {
-        throw new UserError(failed + ": check `fly logs -a " + app + "`, fix " + opt("health-check-path") + " or "
+        throw UserError.outside(failed + ": check `fly logs -a " + app + "`, fix " + opt("health-check-path") + " or "
             + opt("health-check-status") + " if they are wrong, or set " + ctx.enabled("rollback") + " to restore the previous image automatically.");
       }
-      throw new UserError(failed + "; " + rollback() + ".");
+      throw UserError.outside(failed + "; " + rollback() + ".");
     }
 
     /** Redeploys the last good release's image; says what happened, in a clause. */
@@ -583,7 +587,7 @@ public final class Deployer {
           Optional.ofNullable(previousImage), Optional.ofNullable(image), machines, healthCheck,
           Optional.ofNullable(healthDetail), rolledBack, Optional.ofNullable(rollbackVersion),
           deploymentId, deploymentNote, seconds, shown(argv), req.dryRun(),
-          List.copyOf(warnings));
+          List.copyOf(warnings), req.directory());
     }
   }
 }

@@ -19,6 +19,9 @@ public class FlyctlException extends UserError {
     super(message);
     this.result = result;
     this.text = text;
+    // Fly refused or failed; the token and app-name subclasses below are the inputs' fault instead.
+    origin(this instanceof AppNotFound || this instanceof Unauthorized || this instanceof NotLoggedIn ? Origin.INPUT
+        : Origin.OUTSIDE);
   }
 
   public Subprocess.Result result() {

@@ -15,6 +15,8 @@ public final class HerokuApiException extends UserError {
     super(message, cause);
     this.status = status;
     this.errorId = errorId;
+    // A refused key or an unknown app is the inputs' fault; anything else (unreachable, rate limit, 5xx) Heroku's.
+    origin(status == 401 || status == 403 || status == 404 ? Origin.INPUT : Origin.OUTSIDE);
   }
 
   public int status() {

@@ -1,6 +1,7 @@
 package dev.flyover.launch;
 
 import dev.flyover.Context;
+import dev.flyover.Outcome;
 import dev.flyover.UserError;
 import dev.flyover.actions.JobSummary;
 import dev.flyover.fly.Flyctl;
@@ -145,7 +146,8 @@ public final class LaunchFlow {
         }
       } catch (IOException | UnsupportedOperationException e) {
         throw new UserError("Could not write " + d.local + " (" + e.getMessage() + ")" + (written.isEmpty() ? "" : "; already"
-            + " written: " + String.join(", ", written)) + ": check the directory's permissions and re-run with --overwrite.");
+            + " written: " + String.join(", ", written)) + ": check the directory's permissions and re-run with --overwrite.")
+            .withDone(new Written(List.copyOf(written)));
       }
       written.add(d.repoPath);
       ctx.console().info("Wrote " + d.repoPath);
@@ -155,6 +157,19 @@ public final class LaunchFlow {
     ctx.summary().markdown(LaunchReport.body(plan, plan.files().stream().map(LaunchPlan.GeneratedFile::path).toList(),
         List.of(), List.of(), List.of(), ctx::enabled));
     return 0;
+  }
+
+  /** The files a terminal launch wrote before it stopped: the {@code files} output names them. */
+  private record Written(List<String> files) implements Outcome {
+    @Override
+    public void report(Context ctx) {
+      ctx.outputs().set("files", String.join(",", files));
+    }
+
+    @Override
+    public List<String> done() {
+      return List.of(files.isEmpty() ? "No file was written." : "Written: " + String.join(", ", files) + ".");
+    }
   }
 
   private int pullRequest(LaunchPlan plan, LaunchRequest req, List<Deliverable> files, List<String> existing) {

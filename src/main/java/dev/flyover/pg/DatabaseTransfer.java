@@ -100,7 +100,10 @@ public final class DatabaseTransfer {
     return this;
   }
 
-  /** Runs the transfer and its verification; throws a {@link UserError} (one sentence) on any failure. */
+  /**
+   * Runs the transfer and its verification; throws a {@link UserError} (one sentence) on any failure, carrying what
+   * was done: whether the target was touched, and the comparison when verification failed.
+   */
   public TransferResult run(TransferRequest req) {
     MaskPolicy.secret(console, req.source().raw());
     MaskPolicy.secret(console, req.source().password());
@@ -145,22 +148,22 @@ public final class DatabaseTransfer {
       touched = true;
       return run.transfer();
     } catch (Stopper.Stopped e) {
-      throw incomplete(e.getMessage(), touched, e);
+      throw incomplete(req, e.getMessage(), touched, e);
     } catch (TransferFailure e) {
       if (proxy != null && !proxy.alive()) {
-        throw incomplete("flyctl proxy exited (" + proxy.lastError() + ") while " + e.getMessage(), true, e);
+        throw incomplete(req, "flyctl proxy exited (" + proxy.lastError() + ") while " + e.getMessage(), true, e);
       }
-      throw incomplete(e.getMessage(), touched || e.touched, e);
+      throw incomplete(req, e.getMessage(), touched || e.touched, e);
     } catch (UserError e) {
-      if (stopper.reason() != null) throw incomplete(stopper.reason(), touched, e);
-      throw e;
+      if (stopper.reason() != null) throw incomplete(req, stopper.reason(), touched, e);
+      throw e.withDone(TransferReport.stopped(req, touched));
     } catch (SQLException e) {
-      throw incomplete("a database query failed (" + firstLine(e) + ")", touched, e);
+      throw incomplete(req, "a database query failed (" + firstLine(e) + ")", touched, e);
     } catch (IOException e) {
-      throw incomplete("an I/O error stopped it (" + e.getMessage() + ")", touched, e);
+      throw incomplete(req, "an I/O error stopped it (" + e.getMessage() + ")", touched, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw incomplete("flyover was cancelled", touched, e);
+      throw incomplete(req, "flyover was cancelled", touched, e);
     } finally {
       progress.close();
       stopper.closeAll();
@@ -168,12 +171,16 @@ public final class DatabaseTransfer {
     }
   }
 
-  private UserError incomplete(String why, boolean touched, Throwable cause) {
+  /** A stop from outside (a database, the network, flyctl proxy, a cancel), with what it left behind. */
+  private UserError incomplete(TransferRequest req, String why, boolean touched, Throwable cause) {
     String reason = stopper.reason() != null && !why.contains(stopper.reason()) ? stopper.reason() + ": " + why : why;
-    if (!touched) return new UserError("The database transfer stopped before changing anything: " + reason + ".", cause);
+    TransferReport done = TransferReport.stopped(req, touched);
+    if (!touched) {
+      return UserError.outside("The database transfer stopped before changing anything: " + reason + ".", cause).withDone(done);
+    }
     String recovery = guard == null ? "drop and recreate it" : guard.recovery();
-    return new UserError("The database transfer failed: " + reason + "; the target database is incomplete: "
-        + recovery + ".", cause);
+    return UserError.outside("The database transfer failed: " + reason + "; the target database is incomplete: "
+        + recovery + ".", cause).withDone(done);
   }
 
   static String firstLine(Throwable e) {
@@ -240,7 +247,7 @@ public final class DatabaseTransfer {
       TransferResult result = new TransferResult(sourceVersion, targetVersion, 0, Mode.REMOTE, 1, req.verify(), v.tables(),
           sequenceCount, largeObjectCount, settingsApplied, bytes, remote.copyTime(),
           Duration.ofNanos(System.nanoTime() - verifyStart), Duration.ofNanos(System.nanoTime() - started), v.ok(), List.copyOf(notCarried));
-      if (!v.ok()) throw new VerificationFailed(result, v.problems());
+      if (!v.ok()) throw verificationFailed(req, result, v.problems());
       return result;
     }
 
@@ -266,7 +273,7 @@ public final class DatabaseTransfer {
           req.verify(), v.tables(), sequenceCount, largeObjectCount, settingsApplied, bytes, copyTime, verifyTime,
           Duration.ofNanos(System.nanoTime() - started), v.ok(), List.copyOf(notCarried), dataTime != null ? dataTime : copyTime);
       if (!v.ok()) {
-        throw new VerificationFailed(result, v.problems());
+        throw verificationFailed(req, result, v.problems());
       }
       return result;
     }
@@ -345,20 +352,11 @@ public final class DatabaseTransfer {
 
   }
 
-  /** Every row arrived but something differs: the result says what, the message names it. */
-  public static final class VerificationFailed extends UserError {
-    private final transient TransferResult result;
-
-    VerificationFailed(TransferResult result, List<String> problems) {
-      super("Verification failed: " + String.join("; ", problems.subList(0, Math.min(5, problems.size())))
-          + (problems.size() > 5 ? "; and " + (problems.size() - 5) + " more" : "")
-          + "; the target database is not a faithful copy: do not use it.");
-      this.result = result;
-    }
-
-    public TransferResult result() {
-      return result;
-    }
+  /** Every row arrived but something differs: the result (reported as done) says what, the message names it. */
+  static UserError verificationFailed(TransferRequest req, TransferResult result, List<String> problems) {
+    return UserError.outside("Verification failed: " + String.join("; ", problems.subList(0, Math.min(5, problems.size())))
+        + (problems.size() > 5 ? "; and " + (problems.size() - 5) + " more" : "")
+        + "; the target database is not a faithful copy: do not use it.").withDone(TransferReport.of(req, result));
   }
 
   /** Helper for the stream mode's counters (kept here so tests can reach it). */

@@ -1,21 +1,70 @@
 package dev.flyover.pg;
 
 import dev.flyover.Context;
+import dev.flyover.Outcome;
 import dev.flyover.actions.JobSummary;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
-/** Step outputs and the job summary for a transfer (shared by the database command and the cutover). */
-public final class TransferReport {
-  private TransferReport() {}
+/**
+ * What a transfer did, as the run reports it: step outputs and the job summary (shared by the database command and
+ * the cutover), for a finished transfer, one whose verification failed, or one that stopped (then only what it left
+ * behind is known: the outputs say nothing was proven).
+ */
+public final class TransferReport implements Outcome {
+  private final TransferRequest request;
+  private final Optional<TransferResult> result;
+  private final boolean touched;
+
+  private TransferReport(TransferRequest request, Optional<TransferResult> result, boolean touched) {
+    this.request = request;
+    this.result = result;
+    this.touched = touched;
+  }
+
+  /** A transfer that ran to its comparison (equal or not). */
+  public static TransferReport of(TransferRequest request, TransferResult result) {
+    return new TransferReport(request, Optional.of(result), true);
+  }
+
+  /** A transfer that stopped before its comparison; {@code touched}: the target had been written to. */
+  static TransferReport stopped(TransferRequest request, boolean touched) {
+    return new TransferReport(request, Optional.empty(), touched);
+  }
+
+  public TransferResult result() {
+    return result.orElseThrow();
+  }
+
+  @Override
+  public void report(Context ctx) {
+    if (result.isEmpty()) {
+      failed(ctx);
+      return;
+    }
+    outputs(ctx, result.get());
+    summary(ctx, request, result.get());
+  }
+
+  @Override
+  public List<String> done() {
+    if (result.isPresent()) {
+      TransferResult r = result.get();
+      return List.of(count(r.tables().size(), "table", "tables") + " and " + count(r.rows(), "row", "rows")
+          + " copied to the target, " + r.verdict() + (r.verified() ? "." : ": do not use it."));
+    }
+    return List.of(touched ? "The target database was written to and is incomplete; the source was only read."
+        : "Nothing was changed in either database.");
+  }
 
   /** "1 row", "2 tables": how flyover writes a count outside this package too. */
   public static String count(long n, String one, String many) {
     return Progress.count(n, one, many);
   }
 
-  public static void outputs(Context ctx, TransferResult r) {
+  static void outputs(Context ctx, TransferResult r) {
     ctx.outputs().set("database-tables", Integer.toString(r.tables().size()));
     ctx.outputs().set("database-rows", Long.toString(r.rows()));
     ctx.outputs().set("database-bytes", Long.toString(r.bytes()));
@@ -28,7 +77,7 @@ public final class TransferReport {
     ctx.outputs().set("database-verified", "false");
   }
 
-  public static void summary(Context ctx, TransferRequest req, TransferResult r) {
+  static void summary(Context ctx, TransferRequest req, TransferResult r) {
     JobSummary s = ctx.summary();
     s.heading(2, "Database transfer");
     List<List<String>> facts = new ArrayList<>();

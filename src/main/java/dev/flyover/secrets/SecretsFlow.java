@@ -3,7 +3,6 @@ package dev.flyover.secrets;
 import dev.flyover.Context;
 import dev.flyover.UserError;
 import dev.flyover.actions.Console;
-import dev.flyover.actions.JobSummary;
 import dev.flyover.fly.Flyctl;
 import dev.flyover.fly.FlyctlException;
 import dev.flyover.heroku.Domain;
@@ -27,7 +26,7 @@ import java.util.regex.Pattern;
  * prints, plan (exclusions, include/exclude, rename, what Fly already has), refuse up front any value no route
  * carries exactly, then send the values on flyctl's stdin only, in one {@code secrets import} stream checked
  * against a model of flyctl's parser, plus one {@code secrets set NAME=-} per value the stream cannot carry.
- * Used by {@code flyover secrets} and by the cutover; {@link #report} writes the outputs and summary.
+ * Used by {@code flyover secrets} and by the cutover; the result writes the outputs and summary ({@link SecretsResult#report}).
  */
 public final class SecretsFlow {
   private static final Pattern VALID_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -49,7 +48,7 @@ public final class SecretsFlow {
   private record Source(String label, Map<String, String> vars, Exclusions exclusions, Map<String, String> refused,
       List<String> publicValues) {}
 
-  /** Runs the request; throws {@link SecretsError} (with the plan so far) when it stops. */
+  /** Runs the request; throws a {@link UserError} carrying the plan and what was set so far when it stops. */
   public SecretsResult run(SecretsRequest req) {
     Console con = ctx.console();
     Source src = load(req, true);
@@ -69,7 +68,7 @@ public final class SecretsFlow {
             + ctx.optionName("rename") + " (OLD=NEW) to move it.");
       }
     }
-    SecretsResult planned = new SecretsResult(src.label(), req.flyApp(), plan, req.dryRun(), req.stage(), false);
+    SecretsResult planned = new SecretsResult(src.label(), req.flyApp(), plan, req.dryRun(), req.stage(), false, List.of());
 
     List<PlanEntry> refused = planned.refused();
     if (req.dryRun()) {
@@ -80,22 +79,23 @@ public final class SecretsFlow {
     }
     if (!refused.isEmpty()) {
       List<String> names = refused.stream().map(PlanEntry::name).toList();
-      throw new SecretsError((names.size() == 1 ? "The config var " + names.get(0) + " cannot"
+      throw new UserError((names.size() == 1 ? "The config var " + names.get(0) + " cannot"
           : names.size() + " config vars cannot") + " be moved to Fly exactly (" + refused.get(0).name() + ": "
           + refused.get(0).reason() + (names.size() > 1 ? "; also " + String.join(", ", names.subList(1, names.size())) : "")
           + "), so nothing was changed: leave " + (names.size() == 1 ? "it" : "them") + " out with "
-          + ctx.optionName("exclude") + " and set " + (names.size() == 1 ? "it" : "them") + " on Fly by hand.",
-          planned, null);
+          + ctx.optionName("exclude") + " and set " + (names.size() == 1 ? "it" : "them") + " on Fly by hand.")
+          .withDone(planned);
     }
 
     List<PlanEntry> moving = plan.stream().filter(PlanEntry::moves).toList();
     if (moving.isEmpty()) {
       con.notice("No config var to move to Fly app " + req.flyApp() + ".");
-      return new SecretsResult(src.label(), req.flyApp(), plan, false, req.stage(), true);
+      return new SecretsResult(src.label(), req.flyApp(), plan, false, req.stage(), true, List.of());
     }
     transfer(req, src, moving, planned);
     verify(req, moving, planned);
-    SecretsResult done = new SecretsResult(src.label(), req.flyApp(), plan, false, req.stage(), true);
+    SecretsResult done = new SecretsResult(src.label(), req.flyApp(), plan, false, req.stage(), true,
+        moving.stream().map(PlanEntry::flyName).toList());
     con.notice(count(moving.size(), "secret") + " " + (req.stage() ? "staged" : "set") + " on Fly app " + req.flyApp()
         + (req.stage() ? "; they take effect at the next deploy." : "."));
     return done;
@@ -314,8 +314,8 @@ public final class SecretsFlow {
     }
     // The whole stream, checked once more as flyctl will read it.
     if (!forms.isEmpty() && !SecretEncoder.roundTrips(expected, forms)) {
-      throw new SecretsError("flyover's check of the import stream for " + req.flyApp() + " failed, so nothing was sent;"
-          + " this is a flyover bug: please report it.", planned, null);
+      throw new UserError("flyover's check of the import stream for " + req.flyApp() + " failed, so nothing was sent;"
+          + " this is a flyover bug: please report it.").origin(UserError.Origin.UNEXPECTED).withDone(planned);
     }
     int calls = (forms.isEmpty() ? 0 : 1) + alone.size();
     int done = 0;
@@ -359,8 +359,10 @@ public final class SecretsFlow {
           ? "; the values are stored on Fly but the machines did not restart with them: run `fly secrets deploy -a "
               + req.flyApp() + "` (or deploy) once the cause is fixed"
           : ": fix the cause and re-run (secrets already set are replaced, not duplicated)";
-      throw new SecretsError("Setting secrets on Fly app " + req.flyApp() + " failed (" + stripDot(why) + "); " + state
-          + action + ".", planned, null);
+      // What is on Fly now is reported (outputs, summary) as well as said.
+      throw new UserError("Setting secrets on Fly app " + req.flyApp() + " failed (" + stripDot(why) + "); " + state
+          + action + ".").origin(e instanceof FlyctlException ? e.origin() : UserError.Origin.OUTSIDE)
+          .withDone(planned.withSet(set));
     }
   }
 
@@ -368,41 +370,13 @@ public final class SecretsFlow {
     Set<String> now = flyNames(req.flyApp());
     List<String> missing = moving.stream().map(PlanEntry::flyName).filter(n -> !now.contains(n)).toList();
     if (!missing.isEmpty()) {
-      throw new SecretsError("flyctl reported success but Fly app " + req.flyApp() + " does not list "
-          + String.join(", ", missing) + ": check with `fly secrets list -a " + req.flyApp() + "` and re-run.", planned, null);
+      throw UserError.outside("flyctl reported success but Fly app " + req.flyApp() + " does not list "
+          + String.join(", ", missing) + ": check with `fly secrets list -a " + req.flyApp() + "` and re-run.")
+          .withDone(planned.withSet(moving.stream().map(PlanEntry::flyName).filter(n -> !missing.contains(n)).toList()));
     }
   }
 
   private static String stripDot(String s) {
     return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
-  }
-
-  // ---------------------------------------------------------------- report
-
-  /** Step outputs and the job-summary section (names, actions and reasons; never values). */
-  public void report(SecretsResult r) {
-    List<String> imported = r.imported();
-    List<String> skipped = r.skipped();
-    ctx.outputs().set("secrets-imported", String.join(",", imported));
-    ctx.outputs().set("secrets-skipped", String.join(",", skipped));
-    ctx.outputs().set("secrets-imported-count", imported.size());
-    ctx.outputs().set("secrets-skipped-count", skipped.size());
-
-    JobSummary s = ctx.summary();
-    s.heading(2, (r.dryRun() ? "Secrets plan (dry run): " : "Secrets: ") + r.source() + " → Fly app " + r.flyApp());
-    long moving = r.plan().stream().filter(PlanEntry::moves).count();
-    String verb = r.dryRun() ? "would be set" : r.completed() ? (r.staged() ? "staged for the next deploy" : "set and deployed")
-        : "not set (the run stopped)";
-    s.markdown("**" + moving + "** " + (moving == 1 ? "secret " : "secrets ") + verb + ", **" + skipped.size() + "** config "
-        + (skipped.size() == 1 ? "var" : "vars") + " left behind.");
-    List<List<String>> rows = new ArrayList<>();
-    for (PlanEntry p : r.plan()) {
-      rows.add(List.of(JobSummary.code(p.name()), p.flyName().equals(p.name()) ? "" : JobSummary.code(p.flyName()),
-          p.action().label(), JobSummary.inline(p.reason())));
-    }
-    if (!rows.isEmpty()) s.table(List.of("Config var", "Fly name", "Action", "Why"), rows);
-    s.markdown("Check on Fly: " + JobSummary.code("fly secrets list -a " + r.flyApp())
-        + (r.completed() && r.staged() && moving > 0 ? " (staged secrets are marked; `fly deploy` or "
-            + JobSummary.code("fly secrets deploy -a " + r.flyApp()) + " applies them)" : ""));
   }
 }

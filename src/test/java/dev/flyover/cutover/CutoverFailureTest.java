@@ -97,6 +97,16 @@ class CutoverFailureTest {
       if (ORDER.indexOf(step) > ORDER.indexOf("workers")) {
         assertTrue(r.summary().contains("undo: formation restored: worker=1:Standard-2X"), r.summary());
       }
+      // The summary opens with the failure: the sentence, what stayed and what was undone, and whose it is.
+      String md = r.summary();
+      assertTrue(md.startsWith("> [!CAUTION]\n> **cutover failed:** "), md);
+      String section = md.substring(0, md.indexOf("\n\n", md.indexOf("**Cause:**")));
+      // (the plan only reads and the build only pushes an image nothing runs: neither changes anything)
+      assertTrue(section.contains(List.of("plan", "build").contains(step) ? "> - Nothing was changed on Heroku, Fly or any database."
+          : "> - Failed: " + step), section);
+      if (ORDER.indexOf(step) > ORDER.indexOf("maintenance")) assertTrue(section.contains("> - Undone: maintenance"), section);
+      if (step.equals("plan")) assertTrue(section.contains("**Cause:** the step's inputs"), section);
+      if (List.of("secrets", "deploy").contains(step)) assertTrue(section.contains("**Cause:** outside "), section);
       assertFalse(CutoverFixture.visible(r).contains(CutoverFixture.SECRET_KEY_BASE));
       assertFalse(r.summary().contains(HerokuApiDouble.KEY));
     }

@@ -75,6 +75,8 @@ class EngineTest {
     assertEquals(StepRecord.Status.FAILED, o.record("d").get().status());
     assertEquals(StepRecord.Status.NOT_RUN, o.record("e").get().status());
     assertEquals(List.of("b", "c"), o.completedIds());
+    // what the failure section says was done (b was in place before this run)
+    assertEquals(List.of("Done and kept: c.", "Undone: a.", "Failed: d."), Report.done(o));
   }
 
   @Test
@@ -85,6 +87,13 @@ class EngineTest {
     assertEquals(StepRecord.Status.UNDO_FAILED, o.record("b").get().status());
     assertEquals("cannot undo b.", o.record("b").get().undoNote());
     assertEquals(StepRecord.Status.UNDONE, o.record("a").get().status());
+    assertEquals(List.of("Undone: a.", "Could not be undone (put back by hand): b.", "Failed: c."), Report.done(o));
+  }
+
+  @Test
+  void aFailedPlanChangedNothingAndSaysSo() {
+    Engine.Outcome o = engine().run(List.of(step("plan", false, true, false, false), step("a", false, false, true, false)));
+    assertEquals(List.of("Nothing was changed on Heroku, Fly or any database."), Report.done(o));
   }
 
   @Test

@@ -80,6 +80,9 @@ class DeployActionTest {
     for (String p : phrases) assertTrue(errors.get(0).contains(p), errors.get(0) + " should mention " + p);
     assertFalse(r.everything().contains("\tat dev.flyover"), "no stack trace");
     assertEquals(errors.get(0), r.outputs().get("error"));
+    // The job summary opens with the failure section (RunReport), whose it is included.
+    assertTrue(r.summary().startsWith("> [!CAUTION]\n> **deploy failed:** "), r.summary());
+    assertTrue(r.summary().contains("> **Cause:** "), r.summary());
   }
 
   /** The ::add-mask:: lines are how the runner learns the values; everything else must not hold them. */
@@ -177,6 +180,7 @@ class DeployActionTest {
   void rejectedToken() {
     ActionHarness.Result r = action().input("fly-api-token", "fo1_not_a_known_token").run();
     assertFailedCleanly(r, "Fly rejected the API token", "fly-api-token");
+    assertTrue(r.summary().contains("> **Cause:** the step's inputs"), r.summary());
     assertFalse(withoutMaskCommands(r.everything()).contains("fo1_not_a_known_token"));
   }
 
@@ -319,6 +323,9 @@ class DeployActionTest {
     assertEquals(first, v3.path("ImageRef").asText());
     assertTrue(r.commands().commands().stream().anyMatch(c -> c.name().equals("notice") && c.data().contains("Rolling back")));
     assertTrue(r.summary().contains("Rollback"), r.summary());
+    assertTrue(r.summary().contains("> - Fly app shop got release v2 ("), r.summary());
+    assertTrue(r.summary().contains("> - The previous image was redeployed as release v3."), r.summary());
+    assertTrue(r.summary().contains("> **Cause:** outside "), r.summary());
   }
 
   @Test

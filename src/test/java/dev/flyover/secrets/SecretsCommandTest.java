@@ -263,7 +263,12 @@ class SecretsCommandTest {
         + " failed to update app secrets: 500 boom); PEM_KEY were set, CRLF_INSIDE were not: fix the cause and re-run"
         + " (secrets already set are replaced, not duplicated)."), r.commands().errors());
     assertEquals(Map.of("PEM_KEY", Corpus.PEM), storedOnFly());
-    assertEquals("", r.outputs().get("secrets-imported"));
+    // What reached Fly is in the outputs and the summary's failure section, not only in the sentence.
+    assertEquals("PEM_KEY", r.outputs().get("secrets-imported"));
+    assertEquals("1", r.outputs().get("secrets-imported-count"));
+    assertTrue(r.summary().startsWith("> [!CAUTION]\n> **secrets failed:** Setting secrets on Fly app shop-fly failed"), r.summary());
+    assertTrue(r.summary().contains("> - Set on Fly app shop-fly: PEM\\_KEY; not set: CRLF\\_INSIDE."), r.summary());
+    assertTrue(r.summary().contains("> **Cause:** outside flyover"), r.summary());
   }
 
   @Test
