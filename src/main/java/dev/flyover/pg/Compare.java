@@ -22,7 +22,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * cutover to recognise a transfer already done: the same user tables (exact {@code count(*)} of each table's own
  * rows, {@code ONLY}: partitions and inheritance children count for themselves), the user rows of extension
  * configuration tables, and with {@code checksums} the same contents; every sequence at the same
- * {@code last_value} and {@code is_called}; the same large objects and their comments; the same privileges for
+ * {@code last_value} and {@code is_called}; the same large objects and their comments (and, with {@code checksums},
+ * their bytes); the same privileges for
  * PUBLIC and the owner. The source is read on one snapshot (the transfer's, or the caller's REPEATABLE READ).
  */
 public final class Compare {
@@ -147,6 +148,10 @@ public final class Compare {
     }
     for (Long oid : targetComments.keySet()) {
       if (!sourceComments.containsKey(oid)) problems.add("large object " + oid + " has a comment on the target only");
+    }
+    // With checksums, their bytes too (sizes, then an md5 per 64 MiB slice on each server).
+    if (verify == TransferRequest.Verify.CHECKSUMS && largeObjects > 0 && lo == largeObjects) {
+      problems.addAll(LargeObjects.differences(coordinator, target));
     }
     List<String> privileges = Privileges.differences(coordinator, target);
     if (!privileges.isEmpty()) problems.add("privileges differ on the target (" + privileges.get(0) + (privileges.size() > 1 ? " and "

@@ -105,6 +105,23 @@ class LargeObjectsTest {
     assertEquals(sourceObjects, objects(source), "the source changed");
   }
 
+  /** verify: checksums compares the bytes too: one changed byte in the big object, one truncated small one. */
+  @Test
+  void checksumsSeeTheBytesOfEveryObject() throws Exception {
+    String target = dbs.create("loc");
+    TransferRequest req = new TransferRequest(dbs.pgUrl(source), dbs.pgUrl(target), Mode.PARALLEL, 2, Verify.CHECKSUMS, false,
+        Optional.empty(), Optional.empty());
+    assertTrue(new DatabaseTransfer(Env.of(new HashMap<>(System.getenv())), console).run(req).verified(), log());
+    try (java.sql.Connection s = dbs.connect(source); java.sql.Connection t = dbs.connect(target)) {
+      assertEquals(List.of(), LargeObjects.differences(s, t));
+      long at = LargeObjects.PIECE + 5;
+      dbs.exec(target, "SELECT lo_put(300002, " + at + ", decode(lpad(to_hex(255 - get_byte(lo_get(300002, " + at + ", 1), 0)), 2, '0'), 'hex'));"
+          + " SELECT lo_unlink(100039); SELECT lo_from_bytea(100039, '\\x00'::bytea)");
+      assertEquals(List.of("large object 100039 has 1 bytes on the target but 624 on the source",
+          "large object 300002 has other bytes on the target"), LargeObjects.differences(s, t));
+    }
+  }
+
   @Test
   void thePhaseSplitsTheObjectsOverTheWorkersSessions() throws Exception {
     String target = dbs.create("lop");
