@@ -24,7 +24,7 @@ source bench/common.sh
 TABLES=${TABLES:-10000}
 SCHEMAS=${SCHEMAS:-10}
 ROWS=${ROWS:-5}
-SRC=bench_scale_src
+SRC=bench_scale_${TABLES}_src
 DST=bench_scale_dst
 
 slots=$(psql_ -d postgres -Atc "SELECT current_setting('max_locks_per_transaction')::int
