@@ -208,8 +208,16 @@ public final class Catalog {
             .append(part.get(i).qualified());
       }
       String[] states = new String[part.size()];
+      // Inside a transaction (the source's snapshot) the read is rolled back to a savepoint once read, so the
+      // sequences' locks do not pile up until the snapshot's end (thousands would fill the lock table).
+      java.sql.Savepoint sp = c.getAutoCommit() ? null : c.setSavepoint();
       try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql.toString())) {
         while (rs.next()) states[rs.getInt(1)] = rs.getString(2) + "," + rs.getBoolean(3);
+      } finally {
+        if (sp != null) {
+          c.rollback(sp);
+          c.releaseSavepoint(sp);
+        }
       }
       out.addAll(java.util.Arrays.asList(states));
     }

@@ -209,9 +209,10 @@ public final class Compare {
   }
 
   /**
-   * The exact row count of each table, in order, as {@link #count} gives it, in one statement. If that statement
-   * fails, each table is counted alone (inside a transaction, after rolling back to a savepoint taken before),
-   * so a failure names its table and a batch-only failure (too many locks at once) costs nothing but time.
+   * The exact row count of each table, in order, as {@link #count} gives it, in one statement; inside a
+   * transaction (the source's snapshot) within a savepoint rolled back after reading, so it keeps no locks. If
+   * that statement fails, each table is counted alone, so a failure names its table and a batch-only failure
+   * costs nothing but time.
    */
   static long[] counts(Connection c, List<Table> tables, String side) {
     long[] out = new long[tables.size()];
@@ -230,7 +231,13 @@ public final class Compare {
         }
       }
       for (boolean b : seen) if (!b) throw new SQLException("a count is missing from the batch");
-      if (sp != null) c.releaseSavepoint(sp);
+      if (sp != null) {
+        // Rolled back, not released: the count changed nothing, and the locks it took (each table and, for the
+        // planner, each of its indexes) go with it instead of piling up until the snapshot's end; 10,000 tables
+        // would otherwise fill the source's lock table ("out of shared memory").
+        c.rollback(sp);
+        c.releaseSavepoint(sp);
+      }
       return out;
     } catch (SQLException e) {
       try {

@@ -23,8 +23,8 @@ import org.postgresql.copy.CopyOut;
  * Phase: table data (parallel mode), the chunk plan and the copy. Tables are cut into chunks (big ones by ctid
  * page ranges, PG14+ TID range scans), tables with slow index builds first and otherwise biggest first, so no worker
  * idles at the end; each worker streams {@code COPY … TO STDOUT} on the source snapshot into {@code COPY … FROM
- * STDIN} on the target (binary between servers of one major, {@code FREEZE} for whole tables above
- * {@link #UNFROZEN_BYTES}), holding one row at a time. A table whose chunks are all in is handed to the index phase at once.
+ * STDIN} on the target (binary between servers of one major, {@code FREEZE} for whole tables), holding one row at a
+ * time. A table whose chunks are all in is handed to the index phase at once.
  */
 final class TableData {
   private final Console console;
@@ -62,9 +62,6 @@ final class TableData {
     }
   }
 
-  /** Tables up to this size are copied without FREEZE (see {@link #plan}). */
-  static final long UNFROZEN_BYTES = 1L << 20;
-
   List<Chunk> plan() {
     long total = tables.stream().mapToLong(Table::bytes).sum();
     // Whole tables load with COPY FREEZE (no hint-bit rewrite of every page later); only a table bigger than a
@@ -92,14 +89,7 @@ final class TableData {
         }
       }
       List<Chunk> target = slow ? first : rest;
-      if (n == 1 && t.bytes() <= UNFROZEN_BYTES) {
-        // A small table is copied as one open page range, in its own autocommit COPY, not whole with TRUNCATE and
-        // FREEZE: freezing saves little on a few pages, while the TRUNCATE that FREEZE needs drops the table's
-        // files, and a transaction that drops files cannot commit asynchronously (PostgreSQL 15 xact.c,
-        // RecordTransactionCommit: nrels > 0 forces the WAL flush): a disk flush per table, which dominates a
-        // database of thousands of small tables.
-        target.add(new Chunk(t, 0, Long.MAX_VALUE, t.bytes()));
-      } else if (n == 1) {
+      if (n == 1) {
         target.add(new Chunk(t, -1, -1, t.bytes()));
       } else {
         long per = (t.pages() + n - 1) / n;
