@@ -10,13 +10,14 @@
 #
 # Variables: TABLES (default 10000), SCHEMAS (tenant schemas the tables are spread over, default 10), ROWS (rows per
 # table, default 5), ROUNDS (default 3), JOBS (flyover workers, default nproc), CONTENDERS (default "pipe pgcopydb
-# flyover"), FLYOVER_ARGS (extra flyover options, e.g. --debug), FLYOVER_LOG (keep flyover's last output there),
+# flyover"), FLYOVER_ARGS (extra flyover options), FLYOVER_DEBUG=1 (flyover's debug lines), FLYOVER_LOG (keep
+# flyover's last output there),
 # PGHOST, PGPORT, PGUSER, PGPASSWORD (a superuser; default 127.0.0.1, 5432, flyover, flyover), PGSSLMODE (default
 # require), PG_BIN (default /usr/lib/postgresql/15/bin), KEEP_SOURCE=1 to keep the dataset and SKIP_BUILD=1 to reuse it.
 #
 # pg_dump (alone, in the pipe, under pgcopydb and under flyover) locks every table in one transaction: the server's
-# lock table must hold them all (max_locks_per_transaction x max_connections >= TABLES, plus headroom); the script
-# checks before it starts.
+# lock table must hold them all (max_locks_per_transaction x max_connections >= 1.5 x TABLES); the script checks
+# before it starts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/common.sh
