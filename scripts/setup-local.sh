@@ -62,5 +62,14 @@ if [ "$(as_root runuser -u postgres -- psql -X -Atq -d postgres -c 'SHOW ssl')" 
   sleep 1
 fi
 
+# Room in the lock table for bench/scale.sh: pg_dump locks every table it dumps in one transaction, and 10,000 tables
+# do not fit in the default 64 x max_connections slots ("out of shared memory"). The setting needs a restart, made
+# only when it changes (once per machine).
+if [ "$(as_root runuser -u postgres -- psql -X -Atq -d postgres -c 'SHOW max_locks_per_transaction')" -lt 256 ]; then
+  as_root runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "ALTER SYSTEM SET max_locks_per_transaction = 256" >/dev/null
+  as_root pg_ctlcluster "$pg_ver" "$pg_name" restart
+  for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 && break; sleep 1; done
+fi
+
 # PostgreSQL 15's regression SQL from Debian's source package: the integration tests' real-world corpus.
 bash "$(dirname "$0")/pg-regress-corpus.sh" || echo "setup: the PostgreSQL regression corpus could not be fetched; RegressionCorpusTest will be skipped" >&2

@@ -8,12 +8,15 @@ import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
@@ -84,59 +87,65 @@ public final class Compare {
     List<Table> targetTables = Catalog.tables(target);
     List<String> problems = Collections.synchronizedList(new ArrayList<>());
     Map<String, TableResult> results = new ConcurrentHashMap<>();
-    List<String> targetNames = new ArrayList<>();
+    Set<String> targetNames = new HashSet<>();
     for (Table t : targetTables) targetNames.add(t.display());
+    Set<String> sourceNames = new HashSet<>();
     for (Table t : tables) {
+      sourceNames.add(t.display());
       if (!targetNames.contains(t.display())) problems.add(t.display() + " is missing on the target");
     }
-    for (String n : targetNames) {
-      if (tables.stream().noneMatch(t -> t.display().equals(n))) problems.add(n + " exists on the target but not on the source");
+    for (Table t : targetTables) {
+      if (!sourceNames.contains(t.display())) problems.add(t.display() + " exists on the target but not on the source");
     }
     List<Table> compared = new ArrayList<>(tables);
     compared.addAll(configTables);
-    ConcurrentLinkedQueue<Table> queue = new ConcurrentLinkedQueue<>(compared);
+    ConcurrentLinkedQueue<List<Table>> queue = new ConcurrentLinkedQueue<>(units(compared));
     Progress.Phase phase = progress.phase(phaseName(verify), compared.size());
     pool.runOnEach(workers, "compare", w -> {
-      Table t;
-      String current = null;
-      while ((t = queue.poll()) != null) {
+      List<Table> unit;
+      while ((unit = queue.poll()) != null) {
         stopper.check();
-        if (current != null) phase.end(current);
-        phase.begin(current = t.display());
-        if (!t.extensionConfig() && !targetNames.contains(t.display())) {
-          results.put(t.display(), new TableResult(t.display(), count(w.source(), t, "source"), -1, 0, false, "missing on target"));
-          continue;
+        for (Table t : unit) phase.begin(t.display());
+        // Extension config tables exist on both sides by CREATE EXTENSION: they are counted whatever the lists say.
+        List<Table> onTarget = new ArrayList<>();
+        for (Table t : unit) if (t.extensionConfig() || targetNames.contains(t.display())) onTarget.add(t);
+        long[] sourceCounts = counts(w.source(), unit, "source");
+        long[] targetCounts = counts(w.target(), onTarget, "target");
+        for (int i = 0, j = 0; i < unit.size(); i++) {
+          Table t = unit.get(i);
+          long s = sourceCounts[i];
+          if (j >= onTarget.size() || onTarget.get(j) != t) {
+            results.put(t.display(), new TableResult(t.display(), s, -1, 0, false, "missing on target"));
+            phase.end(t.display());
+            continue;
+          }
+          long d = targetCounts[j++];
+          Long copied = copiedRows.get(t.display());
+          boolean match = s == d && (copied == null || copied == s);
+          String note = "";
+          if (match && verify == TransferRequest.Verify.CHECKSUMS) {
+            String hs = checksum(w.source(), t, "source");
+            String hd = checksum(w.target(), t, "target");
+            match = hs.equals(hd);
+            note = match ? "checksum " + hs.substring(0, 12) : "contents differ";
+          }
+          if (!match) problems.add(t.display() + (s != d ? " has " + s + " rows on the source but " + d + " on the target" : " differs: " + note));
+          results.put(t.display(), new TableResult(t.display(), s, d, copiedBytes.getOrDefault(t.display(), t.bytes()), match, note));
+          phase.end(t.display());
         }
-        long s = count(w.source(), t, "source");
-        long d = count(w.target(), t, "target");
-        Long copied = copiedRows.get(t.display());
-        boolean match = s == d && (copied == null || copied == s);
-        String note = "";
-        if (match && verify == TransferRequest.Verify.CHECKSUMS) {
-          String hs = checksum(w.source(), t, "source");
-          String hd = checksum(w.target(), t, "target");
-          match = hs.equals(hd);
-          note = match ? "checksum " + hs.substring(0, 12) : "contents differ";
-        }
-        if (!match) problems.add(t.display() + (s != d ? " has " + s + " rows on the source but " + d + " on the target" : " differs: " + note));
-        results.put(t.display(), new TableResult(t.display(), s, d, copiedBytes.getOrDefault(t.display(), t.bytes()), match, note));
       }
-      if (current != null) phase.end(current);
     });
     phase.close();
-    // Sequences: last_value and is_called on both sides.
+    // Sequences: last_value and is_called on both sides, read in batches.
     List<Sequence> userSequences = Catalog.sequences(coordinator);
     List<Sequence> seqs = new ArrayList<>(userSequences);
     seqs.addAll(configSequences);
-    for (Sequence s : seqs) {
-      String a = Catalog.sequenceState(coordinator, s);
-      String b;
-      try {
-        b = Catalog.sequenceState(target, s);
-      } catch (SQLException e) {
-        b = "missing";
-      }
-      if (!a.equals(b)) problems.add("sequence " + s.display() + " is at " + a + " on the source but " + b + " on the target");
+    List<String> sourceStates = Catalog.sequenceStates(coordinator, seqs);
+    List<String> targetStates = targetSequenceStates(target, seqs);
+    for (int i = 0; i < seqs.size(); i++) {
+      String a = sourceStates.get(i);
+      String b = targetStates.get(i);
+      if (!a.equals(b)) problems.add("sequence " + seqs.get(i).display() + " is at " + a + " on the source but " + b + " on the target");
     }
     long lo = Long.parseLong(Catalog.scalar(target, "SELECT count(*) FROM pg_catalog.pg_largeobject_metadata"));
     int largeObjects = Catalog.largeObjects(coordinator).size();
@@ -164,6 +173,105 @@ public final class Compare {
   /** How the log names this phase: by what it compares. */
   static String phaseName(TransferRequest.Verify verify) {
     return verify == TransferRequest.Verify.CHECKSUMS ? "verification (checksums)" : "verification (row counts)";
+  }
+
+  /** Tables of at most this size are counted together, {@link #COUNT_BATCH} to a statement. */
+  static final long SMALL_TABLE_BYTES = 1L << 20;
+  static final int COUNT_BATCH = 200;
+
+  /**
+   * The units the comparison's workers take: each table bigger than {@link #SMALL_TABLE_BYTES} alone (its count is
+   * work enough), the small ones in batches of up to {@link #COUNT_BATCH} counted in one statement (thousands of
+   * small tables would otherwise cost two round trips each), extension configuration tables alone (their row
+   * filter is the extension's SQL). The order is kept.
+   */
+  static List<List<Table>> units(List<Table> tables) {
+    List<List<Table>> out = new ArrayList<>();
+    List<Table> batch = new ArrayList<>();
+    for (Table t : tables) {
+      if (t.extensionConfig() || t.bytes() > SMALL_TABLE_BYTES) {
+        out.add(List.of(t));
+        continue;
+      }
+      batch.add(t);
+      if (batch.size() == COUNT_BATCH) {
+        out.add(List.copyOf(batch));
+        batch.clear();
+      }
+    }
+    if (!batch.isEmpty()) out.add(List.copyOf(batch));
+    return out;
+  }
+
+  /** One statement counting each table's own rows ({@code count(*)} of {@link Table#rowsFrom}), numbered arms. */
+  static String countStatement(List<Table> tables) {
+    StringBuilder sql = new StringBuilder();
+    for (int i = 0; i < tables.size(); i++) {
+      sql.append(i == 0 ? "" : " UNION ALL ").append("(SELECT ").append(i).append(", pg_catalog.count(*) FROM ")
+          .append(tables.get(i).rowsFrom()).append(')');
+    }
+    return sql.toString();
+  }
+
+  /**
+   * The exact row count of each table, in order, as {@link #count} gives it, in one statement; inside a
+   * transaction (the source's snapshot) within a savepoint rolled back after reading, so it keeps no locks. If
+   * that statement fails, each table is counted alone, so a failure names its table and a batch-only failure
+   * costs nothing but time.
+   */
+  static long[] counts(Connection c, List<Table> tables, String side) {
+    long[] out = new long[tables.size()];
+    if (tables.size() <= 1) {
+      if (tables.size() == 1) out[0] = count(c, tables.get(0), side);
+      return out;
+    }
+    Savepoint sp = null;
+    try {
+      sp = c.getAutoCommit() ? null : c.setSavepoint();
+      boolean[] seen = new boolean[tables.size()];
+      try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(countStatement(tables))) {
+        while (rs.next()) {
+          out[rs.getInt(1)] = rs.getLong(2);
+          seen[rs.getInt(1)] = true;
+        }
+      }
+      for (boolean b : seen) if (!b) throw new SQLException("a count is missing from the batch");
+      if (sp != null) {
+        // Rolled back, not released: the count changed nothing, and the locks it took (each table and, for the
+        // planner, each of its indexes) go with it instead of piling up until the snapshot's end; 10,000 tables
+        // would otherwise fill the source's lock table ("out of shared memory").
+        c.rollback(sp);
+        c.releaseSavepoint(sp);
+      }
+      return out;
+    } catch (SQLException e) {
+      try {
+        if (sp != null) c.rollback(sp);
+      } catch (SQLException ignored) {
+        // Counting alone below fails with the session's own error then.
+      }
+      for (int i = 0; i < tables.size(); i++) out[i] = count(c, tables.get(i), side);
+      return out;
+    }
+  }
+
+  /** The target's sequence states in batches; a batch that fails (a sequence missing) is read one by one. */
+  private static List<String> targetSequenceStates(Connection target, List<Sequence> seqs) {
+    List<String> out = new ArrayList<>(seqs.size());
+    for (List<Sequence> part : Catalog.slices(seqs, Catalog.BATCH)) {
+      try {
+        out.addAll(Catalog.sequenceStates(target, part));
+      } catch (SQLException e) {
+        for (Sequence s : part) {
+          try {
+            out.add(Catalog.sequenceState(target, s));
+          } catch (SQLException missing) {
+            out.add("missing");
+          }
+        }
+      }
+    }
+    return out;
   }
 
   static long count(Connection c, Table t, String side) {

@@ -295,9 +295,19 @@ public final class DatabaseTransfer {
       try {
         Schema schema = new Schema(this);
         schema.dumpSchema(schemaFile);
-        schema.restore(schemaFile, "pre-data", 1, null);
-        PostData post = schema.postData(schemaFile, sqlFile, listFile);
-        new Snapshot(this).openWorkers();
+        // The post-data split only reads the archive (and the source's catalog on the coordinator, which the
+        // pre-data restore does not use): it runs while pg_restore creates the tables, the workers' sessions too.
+        java.util.concurrent.atomic.AtomicReference<PostData> split = new java.util.concurrent.atomic.AtomicReference<>();
+        WorkerPool.Running alongside = pool.start(List.of(schema), "post-data-split", s -> {
+          split.set(s.postData(schemaFile, sqlFile, listFile));
+          new Snapshot(this).openWorkers();
+        });
+        try {
+          schema.restore(schemaFile, "pre-data", 1, null);
+        } finally {
+          alongside.join();
+        }
+        PostData post = split.get();
         Indexes indexes = new Indexes(this, post);
         try {
           new TableData(this).copy(indexes);

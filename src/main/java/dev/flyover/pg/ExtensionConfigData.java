@@ -8,7 +8,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -64,12 +63,7 @@ final class ExtensionConfigData {
       throw new DatabaseTransfer.TransferFailure("copying the configuration rows of extension " + lastTable.extension()
           + " (" + lastTable.display() + ") failed (" + DatabaseTransfer.firstLine(last) + ")", last);
     }
-    try (Statement st = target.createStatement()) {
-      for (Sequence s : sequences) {
-        String[] state = Catalog.sequenceState(source, s).split(",");
-        st.execute("SELECT pg_catalog.setval(" + PgSession.literal(s.qualified()) + "::regclass, " + state[0] + ", " + state[1] + ")");
-      }
-    }
+    Sequences.set(target, sequences, Catalog.sequenceStates(source, sequences));
     long rows = copied.values().stream().mapToLong(Long::longValue).sum();
     if (!tables.isEmpty()) {
       console.info("extension configuration: " + Progress.count(rows, "row", "rows") + " in " + Progress.count(tables.size(), "table", "tables")

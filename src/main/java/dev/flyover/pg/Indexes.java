@@ -28,10 +28,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * overlap any of this with the copy; the rest of the post-data (foreign keys, triggers…) is left to it, afterwards.
  */
 final class Indexes implements AutoCloseable {
-  /** One unit of work: a build, or (entry null) a table's finish: attach its constraints, ANALYZE. */
-  private record Unit(String table, PostData.Entry entry, long cost, long order) {}
+  /**
+   * One unit of work: a build, or (entry null) a table's finish: attach its constraints, ANALYZE; or (small) all of
+   * a small table's builds and its ANALYZE, which are sent to the server together with other small tables'.
+   */
+  private record Unit(String table, PostData.Entry entry, long cost, long order, boolean small) {}
 
-  private static final Unit END = new Unit("", null, Long.MIN_VALUE, Long.MAX_VALUE);
+  private static final Unit END = new Unit("", null, Long.MIN_VALUE, Long.MAX_VALUE, false);
+  /** Tables up to this size have their indexes built and are analyzed {@link #TOGETHER} tables to a round trip. */
+  static final long SMALL_BYTES = 1L << 20;
+  static final int TOGETHER = 50;
   private final PostData post;
   private final Stopper stopper;
   private final Console console;
@@ -41,7 +47,7 @@ final class Indexes implements AutoCloseable {
   private final AtomicLong arrivals = new AtomicLong();
   private final AtomicInteger built = new AtomicInteger();
   private final AtomicInteger analyzed = new AtomicInteger();
-  private final Map<String, String> qualified = new ConcurrentHashMap<>();
+  private final Map<String, Table> tables = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> buildsLeft = new ConcurrentHashMap<>();
   private final int sessions;
   private final WorkerPool.Running running;
@@ -71,13 +77,35 @@ final class Indexes implements AutoCloseable {
   }
 
   private void loop(Connection c) throws InterruptedException {
+    Unit next = null;
     while (true) {
-      Unit u = queue.take();
+      Unit u = next != null ? next : queue.take();
+      next = null;
       if (u == END) {
         queue.add(END); // for the next session
         return;
       }
       stopper.check();
+      if (u.small()) {
+        // Small tables whose rows arrived meanwhile go together: thousands of them would otherwise cost a round
+        // trip (and a commit) for every index and every ANALYZE.
+        List<String> together = new ArrayList<>(List.of(u.table()));
+        while (together.size() < TOGETHER) {
+          Unit more = queue.poll();
+          if (more == null) break;
+          if (!more.small()) {
+            next = more;
+            break;
+          }
+          together.add(more.table());
+        }
+        if (together.size() == 1) {
+          buildAlone(c, u.table());
+        } else {
+          buildTogether(c, together);
+        }
+        continue;
+      }
       if (u.entry() == null) {
         finishTable(c, u.table());
         continue;
@@ -85,6 +113,55 @@ final class Indexes implements AutoCloseable {
       build(c, u.entry());
       if (buildsLeft.get(u.table()).decrementAndGet() == 0) finishTable(c, u.table());
     }
+  }
+
+  /** A small table alone: each of its builds as pg_dump wrote it (its time logged), then ANALYZE. */
+  private void buildAlone(Connection c, String table) {
+    for (PostData.Entry e : post.perTable.getOrDefault(table, List.of())) {
+      stopper.check();
+      long t0 = System.nanoTime();
+      phase.begin(e.name());
+      execute(c, e.sql(), e);
+      built.incrementAndGet();
+      phase.end(e.name());
+      console.debug(String.format(Locale.ROOT, "built %s %s in %.1fs", e.type(), e.name(), (System.nanoTime() - t0) / 1e9));
+    }
+    analyze(c, table);
+  }
+
+  /**
+   * Small tables' builds and one ANALYZE in one statement (one implicit transaction); if it fails nothing of it
+   * stays, and each table is built alone, so the failure names its index.
+   */
+  private void buildTogether(Connection c, List<String> together) {
+    long t0 = System.nanoTime();
+    List<PostData.Entry> entries = new ArrayList<>();
+    for (String table : together) entries.addAll(post.perTable.getOrDefault(table, List.of()));
+    String sql = statement(entries, together.stream().map(n -> tables.get(n).qualified()).toList());
+    for (PostData.Entry e : entries) phase.begin(e.name());
+    try (Statement st = c.createStatement()) {
+      st.execute(sql);
+    } catch (SQLException ex) {
+      for (PostData.Entry e : entries) phase.end(e.name());
+      for (String table : together) buildAlone(c, table);
+      return;
+    }
+    for (PostData.Entry e : entries) phase.end(e.name());
+    built.addAndGet(entries.size());
+    analyzed.addAndGet(together.size());
+    console.debug(String.format(Locale.ROOT, "built %s of %s together in %.1fs",
+        Progress.count(entries.size(), "index or key constraint", "indexes and key constraints"),
+        Progress.count(together.size(), "table", "tables"), (System.nanoTime() - t0) / 1e9));
+  }
+
+  /** The entries' SQL in order, then one ANALYZE of the tables (qualified names). */
+  static String statement(List<PostData.Entry> entries, List<String> qualifiedTables) {
+    StringBuilder sql = new StringBuilder();
+    for (PostData.Entry e : entries) {
+      sql.append(e.sql());
+      if (!e.sql().endsWith("\n")) sql.append('\n');
+    }
+    return sql.append("ANALYZE ").append(String.join(", ", qualifiedTables)).append(';').toString();
   }
 
   private void build(Connection c, PostData.Entry e) {
@@ -112,8 +189,12 @@ final class Indexes implements AutoCloseable {
         execute(c, e.sql(), e);
       }
     }
+    analyze(c, table);
+  }
+
+  private void analyze(Connection c, String table) {
     try (Statement st = c.createStatement()) {
-      st.execute("ANALYZE " + qualified.get(table));
+      st.execute("ANALYZE " + tables.get(table).qualified());
     } catch (SQLException ex) {
       throw new DatabaseTransfer.TransferFailure("ANALYZE of " + table + " failed on the target (" + DatabaseTransfer.firstLine(ex) + ")", ex);
     }
@@ -129,16 +210,23 @@ final class Indexes implements AutoCloseable {
     }
   }
 
-  /** The table's rows are all in: its builds join the queue (a table without any goes straight to its ANALYZE). */
+  /**
+   * The table's rows are all in: its builds join the queue (a small table's as one unit, a table without any
+   * straight to its ANALYZE).
+   */
   void tableDone(Table table) {
-    qualified.put(table.display(), table.qualified());
+    tables.put(table.display(), table);
     List<PostData.Entry> entries = post.perTable.getOrDefault(table.display(), List.of());
+    if (table.bytes() <= SMALL_BYTES) {
+      queue.add(new Unit(table.display(), null, table.bytes(), arrivals.incrementAndGet(), true));
+      return;
+    }
     if (entries.isEmpty()) {
-      queue.add(new Unit(table.display(), null, 0, arrivals.incrementAndGet()));
+      queue.add(new Unit(table.display(), null, 0, arrivals.incrementAndGet(), false));
       return;
     }
     buildsLeft.put(table.display(), new AtomicInteger(entries.size()));
-    for (PostData.Entry e : entries) queue.add(new Unit(table.display(), e, e.cost(), arrivals.incrementAndGet()));
+    for (PostData.Entry e : entries) queue.add(new Unit(table.display(), e, e.cost(), arrivals.incrementAndGet(), false));
   }
 
   /** Waits for every build; the pool's failure rule applies. */

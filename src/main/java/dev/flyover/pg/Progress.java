@@ -108,6 +108,7 @@ final class Progress implements AutoCloseable {
     private final Map<String, Long> running = new ConcurrentHashMap<>();
     private final AtomicLong bytes = new AtomicLong();
     private final AtomicLong rows = new AtomicLong();
+    private final AtomicLong settled = new AtomicLong();
     private volatile long expectedBytes;
     /** What {@link #add}'s second count counts, as the line names it. */
     private volatile String one = "row";
@@ -146,6 +147,14 @@ final class Progress implements AutoCloseable {
       done.incrementAndGet();
     }
 
+    /**
+     * A unit of an {@link #expectBytes} phase is done, which the estimate put at {@code estimated} bytes: how far
+     * the phase is counts it so even when it sent far fewer (a small table's COPY is a fraction of its pages).
+     */
+    void settled(long estimated) {
+      settled.addAndGet(estimated);
+    }
+
     void add(long b, long r) {
       bytes.addAndGet(b);
       rows.addAndGet(r);
@@ -182,12 +191,17 @@ final class Progress implements AutoCloseable {
         long b = bytes.get();
         double s = Math.max(0.001, (now - started) / 1e9);
         double rate = b / s;
-        // The estimate is the tables' on-disk size; COPY text is usually close to it.
-        int pct = (int) Math.min(99, 100.0 * b / expectedBytes);
+        // The estimate is the tables' on-disk size; COPY text is usually close to it, except for small tables
+        // (a few rows on a page): the units done count for their estimate, so thousands of them read right.
+        long done = Math.max(b, settled.get());
+        double pace = done / s;
+        int pct = (int) Math.min(99, 100.0 * done / expectedBytes);
         sb.append(String.format(Locale.ROOT, ", ~%d%%, %s and %s at %s/s", pct, Progress.bytes(b), count(rows.get(), one, many),
             Progress.bytes((long) rate)));
         // No estimate from the first percent: the rate is not yet the copy's.
-        if (rate > 0 && b < expectedBytes && b * 100 >= expectedBytes) sb.append(", ETA ").append(duration((long) ((expectedBytes - b) / rate * 1e9)));
+        if (pace > 0 && done < expectedBytes && done * 100 >= expectedBytes) {
+          sb.append(", ETA ").append(duration((long) ((expectedBytes - done) / pace * 1e9)));
+        }
       }
       List<Map.Entry<String, Long>> now1 = new ArrayList<>(running.entrySet());
       now1.sort(Map.Entry.comparingByValue());

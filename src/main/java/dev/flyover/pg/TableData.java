@@ -158,6 +158,7 @@ final class TableData {
         copiedBytes.merge(c.table().display(), done[1], Long::sum);
         boolean tableDone = remaining.get(c.table()).decrementAndGet() == 0;
         if (tableDone) {
+          progress.settled(c.table().bytes());
           progress.end(c.table().display());
           indexes.tableDone(c.table());
         }

@@ -122,6 +122,21 @@ class ProgressTest {
   }
 
   @Test
+  void thousandsOfSmallTablesReadAsFarAsTheTablesDoneNotTheFewBytesTheySent() {
+    // 10,000 tables of one page each (80 MiB on disk) whose COPY sends ~500 bytes each.
+    Progress.Phase data = progress.phase("table data", 10_000).expectBytes(10_000L * 8192);
+    for (int i = 0; i < 5_000; i++) {
+      data.begin("t" + i);
+      data.add(512, 5);
+      data.settled(8192);
+      data.end("t" + i);
+    }
+    advance(50);
+    progress.tick();
+    assertEquals(List.of("table data 5000/10000, 50s, ~50%, 2.4 MiB and 25,000 rows at 50.0 KiB/s, ETA 50s"), lines());
+  }
+
+  @Test
   void anOutsideNameCannotBecomeAWorkflowCommand() {
     ByteArrayOutputStream actionsOut = new ByteArrayOutputStream();
     Progress inActions = new Progress(new Console(actionsOut, new ByteArrayOutputStream(), true, false), now::get, 5000);
