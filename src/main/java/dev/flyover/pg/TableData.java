@@ -73,6 +73,9 @@ final class TableData {
    */
   static final double SPLIT_COST = 1.75;
 
+  /** Whole tables bigger than this load with {@code TRUNCATE} and {@code COPY … FREEZE} in one transaction. */
+  static final long FREEZE_MIN_BYTES = 1L << 20;
+
   List<Chunk> plan() {
     long total = tables.stream().mapToLong(Table::bytes).sum();
     // Whole tables load with COPY FREEZE (no hint-bit rewrite of every page later); only a table bigger than a
@@ -188,7 +191,11 @@ final class TableData {
     boolean binary = t.binaryIo() && Catalog.major(sourceNum) == Catalog.major(targetNum);
     List<String> outOptions = binary ? List.of("FORMAT binary") : List.of();
     List<String> inOptions = new ArrayList<>(outOptions);
-    if (c.whole()) inOptions.add("FREEZE");
+    // FREEZE needs the table emptied in the same transaction, and a transaction that truncates waits for a WAL
+    // flush at commit (PostgreSQL 15 xact.c, RecordTransactionCommit: files dropped): worth it for a big table,
+    // not for thousands of small ones, whose few pages the first reader sets hint bits on cheaply.
+    boolean freeze = c.whole() && c.bytes() > FREEZE_MIN_BYTES;
+    if (freeze) inOptions.add("FREEZE");
     String outWith = outOptions.isEmpty() ? "" : " WITH (" + String.join(", ", outOptions) + ")";
     String inWith = inOptions.isEmpty() ? "" : " WITH (" + String.join(", ", inOptions) + ")";
     if (c.whole()) {
@@ -201,7 +208,7 @@ final class TableData {
     in = "COPY " + t.qualified() + (noColumns ? "" : " (" + cols + ")") + " FROM STDIN" + inWith;
     if (pipe.isPresent() && pipe.get().takes(c.bytes())) {
       try {
-        PsqlPipe.Moved m = pipe.get().copy(out, in, c.whole() ? "TRUNCATE ONLY " + t.qualified() : null);
+        PsqlPipe.Moved m = pipe.get().copy(out, in, freeze ? "TRUNCATE ONLY " + t.qualified() : null);
         // No byte passes through the JVM: the chunk's size on the source stands for the bytes moved.
         progress.add(c.bytes(), m.loaded());
         return new long[] {m.loaded(), c.bytes()};
@@ -219,7 +226,7 @@ final class TableData {
     long rows = 0;
     try {
       try {
-        if (c.whole()) {
+        if (freeze) {
           // FREEZE needs the table emptied in the same transaction; it was created empty by the pre-data.
           w.target().setAutoCommit(false);
           try (Statement st = w.target().createStatement()) {
@@ -271,7 +278,7 @@ final class TableData {
       rows = co.getHandledRowCount();
       ci = null;
       co = null;
-      if (c.whole()) {
+      if (freeze) {
         try {
           w.target().commit();
           w.target().setAutoCommit(true);
