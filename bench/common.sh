@@ -49,7 +49,8 @@ run_pgcopydb() {
 
 run_flyover() {
   # The mode flyover picks by default (no --transfer-mode); verification on, exact counts on both sides.
-  java -jar "$jar" database --heroku-database-url "$(url "$SRC")" --database-url "$(url "$DST")" \
+  # As users run it: the JVM flags of the image's ENTRYPOINT and of scripts/flyover.
+  java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -jar "$jar" database --heroku-database-url "$(url "$SRC")" --database-url "$(url "$DST")" \
     --jobs "$JOBS" --verify counts ${FLYOVER_ARGS:-} > "$work/flyover.out" 2>&1 || { cat "$work/flyover.out"; exit 1; }
   grep -q "database-verified=true" "$work/flyover.out" || { cat "$work/flyover.out"; exit 1; }
   [ -z "${FLYOVER_LOG:-}" ] || cp "$work/flyover.out" "$FLYOVER_LOG"
