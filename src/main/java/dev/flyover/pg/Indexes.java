@@ -49,7 +49,6 @@ final class Indexes implements AutoCloseable {
   private final AtomicInteger analyzed = new AtomicInteger();
   private final Map<String, Table> tables = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> buildsLeft = new ConcurrentHashMap<>();
-  private final int sessions;
   private final WorkerPool.Running running;
   private final Progress.Phase phase;
 
@@ -71,7 +70,6 @@ final class Indexes implements AutoCloseable {
       }
       conns.add(c);
     }
-    this.sessions = conns.size();
     this.phase = spec.progress.phase("indexes", post.perTable.values().stream().mapToInt(List::size).sum());
     this.running = spec.pool.start(conns, "index", this::loop);
   }

@@ -1,6 +1,5 @@
 package dev.flyover.pg;
 
-import dev.flyover.Env;
 import dev.flyover.proc.Subprocess;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,13 +29,8 @@ import java.util.regex.Pattern;
  */
 final class PsqlPipe {
   private static final Pattern COPY_TAG = Pattern.compile("^COPY (\\d+)$");
-  private final Env env;
+  private final RunSpec spec;
   private final Path psql;
-  private final PgUrl source;
-  private final PgUrl target;
-  private final String snapshot;
-  private final String targetOptions;
-  private final Stopper stopper;
   private final long minBytes;
 
   /**
@@ -45,15 +39,9 @@ final class PsqlPipe {
    */
   static final long MIN_BYTES = 1L << 20;
 
-  private PsqlPipe(Env env, Path psql, PgUrl source, PgUrl target, String snapshot, String targetOptions, Stopper stopper,
-      long minBytes) {
-    this.env = env;
+  private PsqlPipe(RunSpec spec, Path psql, long minBytes) {
+    this.spec = spec;
     this.psql = psql;
-    this.source = source;
-    this.target = target;
-    this.snapshot = snapshot;
-    this.targetOptions = targetOptions;
-    this.stopper = stopper;
     this.minBytes = minBytes;
   }
 
@@ -66,8 +54,7 @@ final class PsqlPipe {
     if (spec.tools == null || mode.equals("0")) return Optional.empty();
     Path psql = spec.tools.pgDump().resolveSibling("psql");
     if (!Files.isExecutable(psql)) return Optional.empty();
-    return Optional.of(new PsqlPipe(spec.env, psql, spec.source, spec.target, spec.snapshot, spec.pgOptions(), spec.stopper,
-        mode.equals("all") ? 0 : MIN_BYTES));
+    return Optional.of(new PsqlPipe(spec, psql, mode.equals("all") ? 0 : MIN_BYTES));
   }
 
   /** Whether a chunk of this size goes through the pipe. */
@@ -94,20 +81,20 @@ final class PsqlPipe {
    */
   Moved copy(String outSql, String inSql, String truncateFirst) throws PipeFailure, InterruptedException {
     List<String> out = new ArrayList<>(List.of(psql.toString(), "-X", "-q", "-v", "ON_ERROR_STOP=1",
-        "-d", Tools.dbnameConninfo(source.database()),
+        "-d", Tools.dbnameConninfo(spec.source.database()),
         "-c", "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY",
-        "-c", "SET TRANSACTION SNAPSHOT " + PgSession.literal(snapshot),
+        "-c", "SET TRANSACTION SNAPSHOT " + PgSession.literal(spec.snapshot),
         "-c", outSql,
         "-c", "COMMIT"));
     // Not -q on the target: its "COPY n" tag is how many rows it took.
     List<String> in = new ArrayList<>(List.of(psql.toString(), "-X", "-v", "ON_ERROR_STOP=1",
-        "-d", Tools.dbnameConninfo(target.database())));
+        "-d", Tools.dbnameConninfo(spec.target.database())));
     if (truncateFirst != null) in.addAll(List.of("-c", "BEGIN", "-c", truncateFirst));
     in.addAll(List.of("-c", inSql));
     if (truncateFirst != null) in.addAll(List.of("-c", "COMMIT"));
-    ProcessBuilder src = Tools.builder(out, Tools.childEnv(env, source, Map.of("PGOPTIONS", PgSession.pgOptions(PgSession.Side.SOURCE))));
-    ProcessBuilder dst = Tools.builder(in, Tools.childEnv(env, target,
-        Map.of("PGOPTIONS", PgSession.pgOptions(PgSession.Side.TARGET) + " " + targetOptions)));
+    ProcessBuilder src = Tools.builder(out, Tools.childEnv(spec.env, spec.source, Map.of("PGOPTIONS", PgSession.pgOptions(PgSession.Side.SOURCE))));
+    ProcessBuilder dst = Tools.builder(in, Tools.childEnv(spec.env, spec.target,
+        Map.of("PGOPTIONS", PgSession.pgOptions(PgSession.Side.TARGET) + " " + spec.pgOptions())));
     List<Process> both;
     try {
       // One OS pipe from the source psql's stdout to the target psql's stdin: no byte passes through the JVM.
@@ -115,8 +102,8 @@ final class PsqlPipe {
     } catch (IOException e) {
       throw new PipeFailure(false, "psql could not be started: " + e.getMessage());
     }
-    Process s = stopper.track(both.get(0));
-    Process d = stopper.track(both.get(1));
+    Process s = spec.stopper.track(both.get(0));
+    Process d = spec.stopper.track(both.get(1));
     List<String> srcErr = new ArrayList<>();
     List<String> dstErr = new ArrayList<>();
     List<String> dstOut = new ArrayList<>();
@@ -158,8 +145,8 @@ final class PsqlPipe {
         Subprocess.killTree(d);
         Subprocess.killTree(s);
       }
-      stopper.untrack(s);
-      stopper.untrack(d);
+      spec.stopper.untrack(s);
+      spec.stopper.untrack(d);
     }
   }
 
