@@ -61,10 +61,8 @@ final class Indexes implements AutoCloseable {
     for (int i = 0; i < spec.req.jobs(); i++) {
       Connection c = spec.stopper.track(PgSession.open(spec.target, Side.TARGET, spec.targetInput()));
       try (Statement st = c.createStatement()) {
-        for (String opt : spec.pgOptions().split(" ")) {
-          if (opt.equals("-c")) continue;
-          int eq = opt.indexOf('=');
-          st.execute("SET " + opt.substring(0, eq) + " = " + PgSession.literal(opt.substring(eq + 1)));
+        for (Map.Entry<String, String> e : spec.targetSettings().entrySet()) {
+          st.execute("SET " + e.getKey() + " = " + PgSession.literal(e.getValue()));
         }
         st.execute(post.preamble);
       }

@@ -49,14 +49,21 @@ public final class PgSession {
    * session read-only from its first statement.
    */
   static String pgOptions(Side side) {
+    Map<String, String> m = new java.util.LinkedHashMap<>(SETTINGS);
+    if (side == Side.SOURCE) m.put("default_transaction_read_only", "on");
+    return options(m);
+  }
+
+  /** Settings as {@code PGOPTIONS}: {@code -c name=value} each, a space or backslash in a value escaped. */
+  static String options(Map<String, String> settings) {
     StringBuilder sb = new StringBuilder();
-    for (Map.Entry<String, String> e : SETTINGS.entrySet()) {
+    for (Map.Entry<String, String> e : settings.entrySet()) {
       if (sb.length() > 0) sb.append(' ');
       sb.append("-c ").append(e.getKey()).append('=').append(e.getValue().replace("\\", "\\\\").replace(" ", "\\ "));
     }
-    if (side == Side.SOURCE) sb.append(" -c default_transaction_read_only=on");
     return sb.toString();
   }
+
 
   /**
    * Connects, applies {@link #SETTINGS}, and makes source sessions READ ONLY (flyover never writes to the

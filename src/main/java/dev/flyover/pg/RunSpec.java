@@ -119,7 +119,7 @@ class RunSpec extends RunSetup {
   }
 
   /** Target-side session settings for the restore: more memory for index builds, no waiting on WAL flushes. */
-  synchronized String pgOptions() {
+  synchronized Map<String, String> targetSettings() {
     if (targetOptions.isEmpty()) {
       try {
         long shared = Long.parseLong(Catalog.scalar(targetAdmin,
@@ -135,11 +135,11 @@ class RunSpec extends RunSetup {
       // A failed run is redone from scratch, so losing the last commits in a crash costs nothing.
       targetOptions.put("synchronous_commit", "off");
     }
-    StringBuilder sb = new StringBuilder();
-    for (Map.Entry<String, String> e : targetOptions.entrySet()) {
-      if (sb.length() > 0) sb.append(' ');
-      sb.append("-c ").append(e.getKey()).append('=').append(e.getValue());
-    }
-    return sb.toString();
+    return new LinkedHashMap<>(targetOptions);
+  }
+
+  /** The same settings for pg_restore and psql, as libpq's {@code PGOPTIONS}. */
+  String pgOptions() {
+    return PgSession.options(targetSettings());
   }
 }
