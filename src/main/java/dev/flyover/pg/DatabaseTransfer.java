@@ -118,8 +118,10 @@ public final class DatabaseTransfer {
     progress = progressFactory.apply(console);
     try {
       // TLS as the run will use it (issue 9, part 7): a weak sslmode warned of, channel binding pinned if offered.
-      PgUrl source = Tls.forRun(req.source(), console.named(SOURCE_INPUT), console);
-      PgUrl target = req.target().isFlyPrivate() ? req.target() : Tls.forRun(req.target(), console.named(TARGET_INPUT), console);
+      Beside.Both<PgUrl, PgUrl> urls = Tls.forRun(req.source(), console.named(SOURCE_INPUT), req.target(),
+          console.named(TARGET_INPUT), !req.target().isFlyPrivate(), console);
+      PgUrl source = urls.first();
+      PgUrl target = urls.second();
       if (target.needsFlyProxy() && env.get(ON_FLY_NETWORK).isEmpty()) {
         proxy = FlyProxy.start(env, console, req.flyApp(), req.flyToken(), target.host(), target.port());
         stopper.track(proxy);
@@ -294,21 +296,33 @@ public final class DatabaseTransfer {
       Path listFile = Files.createTempFile("flyover-post-data", ".list", privateFile);
       try {
         Schema schema = new Schema(this);
-        schema.dumpSchema(schemaFile);
-        // The post-data split only reads the archive (and the source's catalog on the coordinator, which the
-        // pre-data restore does not use): it runs while pg_restore creates the tables, the workers' sessions too.
-        java.util.concurrent.atomic.AtomicReference<PostData> split = new java.util.concurrent.atomic.AtomicReference<>();
-        WorkerPool.Running alongside = pool.start(List.of(schema), "post-data-split", s -> {
-          split.set(s.postData(schemaFile, sqlFile, listFile));
-          new Snapshot(this).openWorkers();
+        // The workers' sessions open while pg_dump reads the schema: each is round trips (TCP, TLS, authentication),
+        // not work, and the copy needs them the moment the tables exist.
+        java.util.concurrent.atomic.AtomicReference<List<java.sql.Connection>> indexSessions = new java.util.concurrent.atomic.AtomicReference<>();
+        WorkerPool.Running sessions = pool.start(List.of(true, false), "sessions", workers -> {
+          if (workers) {
+            new Snapshot(this).openWorkers();
+          } else {
+            indexSessions.set(Indexes.openSessions(this));
+          }
         });
+        java.util.concurrent.atomic.AtomicReference<PostData> split = new java.util.concurrent.atomic.AtomicReference<>();
         try {
-          schema.restore(schemaFile, "pre-data", 1, null);
+          schema.dumpSchema(schemaFile);
+          // The post-data split only reads the archive (and the source's catalog on the coordinator, which the
+          // pre-data restore does not use): it runs while pg_restore creates the tables.
+          WorkerPool.Running alongside = pool.start(List.of(schema), "post-data-split",
+              s -> split.set(s.postData(schemaFile, sqlFile, listFile)));
+          try {
+            schema.restore(schemaFile, "pre-data", 1, null);
+          } finally {
+            alongside.join();
+          }
         } finally {
-          alongside.join();
+          sessions.join();
         }
         PostData post = split.get();
-        Indexes indexes = new Indexes(this, post);
+        Indexes indexes = new Indexes(this, post, indexSessions.get());
         try {
           new TableData(this).copy(indexes);
           try (Progress.Phase p = progress.step("extension configuration data")) {

@@ -52,24 +52,39 @@ final class Indexes implements AutoCloseable {
   private final WorkerPool.Running running;
   private final Progress.Phase phase;
 
-  /** Opens {@code jobs} target sessions with the restore's settings, ready for {@link #tableDone}. */
-  Indexes(RunSpec spec, PostData post) throws SQLException {
+  /**
+   * Opens the builds' {@code jobs} target sessions with the restore's settings, side by side (each is a TCP connect,
+   * a TLS handshake and an authentication), before the post-data is known: the run opens them with its workers'.
+   */
+  static List<Connection> openSessions(RunSpec spec) throws InterruptedException {
+    Connection[] sessions = new Connection[spec.req.jobs()];
+    List<Integer> all = java.util.stream.IntStream.range(0, sessions.length).boxed().toList();
+    spec.pool.runOnEach(all, "index-session", i -> {
+      Connection c = spec.stopper.track(PgSession.open(spec.target, Side.TARGET, spec.targetInput()));
+      StringBuilder sets = new StringBuilder();
+      for (Map.Entry<String, String> e : spec.targetSettings().entrySet()) {
+        sets.append("SET ").append(e.getKey()).append(" = ").append(PgSession.literal(e.getValue())).append("; ");
+      }
+      try (Statement st = c.createStatement()) {
+        st.execute(sets.toString());
+      }
+      sessions[i] = c;
+    });
+    return List.of(sessions);
+  }
+
+  /** Starts the builds on {@code sessions} (from {@link #openSessions}), ready for {@link #tableDone}. */
+  Indexes(RunSpec spec, PostData post, List<Connection> sessions) throws SQLException {
     this.post = post;
     this.stopper = spec.stopper;
     this.console = spec.console;
-    List<Connection> conns = new ArrayList<>();
-    for (int i = 0; i < spec.req.jobs(); i++) {
-      Connection c = spec.stopper.track(PgSession.open(spec.target, Side.TARGET, spec.targetInput()));
+    for (Connection c : sessions) {
       try (Statement st = c.createStatement()) {
-        for (Map.Entry<String, String> e : spec.targetSettings().entrySet()) {
-          st.execute("SET " + e.getKey() + " = " + PgSession.literal(e.getValue()));
-        }
         st.execute(post.preamble);
       }
-      conns.add(c);
     }
     this.phase = spec.progress.phase("indexes", post.perTable.values().stream().mapToInt(List::size).sum());
-    this.running = spec.pool.start(conns, "index", this::loop);
+    this.running = spec.pool.start(sessions, "index", this::loop);
   }
 
   private void loop(Connection c) throws InterruptedException {

@@ -79,11 +79,15 @@ public final class PgSession {
     p.setProperty("defaultRowFetchSize", "1000");
     try {
       Connection c = DriverManager.getConnection(url.jdbcUrl(), p);
+      // Every SET in one round trip (pgjdbc sends a multi-statement string's queries with one Sync): a run opens
+      // up to 2 x jobs + 2 sessions, and to a database across the internet each round trip counts.
+      StringBuilder sets = new StringBuilder();
+      for (Map.Entry<String, String> e : SETTINGS.entrySet()) {
+        sets.append("SET ").append(e.getKey()).append(" = ").append(literal(e.getValue())).append("; ");
+      }
+      if (side == Side.SOURCE) sets.append("SET default_transaction_read_only = on");
       try (Statement st = c.createStatement()) {
-        for (Map.Entry<String, String> e : SETTINGS.entrySet()) {
-          st.execute("SET " + e.getKey() + " = " + literal(e.getValue()));
-        }
-        if (side == Side.SOURCE) st.execute("SET default_transaction_read_only = on");
+        st.execute(sets.toString());
       }
       if (side == Side.SOURCE && !isReadOnly(c)) {
         c.close();

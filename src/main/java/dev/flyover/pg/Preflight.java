@@ -3,6 +3,7 @@ package dev.flyover.pg;
 import dev.flyover.UserError;
 import dev.flyover.pg.Catalog.Table;
 import dev.flyover.pg.PgSession.Side;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,8 +24,11 @@ final class Preflight {
   private Preflight() {}
 
   static void run(RunSpec.Builder s, UnaryOperator<String> inputName, Consumer<TargetGuard> proved) throws SQLException {
-    s.coordinator = s.stopper.track(PgSession.open(s.source, Side.SOURCE, s.sourceInput()));
-    s.targetAdmin = s.stopper.track(PgSession.open(s.target, Side.TARGET, s.targetInput()));
+    Beside.Both<Connection, Connection> sessions = Beside.run(
+        () -> s.stopper.track(PgSession.open(s.source, Side.SOURCE, s.sourceInput())),
+        () -> s.stopper.track(PgSession.open(s.target, Side.TARGET, s.targetInput())));
+    s.coordinator = sessions.first();
+    s.targetAdmin = sessions.second();
     // Before anything else: the target must not be the source (issue 9).
     TargetGuard guard = TargetGuard.prove(s.coordinator, s.targetAdmin, s.console, inputName, DatabaseTransfer.SOURCE_INPUT);
     proved.accept(guard);

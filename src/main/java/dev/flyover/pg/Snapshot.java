@@ -5,6 +5,7 @@ import dev.flyover.pg.WorkerPool.Worker;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 
 /**
  * Phase: snapshot. Everything the source is read for happens inside one snapshot ({@code pg_export_snapshot()} on
@@ -26,19 +27,33 @@ final class Snapshot {
     this.spec = spec;
   }
 
-  void openWorkers() throws SQLException {
-    for (int i = 0; i < spec.req.jobs(); i++) {
-      Connection s = spec.stopper.track(PgSession.open(spec.source, Side.SOURCE, spec.sourceInput()));
-      s.setAutoCommit(false);
-      s.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-      try (Statement st = s.createStatement()) {
-        st.execute("SET TRANSACTION SNAPSHOT " + PgSession.literal(spec.snapshot));
-      }
-      Connection t = spec.stopper.track(PgSession.open(spec.target, Side.TARGET, spec.targetInput()));
-      try (Statement st = t.createStatement()) {
-        st.execute("SET synchronous_commit = off");
-      }
-      spec.workers.add(new Worker(i, s, t));
+  /**
+   * Opens the workers' sessions, all side by side: each is a TCP connect, a TLS handshake and an authentication,
+   * round trips that need not wait for one another (one after the other, 6 took 0.23 s on loopback).
+   */
+  void openWorkers() throws InterruptedException {
+    int jobs = spec.req.jobs();
+    Connection[] sessions = new Connection[2 * jobs];
+    List<Integer> all = java.util.stream.IntStream.range(0, 2 * jobs).boxed().toList();
+    spec.pool.runOnEach(all, "connect", i -> sessions[i] = i < jobs ? openSource() : openTarget());
+    for (int i = 0; i < jobs; i++) spec.workers.add(new Worker(i, sessions[i], sessions[jobs + i]));
+  }
+
+  private Connection openSource() throws SQLException {
+    Connection s = spec.stopper.track(PgSession.open(spec.source, Side.SOURCE, spec.sourceInput()));
+    s.setAutoCommit(false);
+    s.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+    try (Statement st = s.createStatement()) {
+      st.execute("SET TRANSACTION SNAPSHOT " + PgSession.literal(spec.snapshot));
     }
+    return s;
+  }
+
+  private Connection openTarget() throws SQLException {
+    Connection t = spec.stopper.track(PgSession.open(spec.target, Side.TARGET, spec.targetInput()));
+    try (Statement st = t.createStatement()) {
+      st.execute("SET synchronous_commit = off");
+    }
+    return t;
   }
 }

@@ -77,31 +77,56 @@ public final class Tls {
   }
 
   /**
-   * {@code channel_binding=require} for the rest of the run when the server offers SCRAM channel binding, learnt
-   * from one probe connection that demands it (pgjdbc 42.7.8 refuses every other authentication then, including a
-   * downgrade to md5 or password: {@code ConnectionFactoryImpl} "Channel binding is required, but server requested
-   * ... authentication"). From then on JDBC ({@code channelBinding}) and pg_dump/pg_restore ({@code PGCHANNELBINDING},
-   * libpq 13+) demand it too, so a man in the middle who appears mid-run cannot downgrade the authentication. What
-   * the first connection meets cannot be checked this way: only {@code sslmode=verify-full} with {@code sslrootcert}
-   * verifies the server itself. A URL that sets channel_binding is left as it is; without TLS there is nothing to bind.
+   * {@link #forRun} for both sides, the two probes side by side (each is a TLS handshake, the JVM's first one
+   * included), printed in the order of one after the other. A target that is not probed (Fly's private network) is
+   * returned as it is.
    */
+  static Beside.Both<PgUrl, PgUrl> forRun(PgUrl source, String sourceInput, PgUrl target, String targetInput,
+      boolean probeTarget, Console console) {
+    Beside.Both<Pinned, Pinned> pinned = Beside.run(() -> pin(source, sourceInput),
+        () -> probeTarget ? pin(target, targetInput) : null);
+    String warning = weakModeWarning(source, sourceInput);
+    if (warning != null) console.warn(warning);
+    pinned.first().print(console);
+    if (!probeTarget) return new Beside.Both<>(pinned.first().url(), target);
+    warning = weakModeWarning(target, targetInput);
+    if (warning != null) console.warn(warning);
+    pinned.second().print(console);
+    return new Beside.Both<>(pinned.first().url(), pinned.second().url());
+  }
+
+  /** A probe's outcome: the URL to run with and what to say about it (each null when there is nothing to say). */
+  record Pinned(PgUrl url, String debug, String info) {
+    void print(Console console) {
+      if (debug != null) console.debug(debug);
+      if (info != null) console.info(info);
+    }
+  }
+
   public static PgUrl pinChannelBinding(PgUrl url, String inputName, Console console) {
-    if (url.params().containsKey("channel_binding") || !encrypts(url)) return url;
+    Pinned p = pin(url, inputName);
+    p.print(console);
+    return p.url();
+  }
+
+  /** {@link #pinChannelBinding} without printing: safe to run beside another probe. */
+  static Pinned pin(PgUrl url, String inputName) {
+    if (url.params().containsKey("channel_binding") || !encrypts(url)) return new Pinned(url, null, null);
     Properties p = url.jdbcProperties();
     p.setProperty("channelBinding", "require");
     p.setProperty("connectTimeout", p.getProperty("connectTimeout", "20"));
     p.setProperty("ApplicationName", "flyover");
     try (Connection c = DriverManager.getConnection(url.jdbcUrl(), p)) {
-      console.debug("the server at " + url.describe() + " (the " + inputName + ") uses SCRAM channel binding: required from now on");
-      return url.withParam("channel_binding", "require");
+      return new Pinned(url.withParam("channel_binding", "require"),
+          "the server at " + url.describe() + " (the " + inputName + ") uses SCRAM channel binding: required from now on", null);
     } catch (SQLException e) {
       String m = e.getMessage() == null ? "" : e.getMessage();
       if (m.contains("Channel binding") || m.contains("Channel Binding")) {
-        console.info("the server at " + url.describe() + " (the " + inputName + ") does not offer SCRAM channel binding:"
+        return new Pinned(url, null, "the server at " + url.describe() + " (the " + inputName + ") does not offer SCRAM channel binding:"
             + " the connection is encrypted, but the server is verified only with sslmode=verify-full and sslrootcert");
       }
       // Anything else (a wrong password, an unreachable host) is reported by the run's own connection.
-      return url;
+      return new Pinned(url, null, null);
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.flyover.release;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flyover.proc.Subprocess;
@@ -119,6 +120,47 @@ class ReleaseScriptsTest {
     Subprocess.Result r = launch(dir, link.toString(), "--version");
     assertEquals(0, r.exitCode(), r.stderrText());
     assertTrue(r.stdoutText().contains("[" + dir.toRealPath().resolve("flyover.jar") + "][--version]"), r.stdoutText());
+  }
+
+  @Test
+  void theLauncherMakesAClassDataArchiveOnceAndMapsItAfter() throws Exception {
+    Path dir = release("openjdk version \"17.0.15\" 2025-04-15");
+    Path cache = dir.resolve("cache");
+    Path archive = cache.resolve("flyover/flyover-java-17.0.15.jsa");
+    String jar = dir.toRealPath().resolve("flyover.jar").toString();
+    Map<String, String> env = Map.of("PATH", "/usr/bin:/bin", "JAVA_HOME", dir.resolve("jdk").toString(),
+        "XDG_CACHE_HOME", cache.toString());
+    String launcher = dir.resolve("flyover").toString();
+
+    // First run of a command: the archive is written at exit, under a temporary name (the stand-in java writes none).
+    Subprocess.Result r = run(dir, env, "/bin/sh", launcher, "database", "--jobs", "2");
+    assertEquals(0, r.exitCode(), r.stderrText());
+    assertTrue(r.stdoutText().startsWith("[-XX:TieredStopAtLevel=1][-XX:+UseSerialGC][-XX:-UsePerfData][-XX:ArchiveClassesAtExit="
+        + archive + "."), r.stdoutText());
+    assertTrue(r.stdoutText().strip().endsWith("][-Xlog:cds*=off][-jar][" + jar + "][database][--jobs][2]"), r.stdoutText());
+    assertFalse(Files.exists(archive));
+
+    // Once it exists, later runs map it.
+    Files.writeString(archive, "archive");
+    Files.setLastModifiedTime(archive, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+    r = run(dir, env, "/bin/sh", launcher, "database");
+    assertEquals("[-XX:TieredStopAtLevel=1][-XX:+UseSerialGC][-XX:-UsePerfData][-XX:SharedArchiveFile=" + archive
+        + "][-Xlog:cds*=off][-jar][" + jar + "][database]", r.stdoutText().strip());
+
+    // A newer jar (an upgrade) is archived again; --help and --version never make one.
+    Files.setLastModifiedTime(dir.resolve("flyover.jar"), java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 120_000));
+    r = run(dir, env, "/bin/sh", launcher, "database");
+    assertTrue(r.stdoutText().contains("[-XX:ArchiveClassesAtExit=" + archive + "."), r.stdoutText());
+    for (String help : List.of("--help", "--version", "-h")) {
+      r = run(dir, env, "/bin/sh", launcher, "database", help);
+      assertEquals("[-XX:TieredStopAtLevel=1][-XX:+UseSerialGC][-XX:-UsePerfData][-jar][" + jar + "][database][" + help + "]",
+          r.stdoutText().strip());
+    }
+    // FLYOVER_CDS=0 turns it off.
+    Map<String, String> off = new java.util.HashMap<>(env);
+    off.put("FLYOVER_CDS", "0");
+    r = run(dir, off, "/bin/sh", launcher, "database");
+    assertEquals("[-XX:TieredStopAtLevel=1][-XX:+UseSerialGC][-XX:-UsePerfData][-jar][" + jar + "][database]", r.stdoutText().strip());
   }
 
   @Test
