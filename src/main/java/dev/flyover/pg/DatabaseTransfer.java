@@ -118,19 +118,29 @@ public final class DatabaseTransfer {
     progress = progressFactory.apply(console);
     try {
       // TLS as the run will use it (issue 9, part 7): a weak sslmode warned of, channel binding pinned if offered.
-      Beside.Both<PgUrl, PgUrl> urls = Tls.forRun(req.source(), console.named(SOURCE_INPUT), req.target(),
+      // Each side's first session opens as its channel-binding probe (Tls.forRun), both at once.
+      Beside.Both<Tls.Pinned, Tls.Pinned> pinned = Tls.forRun(req.source(), console.named(SOURCE_INPUT), req.target(),
           console.named(TARGET_INPUT), !req.target().isFlyPrivate(), console);
-      PgUrl source = urls.first();
-      PgUrl target = urls.second();
+      PgUrl source = pinned.first().url();
+      PgUrl target = pinned.second().url();
+      java.sql.Connection sourceSession = pinned.first().session();
+      java.sql.Connection targetSession = pinned.second().session();
+      if (sourceSession != null) stopper.track(sourceSession);
+      if (targetSession != null) stopper.track(targetSession);
       if (target.needsFlyProxy() && env.get(ON_FLY_NETWORK).isEmpty()) {
         proxy = FlyProxy.start(env, console, req.flyApp(), req.flyToken(), target.host(), target.port());
         stopper.track(proxy);
         target = target.via("127.0.0.1", proxy.localPort());
+        // The run reaches the target through the proxy from here on.
+        if (targetSession != null) stopper.untrack(targetSession);
+        targetSession = null;
       }
       if (req.mode() == Mode.REMOTE) {
         // The local modes' preflight, from here, before anything runs on Fly (reachable, versions, extensions,
         // empty unless overwrite); its sessions are closed again so no snapshot is held while the machine copies.
         RunSpec.Builder check = setup(req, source, target, started);
+        check.coordinator = sourceSession;
+        check.targetAdmin = targetSession;
         Preflight.run(check, inputName, g -> guard = g);
         // The preflight includes the source != target proof (TargetGuard): refused before anything runs on Fly.
         stopper.untrack(check.coordinator);
@@ -145,6 +155,8 @@ public final class DatabaseTransfer {
         return new Run(lookForVerify(setup(req, source, target, started))).verifyOnly(remote);
       }
       RunSpec.Builder found = setup(req, source, target, started);
+      found.coordinator = sourceSession;
+      found.targetAdmin = targetSession;
       Preflight.run(found, inputName, g -> guard = g);
       Run run = new Run(found);
       touched = true;
@@ -334,7 +346,7 @@ public final class DatabaseTransfer {
         } finally {
           indexes.close();
         }
-        schema.restore(schemaFile, "post-data", req.jobs(), listFile);
+        schema.restorePostData(schemaFile, listFile, post, indexes.foreignKeysAdded());
         new MaterializedViews(this).refresh();
       } finally {
         Files.deleteIfExists(schemaFile);

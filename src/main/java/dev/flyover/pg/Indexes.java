@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.Comparator;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.PriorityBlockingQueue;
@@ -24,8 +25,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * one table's builds run side by side (a primary key or unique constraint as {@code CREATE UNIQUE INDEX}, then
  * {@code ADD CONSTRAINT … USING INDEX}, see {@link PostData.TwoStep}), so a table with a slow GIN index no longer
  * holds one session for all of its builds. When a table's last build is done its constraints are attached and it
- * is analyzed (after its indexes: expression indexes get their statistics from that ANALYZE). pg_restore cannot
- * overlap any of this with the copy; the rest of the post-data (foreign keys, triggers…) is left to it, afterwards.
+ * is analyzed (after its indexes: expression indexes get their statistics from that ANALYZE). A foreign key between
+ * two plain tables is added (and validated) as soon as both are finished, while the other tables still copy or
+ * build: it locks both (SHARE ROW EXCLUSIVE, which waits for a build or an ANALYZE on them), so not earlier. pg_restore
+ * cannot overlap any of this with the copy; the rest of the post-data (triggers, rules…) is left to it, afterwards.
  */
 final class Indexes implements AutoCloseable {
   /**
@@ -49,6 +52,11 @@ final class Indexes implements AutoCloseable {
   private final AtomicInteger analyzed = new AtomicInteger();
   private final Map<String, Table> tables = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> buildsLeft = new ConcurrentHashMap<>();
+  /** Tables whose builds and ANALYZE are done: a foreign key between two of them may be added. */
+  private final Set<String> finished = ConcurrentHashMap.newKeySet();
+  /** Foreign keys taken by a session (by dump ID), and those added. */
+  private final Set<Integer> fkTaken = ConcurrentHashMap.newKeySet();
+  private final Set<Integer> fkAdded = ConcurrentHashMap.newKeySet();
   private final WorkerPool.Running running;
   private final Progress.Phase phase;
 
@@ -115,14 +123,19 @@ final class Indexes implements AutoCloseable {
         } else {
           buildTogether(c, together);
         }
+        for (String t : together) tableFinished(c, t);
         continue;
       }
       if (u.entry() == null) {
         finishTable(c, u.table());
+        tableFinished(c, u.table());
         continue;
       }
       build(c, u.entry());
-      if (buildsLeft.get(u.table()).decrementAndGet() == 0) finishTable(c, u.table());
+      if (buildsLeft.get(u.table()).decrementAndGet() == 0) {
+        finishTable(c, u.table());
+        tableFinished(c, u.table());
+      }
     }
   }
 
@@ -203,6 +216,26 @@ final class Indexes implements AutoCloseable {
     analyze(c, table);
   }
 
+  /** The table is finished: each foreign key whose other table is finished too is added now, on this session. */
+  private void tableFinished(Connection c, String table) {
+    finished.add(table);
+    for (PostData.ForeignKey fk : post.foreignKeys) {
+      if (!fk.table().equals(table) && !fk.references().equals(table)) continue;
+      if (!finished.contains(fk.table()) || !finished.contains(fk.references())) continue;
+      if (!fkTaken.add(fk.entry().dumpId())) continue;
+      stopper.check();
+      long t0 = System.nanoTime();
+      execute(c, fk.entry().sql(), fk.entry());
+      fkAdded.add(fk.entry().dumpId());
+      console.debug(String.format(Locale.ROOT, "added %s %s in %.1fs", fk.entry().type(), fk.entry().name(), (System.nanoTime() - t0) / 1e9));
+    }
+  }
+
+  /** The dump IDs of the foreign keys added alongside (pg_restore skips them); complete after {@link #finish}. */
+  Set<Integer> foreignKeysAdded() {
+    return Set.copyOf(fkAdded);
+  }
+
   private void analyze(Connection c, String table) {
     try (Statement st = c.createStatement()) {
       st.execute("ANALYZE " + tables.get(table).qualified());
@@ -246,8 +279,9 @@ final class Indexes implements AutoCloseable {
     queue.add(END);
     running.join();
     phase.close();
-    console.info(String.format(Locale.ROOT, "%s built and %s analyzed alongside the copy (%.1fs after it)",
+    console.info(String.format(Locale.ROOT, "%s built, %s added and %s analyzed alongside the copy (%.1fs after it)",
         Progress.count(built.get(), "index or key constraint", "indexes and key constraints"),
+        Progress.count(fkAdded.size(), "foreign key", "foreign keys"),
         Progress.count(analyzed.get(), "table", "tables"), (System.nanoTime() - t0) / 1e9));
   }
 

@@ -15,10 +15,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The post-data section split in two: each table's own indexes and primary/unique/exclusion constraints, built as
- * soon as that table's rows are in (overlapping the copy of the others, as pg_restore cannot), and the rest (foreign
- * keys, triggers, rules, partition index attachments, materialized view refreshes…) left to {@code pg_restore -j}
- * afterwards, by TOC list. The SQL is pg_dump's own, read from {@code pg_restore --verbose --file}.
+ * The post-data section split in three: each table's own indexes and primary/unique/exclusion constraints, built as
+ * soon as that table's rows are in (overlapping the copy of the others, as pg_restore cannot); foreign keys between
+ * two plain tables, added as soon as both tables are finished; and the rest (triggers, rules, partition index
+ * attachments, materialized view refreshes, a foreign key that was not added alongside…) left to
+ * {@code pg_restore -j} afterwards, by TOC list. The SQL is pg_dump's own, read from {@code pg_restore --verbose --file}.
  *
  * <p>Entries are told apart by pg_dump's numbers, never by names: each starts at its {@code -- TOC entry <dumpId>
  * (class <catalog> OID <oid>)} line and is matched to its table by catalog and OID. Names cannot steer this: a name
@@ -54,14 +55,22 @@ final class PostData {
    */
   record TwoStep(String createIndex, String addConstraint, String dropIndex) {}
 
-  /** What the source's catalog says of one per-table index or constraint. */
-  record Info(String table, long cost, TwoStep twoStep) {}
+  /**
+   * What the source's catalog says of one per-table index or constraint, or (references set) of a foreign key from
+   * {@code table} to {@code references}.
+   */
+  record Info(String table, long cost, TwoStep twoStep, String references) {}
+
+  /** A foreign key between two plain tables (schema.name each; the same table for one that references itself). */
+  record ForeignKey(Entry entry, String table, String references) {}
 
   /** Session preamble (SET lines) that every entry runs after. */
   final String preamble;
   /** Per table (schema.name), the entries built right after its data. */
   final Map<String, List<Entry>> perTable = new LinkedHashMap<>();
   final Set<Integer> idsTaken = new HashSet<>();
+  /** Foreign keys that may be added alongside the copy, once both their tables are finished. */
+  final List<ForeignKey> foreignKeys = new ArrayList<>();
   /** False when the SQL did not match the archive's list: nothing is built per table then. */
   final boolean split;
 
@@ -116,9 +125,13 @@ final class PostData {
     for (Entry e : entries) {
       Info info = tableOf.get(new ObjectId(e.classId(), e.oid()));
       if (info == null) continue;
+      if (info.references() != null) {
+        pd.foreignKeys.add(new ForeignKey(e, info.table(), info.references()));
+        continue;
+      }
       // An entry that does more than add the constraint (CLUSTER ON, REPLICA IDENTITY) keeps pg_dump's SQL.
       if (info.twoStep() != null && (e.sql().contains("CLUSTER ON") || e.sql().contains("REPLICA IDENTITY"))) {
-        info = new Info(info.table(), info.cost(), null);
+        info = new Info(info.table(), info.cost(), null, null);
       }
       pd.perTable.computeIfAbsent(info.table(), k -> new ArrayList<>()).add(e.with(info));
       pd.idsTaken.add(e.dumpId());
@@ -131,14 +144,25 @@ final class PostData {
     return new Entry((int) id[0], id[1], id[2], n[0], n[1], n[2], body.toString(), 0, null);
   }
 
-  /** The TOC list for pg_restore -L: every post-data entry not already built per table, by dump ID. */
-  List<String> remainingList(List<String> tocLines) {
+  /**
+   * The TOC list for pg_restore -L: every post-data entry not already built per table nor in {@code alsoDone} (the
+   * foreign keys added alongside), by dump ID; null when no entry is left, so pg_restore need not run.
+   */
+  List<String> remainingList(List<String> tocLines, Set<Integer> alsoDone) {
     List<String> out = new ArrayList<>();
+    boolean left = false;
     for (String line : tocLines) {
       Matcher m = LIST_LINE.matcher(line);
-      out.add(m.matches() && idsTaken.contains(Integer.parseInt(m.group(1))) ? ";" + line : line);
+      if (!m.matches()) {
+        out.add(line);
+        continue;
+      }
+      int id = Integer.parseInt(m.group(1));
+      boolean done = idsTaken.contains(id) || alsoDone.contains(id);
+      left |= !done;
+      out.add(done ? ";" + line : line);
     }
-    return out;
+    return left ? out : null;
   }
 
   /** How much dearer a build is per byte of index than a btree's: GIN and GiST build entry by entry. */
@@ -153,8 +177,8 @@ final class PostData {
   /**
    * Which table each per-table index and constraint belongs to, by catalog and OID as the archive's TOC names
    * them, with the size of its index on the source (what its build will cost) and, for a primary key or unique
-   * constraint that allows it, its {@link TwoStep} form. Partitions and partitioned indexes are left to
-   * pg_restore, which orders their attachments.
+   * constraint that allows it, its {@link TwoStep} form; and which two tables each foreign key joins. Partitions and
+   * partitioned tables and indexes are left to pg_restore, which orders their attachments.
    */
   static Map<ObjectId, Info> tableOf(Connection source) throws SQLException {
     Map<ObjectId, Info> m = new HashMap<>();
@@ -168,7 +192,7 @@ final class PostData {
         + "   pg_catalog.unnest(i.indkey::pg_catalog.int2[])) x(coll, num)"
         + "   JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attnum = x.num WHERE x.coll <> a.attcollation)";
     String sql = "SELECT 'pg_catalog.pg_class'::regclass::oid::bigint, i.indexrelid::bigint, tn.nspname || '.' || t.relname,"
-        + " pg_catalog.pg_relation_size(i.indexrelid), am.amname, NULL, NULL, NULL"
+        + " pg_catalog.pg_relation_size(i.indexrelid), am.amname, NULL, NULL, NULL, NULL"
         + " FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid"
         + " JOIN pg_catalog.pg_am am ON am.oid = ic.relam"
         + " JOIN pg_catalog.pg_class t ON t.oid = i.indrelid"
@@ -184,18 +208,26 @@ final class PostData {
         + "   || ' USING INDEX ' || pg_catalog.quote_ident(ic.relname)"
         + "   || CASE WHEN c.condeferrable THEN ' DEFERRABLE' ELSE '' END"
         + "   || CASE WHEN c.condeferred THEN ' INITIALLY DEFERRED' ELSE '' END,"
-        + " 'DROP INDEX ' || pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(ic.relname)"
+        + " 'DROP INDEX ' || pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(ic.relname), NULL"
         + " FROM pg_catalog.pg_constraint c JOIN pg_catalog.pg_class t ON t.oid = c.conrelid"
         + " JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace"
         + " LEFT JOIN pg_catalog.pg_index i ON i.indexrelid = c.conindid"
         + " LEFT JOIN pg_catalog.pg_class ic ON ic.oid = c.conindid"
         + " LEFT JOIN pg_catalog.pg_am am ON am.oid = ic.relam"
-        + " WHERE c.contype IN ('p', 'u', 'x') AND t.relkind = 'r' AND NOT t.relispartition AND c.conparentid = 0";
+        + " WHERE c.contype IN ('p', 'u', 'x') AND t.relkind = 'r' AND NOT t.relispartition AND c.conparentid = 0"
+        + " UNION ALL"
+        + " SELECT 'pg_catalog.pg_constraint'::regclass::oid::bigint, c.oid::bigint, n.nspname || '.' || t.relname,"
+        + " 0, NULL, NULL, NULL, NULL, rn.nspname || '.' || r.relname"
+        + " FROM pg_catalog.pg_constraint c JOIN pg_catalog.pg_class t ON t.oid = c.conrelid"
+        + " JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace"
+        + " JOIN pg_catalog.pg_class r ON r.oid = c.confrelid JOIN pg_catalog.pg_namespace rn ON rn.oid = r.relnamespace"
+        + " WHERE c.contype = 'f' AND t.relkind = 'r' AND NOT t.relispartition AND r.relkind = 'r' AND NOT r.relispartition"
+        + " AND c.conparentid = 0";
     try (Statement st = source.createStatement(); ResultSet rs = st.executeQuery(sql)) {
       while (rs.next()) {
         long cost = Math.max(1, rs.getLong(4)) * weight(rs.getString(5));
         TwoStep two = rs.getString(6) == null ? null : new TwoStep(rs.getString(6), rs.getString(7), rs.getString(8));
-        m.put(new ObjectId(rs.getLong(1), rs.getLong(2)), new Info(rs.getString(3), cost, two));
+        m.put(new ObjectId(rs.getLong(1), rs.getLong(2)), new Info(rs.getString(3), cost, two, rs.getString(9)));
       }
     }
     return m;

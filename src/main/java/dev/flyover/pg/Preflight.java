@@ -24,9 +24,12 @@ final class Preflight {
   private Preflight() {}
 
   static void run(RunSpec.Builder s, UnaryOperator<String> inputName, Consumer<TargetGuard> proved) throws SQLException {
+    // Each side's session, unless its channel-binding probe already opened it (Tls.forRun); both at once.
+    Connection source = s.coordinator;
+    Connection target = s.targetAdmin;
     Beside.Both<Connection, Connection> sessions = Beside.run(
-        () -> s.stopper.track(PgSession.open(s.source, Side.SOURCE, s.sourceInput())),
-        () -> s.stopper.track(PgSession.open(s.target, Side.TARGET, s.targetInput())));
+        () -> source != null ? source : s.stopper.track(PgSession.open(s.source, Side.SOURCE, s.sourceInput())),
+        () -> target != null ? target : s.stopper.track(PgSession.open(s.target, Side.TARGET, s.targetInput())));
     s.coordinator = sessions.first();
     s.targetAdmin = sessions.second();
     // Before anything else: the target must not be the source (issue 9).

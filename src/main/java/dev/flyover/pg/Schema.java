@@ -39,7 +39,6 @@ final class Schema {
     }
     PostData pd = PostData.split(Files.readAllLines(sqlFile), Files.readAllLines(listFile), owners);
     if (!pd.split) spec.console.info("post-data: pg_restore's SQL did not match its list entry for entry, so pg_restore builds every index after the copy");
-    Files.write(listFile, pd.remainingList(Files.readAllLines(listFile)));
     return pd;
   }
 
@@ -54,6 +53,21 @@ final class Schema {
     if (r.exit() != 0) {
       throw new TransferFailure("pg_dump of the schema " + Tools.exitText(r.exit()) + " (" + Tools.lastError(r.stderr()) + ")", null);
     }
+  }
+
+  /**
+   * The post-data that was not built alongside the copy (by pg_restore, from {@code listFile}, pg_restore's own list
+   * of the section); nothing to run when every entry was.
+   */
+  void restorePostData(Path schemaFile, Path listFile, PostData post, java.util.Set<Integer> addedAlongside)
+      throws IOException, InterruptedException {
+    List<String> remaining = post.remainingList(Files.readAllLines(listFile), addedAlongside);
+    if (remaining == null) {
+      spec.console.info("post-data: every entry was built alongside the copy");
+      return;
+    }
+    Files.write(listFile, remaining);
+    restore(schemaFile, "post-data", spec.req.jobs(), listFile);
   }
 
   void restore(Path file, String section, int jobs, Path list) throws IOException, InterruptedException {

@@ -1,9 +1,9 @@
 package dev.flyover.pg;
 
+import dev.flyover.UserError;
 import dev.flyover.actions.Console;
+import dev.flyover.pg.PgSession.Side;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.util.Locale;
 import java.util.Properties;
 
@@ -77,56 +77,72 @@ public final class Tls {
   }
 
   /**
-   * {@link #forRun} for both sides, the two probes side by side (each is a TLS handshake, the JVM's first one
-   * included), printed in the order of one after the other. A target that is not probed (Fly's private network) is
-   * returned as it is.
+   * {@link #forRun} for both sides, as the run starts: each side's first session is opened demanding channel
+   * binding (so the probe is the session the run then uses: one connection, not two, each a TLS handshake and an
+   * authentication), both sides side by side, and what they found printed in the order of one after the other. A
+   * target that is not probed (Fly's private network, Managed Postgres through its proxy) is returned as it is, with
+   * no session. A session is null too when the probe failed for another reason: the run's own connection reports it.
    */
-  static Beside.Both<PgUrl, PgUrl> forRun(PgUrl source, String sourceInput, PgUrl target, String targetInput,
+  static Beside.Both<Pinned, Pinned> forRun(PgUrl source, String sourceInput, PgUrl target, String targetInput,
       boolean probeTarget, Console console) {
-    Beside.Both<Pinned, Pinned> pinned = Beside.run(() -> pin(source, sourceInput),
-        () -> probeTarget ? pin(target, targetInput) : null);
+    Beside.Both<Pinned, Pinned> pinned = Beside.run(() -> pin(source, sourceInput, Side.SOURCE),
+        () -> probeTarget ? pin(target, targetInput, Side.TARGET) : new Pinned(target, null, null, null));
     String warning = weakModeWarning(source, sourceInput);
     if (warning != null) console.warn(warning);
     pinned.first().print(console);
-    if (!probeTarget) return new Beside.Both<>(pinned.first().url(), target);
-    warning = weakModeWarning(target, targetInput);
-    if (warning != null) console.warn(warning);
-    pinned.second().print(console);
-    return new Beside.Both<>(pinned.first().url(), pinned.second().url());
+    if (probeTarget) {
+      warning = weakModeWarning(target, targetInput);
+      if (warning != null) console.warn(warning);
+      pinned.second().print(console);
+    }
+    return pinned;
   }
 
-  /** A probe's outcome: the URL to run with and what to say about it (each null when there is nothing to say). */
-  record Pinned(PgUrl url, String debug, String info) {
+  /**
+   * A probe's outcome: the URL to run with, what to say about it (each null when there is nothing to say), and the
+   * session it opened, when it opened one ({@link PgSession#open}'s, settings applied).
+   */
+  record Pinned(PgUrl url, String debug, String info, Connection session) {
     void print(Console console) {
       if (debug != null) console.debug(debug);
       if (info != null) console.info(info);
     }
   }
 
+  /**
+   * {@code channel_binding=require} for the rest of the run when the server offers SCRAM channel binding, learnt
+   * from a connection that demands it (pgjdbc 42.7.8 refuses every other authentication then, including a
+   * downgrade to md5 or password: {@code ConnectionFactoryImpl} "Channel binding is required, but server requested
+   * ... authentication"). From then on JDBC ({@code channelBinding}) and pg_dump/pg_restore ({@code PGCHANNELBINDING},
+   * libpq 13+) demand it too, so a man in the middle who appears mid-run cannot downgrade the authentication. What
+   * the first connection meets cannot be checked this way: only {@code sslmode=verify-full} with {@code sslrootcert}
+   * verifies the server itself. A URL that sets channel_binding is left as it is; without TLS there is nothing to bind.
+   */
   public static PgUrl pinChannelBinding(PgUrl url, String inputName, Console console) {
-    Pinned p = pin(url, inputName);
+    // Opened read-only, whichever side the URL is: it runs nothing but its settings and is closed.
+    Pinned p = pin(url, inputName, Side.SOURCE);
+    if (p.session() != null) Stopper.closeQuietly(p.session());
     p.print(console);
     return p.url();
   }
 
-  /** {@link #pinChannelBinding} without printing: safe to run beside another probe. */
-  static Pinned pin(PgUrl url, String inputName) {
-    if (url.params().containsKey("channel_binding") || !encrypts(url)) return new Pinned(url, null, null);
-    Properties p = url.jdbcProperties();
-    p.setProperty("channelBinding", "require");
-    p.setProperty("connectTimeout", p.getProperty("connectTimeout", "20"));
-    p.setProperty("ApplicationName", "flyover");
-    try (Connection c = DriverManager.getConnection(url.jdbcUrl(), p)) {
-      return new Pinned(url.withParam("channel_binding", "require"),
-          "the server at " + url.describe() + " (the " + inputName + ") uses SCRAM channel binding: required from now on", null);
-    } catch (SQLException e) {
-      String m = e.getMessage() == null ? "" : e.getMessage();
+  /** {@link #pinChannelBinding} without printing, keeping the session it opened: safe to run beside another probe. */
+  static Pinned pin(PgUrl url, String inputName, Side side) {
+    if (url.params().containsKey("channel_binding") || !encrypts(url)) return new Pinned(url, null, null, null);
+    PgUrl pinned = url.withParam("channel_binding", "require");
+    try {
+      Connection c = PgSession.open(pinned, side, inputName);
+      return new Pinned(pinned, "the server at " + url.describe() + " (the " + inputName
+          + ") uses SCRAM channel binding: required from now on", null, c);
+    } catch (UserError e) {
+      String m = e.getCause() == null || e.getCause().getMessage() == null ? "" : e.getCause().getMessage();
       if (m.contains("Channel binding") || m.contains("Channel Binding")) {
-        return new Pinned(url, null, "the server at " + url.describe() + " (the " + inputName + ") does not offer SCRAM channel binding:"
-            + " the connection is encrypted, but the server is verified only with sslmode=verify-full and sslrootcert");
+        return new Pinned(url, null, "the server at " + url.describe() + " (the " + inputName + ") does not offer SCRAM"
+            + " channel binding: the connection is encrypted, but the server is verified only with sslmode=verify-full"
+            + " and sslrootcert", null);
       }
       // Anything else (a wrong password, an unreachable host) is reported by the run's own connection.
-      return new Pinned(url, null, null);
+      return new Pinned(url, null, null, null);
     }
   }
 }

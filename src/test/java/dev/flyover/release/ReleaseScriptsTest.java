@@ -156,6 +156,12 @@ class ReleaseScriptsTest {
       assertEquals("[-XX:TieredStopAtLevel=1][-XX:+UseSerialGC][-XX:-UsePerfData][-jar][" + jar + "][database][" + help + "]",
           r.stdoutText().strip());
     }
+    // The JDK's release file, when there is one, names the version without starting a JVM.
+    Files.writeString(dir.resolve("jdk/release"), "IMPLEMENTOR=\"Test\"\nJAVA_VERSION=\"21.0.1\"\n");
+    r = run(dir, env, "/bin/sh", launcher, "database");
+    assertTrue(r.stdoutText().contains("[-XX:ArchiveClassesAtExit=" + cache.resolve("flyover/flyover-java-21.0.1.jsa") + "."),
+        r.stdoutText());
+    Files.delete(dir.resolve("jdk/release"));
     // FLYOVER_CDS=0 turns it off.
     Map<String, String> off = new java.util.HashMap<>(env);
     off.put("FLYOVER_CDS", "0");
