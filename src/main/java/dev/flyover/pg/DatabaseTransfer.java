@@ -311,8 +311,8 @@ public final class DatabaseTransfer {
         // The workers' sessions open while pg_dump reads the schema: each is round trips (TCP, TLS, authentication),
         // not work, and the copy needs them the moment the tables exist.
         java.util.concurrent.atomic.AtomicReference<List<java.sql.Connection>> indexSessions = new java.util.concurrent.atomic.AtomicReference<>();
-        WorkerPool.Running sessions = pool.start(List.of(true, false), "sessions", workers -> {
-          if (workers) {
+        WorkerPool.Running sessions = pool.start(List.of("workers", "index builds"), "sessions", which -> {
+          if (which.equals("workers")) {
             new Snapshot(this).openWorkers();
           } else {
             indexSessions.set(Indexes.openSessions(this));

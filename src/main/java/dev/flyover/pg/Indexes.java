@@ -69,12 +69,8 @@ final class Indexes implements AutoCloseable {
     List<Integer> all = java.util.stream.IntStream.range(0, sessions.length).boxed().toList();
     spec.pool.runOnEach(all, "index-session", i -> {
       Connection c = spec.stopper.track(PgSession.open(spec.target, Side.TARGET, spec.targetInput()));
-      StringBuilder sets = new StringBuilder();
-      for (Map.Entry<String, String> e : spec.targetSettings().entrySet()) {
-        sets.append("SET ").append(e.getKey()).append(" = ").append(PgSession.literal(e.getValue())).append("; ");
-      }
       try (Statement st = c.createStatement()) {
-        st.execute(sets.toString());
+        st.execute(PgSession.sets(spec.targetSettings()));
       }
       sessions[i] = c;
     });

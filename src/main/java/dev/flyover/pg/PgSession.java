@@ -79,15 +79,8 @@ public final class PgSession {
     p.setProperty("defaultRowFetchSize", "1000");
     try {
       Connection c = DriverManager.getConnection(url.jdbcUrl(), p);
-      // Every SET in one round trip (pgjdbc sends a multi-statement string's queries with one Sync): a run opens
-      // up to 2 x jobs + 2 sessions, and to a database across the internet each round trip counts.
-      StringBuilder sets = new StringBuilder();
-      for (Map.Entry<String, String> e : SETTINGS.entrySet()) {
-        sets.append("SET ").append(e.getKey()).append(" = ").append(literal(e.getValue())).append("; ");
-      }
-      if (side == Side.SOURCE) sets.append("SET default_transaction_read_only = on");
       try (Statement st = c.createStatement()) {
-        st.execute(sets.toString());
+        st.execute(sets(SETTINGS) + (side == Side.SOURCE ? "SET default_transaction_read_only = on" : ""));
       }
       if (side == Side.SOURCE && !isReadOnly(c)) {
         c.close();
@@ -135,6 +128,19 @@ public final class PgSession {
     String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     int nl = m.indexOf('\n');
     return (nl >= 0 ? m.substring(0, nl) : m).strip();
+  }
+
+  /**
+   * Settings as one string of {@code SET} statements, sent in one round trip (pgjdbc sends a multi-statement
+   * string's queries with one Sync): a run opens up to 3 x jobs + 2 sessions, and across the internet each round
+   * trip counts.
+   */
+  static String sets(Map<String, String> settings) {
+    StringBuilder sql = new StringBuilder();
+    for (Map.Entry<String, String> e : settings.entrySet()) {
+      sql.append("SET ").append(e.getKey()).append(" = ").append(literal(e.getValue())).append("; ");
+    }
+    return sql.toString();
   }
 
   /** A SQL string literal. */
