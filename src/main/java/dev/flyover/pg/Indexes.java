@@ -92,6 +92,17 @@ final class Indexes implements AutoCloseable {
   }
 
   private void loop(Connection c) throws InterruptedException {
+    try {
+      work(c);
+    } catch (RuntimeException | InterruptedException | Error e) {
+      // This session stops here; so do the others once the queue is done (the END this one may have taken from
+      // the queue while gathering small tables is given back), instead of waiting for work forever.
+      queue.add(END);
+      throw e;
+    }
+  }
+
+  private void work(Connection c) throws InterruptedException {
     Unit next = null;
     while (true) {
       Unit u = next != null ? next : queue.take();
