@@ -57,6 +57,8 @@ final class Indexes implements AutoCloseable {
   /** Foreign keys taken by a session (by dump ID), and those added. */
   private final Set<Integer> fkTaken = ConcurrentHashMap.newKeySet();
   private final Set<Integer> fkAdded = ConcurrentHashMap.newKeySet();
+  /** One monitor per table a foreign key is being added to (see {@link #tableFinished}). */
+  private final Map<String, Object> fkTables = new ConcurrentHashMap<>();
   private final WorkerPool.Running running;
   private final Progress.Phase phase;
 
@@ -232,7 +234,16 @@ final class Indexes implements AutoCloseable {
       if (!fkTaken.add(fk.entry().dumpId())) continue;
       stopper.check();
       long t0 = System.nanoTime();
-      execute(c, fk.entry().sql(), fk.entry());
+      // Two keys between the same tables (A to B and B to A) taken by two sessions at once would each hold one
+      // table and wait for the other: the server's deadlock check would fail one. So a key holds its tables here
+      // too, in name order; keys between other tables still run side by side.
+      String first = fk.table().compareTo(fk.references()) <= 0 ? fk.table() : fk.references();
+      String second = first.equals(fk.table()) ? fk.references() : fk.table();
+      synchronized (fkTables.computeIfAbsent(first, k -> new Object())) {
+        synchronized (fkTables.computeIfAbsent(second, k -> new Object())) {
+          execute(c, fk.entry().sql(), fk.entry());
+        }
+      }
       fkAdded.add(fk.entry().dumpId());
       console.debug(String.format(Locale.ROOT, "added %s %s in %.1fs", fk.entry().type(), fk.entry().name(), (System.nanoTime() - t0) / 1e9));
     }

@@ -81,6 +81,9 @@ class DatabaseTransferTest {
     assertTrue(r.verified(), log());
     assertIdentical(target);
     assertTrue(log().contains("pieces with 3 workers"), log());
+    // orders -> users, members -> teams, members -> members and teams -> members, each once both tables were in.
+    assertTrue(log().contains(", 4 foreign keys added and "), log());
+    assertTrue(log().contains("post-data restored in"), "the publication's table is left to pg_restore: " + log());
     assertTrue(r.tables().stream().anyMatch(t -> t.table().equals("public.orders") && t.sourceRows() == 20000 && t.match()));
     assertEquals(List.of("search_path", "statement_timeout", "work_mem (role " + TestDatabases.ROLE + ")"),
         r.settings());

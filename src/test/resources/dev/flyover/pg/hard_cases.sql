@@ -83,3 +83,11 @@ ANALYZE;
 COMMENT ON LARGE OBJECT 424242 IS 'report.pdf – ✓';
 CREATE PUBLICATION app_pub FOR TABLE orders;
 DO $$ BEGIN EXECUTE format('ALTER ROLE CURRENT_USER IN DATABASE %I SET work_mem = %L', current_database(), '12MB'); END $$;
+-- Foreign keys both ways between two tables and one to its own table: added alongside the copy, once both tables are
+-- finished, never two at once on one table (Indexes).
+CREATE TABLE teams (id int PRIMARY KEY, captain_id int);
+CREATE TABLE members (id int PRIMARY KEY, team_id int REFERENCES teams(id), mentor_id int REFERENCES members(id));
+ALTER TABLE teams ADD CONSTRAINT teams_captain_fk FOREIGN KEY (captain_id) REFERENCES members(id);
+INSERT INTO teams VALUES (1, NULL), (2, NULL);
+INSERT INTO members VALUES (1, 1, NULL), (2, 1, 1), (3, 2, 1);
+UPDATE teams SET captain_id = 2 WHERE id = 1;
