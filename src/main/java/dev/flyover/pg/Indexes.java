@@ -67,16 +67,13 @@ final class Indexes implements AutoCloseable {
    * a TLS handshake and an authentication), before the post-data is known: the run opens them with its workers'.
    */
   static List<Connection> openSessions(RunSpec spec) throws InterruptedException {
-    Connection[] sessions = new Connection[spec.req.jobs()];
-    List<Integer> all = java.util.stream.IntStream.range(0, sessions.length).boxed().toList();
-    spec.pool.runOnEach(all, "index-session", i -> {
+    return spec.pool.collect(spec.req.jobs(), "index-session", i -> {
       Connection c = spec.stopper.track(PgSession.open(spec.target, Side.TARGET, spec.targetInput()));
       try (Statement st = c.createStatement()) {
         st.execute(PgSession.sets(spec.targetSettings()));
       }
-      sessions[i] = c;
+      return c;
     });
-    return List.of(sessions);
   }
 
   /** Starts the builds on {@code sessions} (from {@link #openSessions}), ready for {@link #tableDone}. */

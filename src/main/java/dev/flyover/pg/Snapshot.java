@@ -33,10 +33,8 @@ final class Snapshot {
    */
   void openWorkers() throws InterruptedException {
     int jobs = spec.req.jobs();
-    Connection[] sessions = new Connection[2 * jobs];
-    List<Integer> all = java.util.stream.IntStream.range(0, 2 * jobs).boxed().toList();
-    spec.pool.runOnEach(all, "connect", i -> sessions[i] = i < jobs ? openSource() : openTarget());
-    for (int i = 0; i < jobs; i++) spec.workers.add(new Worker(i, sessions[i], sessions[jobs + i]));
+    List<Connection> sessions = spec.pool.collect(2 * jobs, "connect", i -> i < jobs ? openSource() : openTarget());
+    for (int i = 0; i < jobs; i++) spec.workers.add(new Worker(i, sessions.get(i), sessions.get(jobs + i)));
   }
 
   private Connection openSource() throws SQLException {

@@ -5,7 +5,6 @@ import dev.flyover.actions.Console;
 import dev.flyover.pg.PgSession.Side;
 import java.sql.Connection;
 import java.util.Locale;
-import java.util.Properties;
 
 /**
  * TLS defaults that cannot be silently downgraded, one place for both commands and for JDBC and the libpq tools.

@@ -32,6 +32,23 @@ final class WorkerPool {
     r.join();
   }
 
+  /** A job that makes the {@code i}-th of several results. */
+  interface Indexed<T> {
+    T make(int i) throws Exception;
+  }
+
+  /**
+   * Makes {@code count} results at the same time (e.g. sessions, whose opening is round trips, not work) and returns
+   * them in index order; the failure rule of {@link #runOnEach} applies.
+   */
+  <T> List<T> collect(int count, String name, Indexed<T> job) throws InterruptedException {
+    Object[] made = new Object[count];
+    runOnEach(java.util.stream.IntStream.range(0, count).boxed().toList(), name, i -> made[i] = job.make(i));
+    @SuppressWarnings("unchecked")
+    List<T> out = (List<T>) List.of(made);
+    return out;
+  }
+
   /** Starts the job once per item; {@link Running#join} waits and applies the failure rule. */
   <T> Running start(List<T> on, String name, Job<T> job) {
     Running r = new Running();
