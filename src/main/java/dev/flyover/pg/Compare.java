@@ -60,8 +60,8 @@ public final class Compare {
       Stopper stopper = new Stopper();
       List<Table> tables = Catalog.tables(source);
       Verification v = run(source, target, List.of(new Worker(0, source, target)), new WorkerPool(stopper), stopper, tables,
-          Catalog.extensionConfigTables(source), Catalog.extensionConfigSequences(source), TransferRequest.Verify.COUNTS,
-          Map.of(), Map.of(), progress);
+          Catalog.extensionConfigTables(source), Catalog.extensionConfigSequences(source),
+          new Tally(TransferRequest.Verify.COUNTS, Map.of(), Map.of()), progress);
       long rows = 0;
       for (TableResult t : v.tables()) if (!t.table().contains(" ")) rows += Math.max(0, t.sourceRows());
       return new Outcome(false, v.ok(), v.ok() ? "" : v.problems().get(0), tables.size(), rows);
@@ -78,15 +78,16 @@ public final class Compare {
 
   /**
    * Compares on the given workers (each a source session on the snapshot and a target session); {@code coordinator}
-   * and {@code target} are one more such pair for the catalog-wide checks. {@code copiedRows}/{@code copiedBytes}:
-   * what the copy counted, when there was one (else empty).
+   * and {@code target} are one more such pair for the catalog-wide checks. {@code tally}: what to compare with
+   * (the copy's own counts) and the tables already compared alongside the index builds, which are not counted again.
    */
   static Verification run(Connection coordinator, Connection target, List<Worker> workers, WorkerPool pool, Stopper stopper,
-      List<Table> tables, List<Table> configTables, List<Sequence> configSequences, TransferRequest.Verify verify,
-      Map<String, Long> copiedRows, Map<String, Long> copiedBytes, Progress progress) throws SQLException, InterruptedException {
+      List<Table> tables, List<Table> configTables, List<Sequence> configSequences, Tally tally, Progress progress)
+      throws SQLException, InterruptedException {
+    TransferRequest.Verify verify = tally.verify;
     List<Table> targetTables = Catalog.tables(target);
-    List<String> problems = Collections.synchronizedList(new ArrayList<>());
-    Map<String, TableResult> results = new ConcurrentHashMap<>();
+    List<String> problems = tally.problems;
+    Map<String, TableResult> results = tally.results;
     Set<String> targetNames = new HashSet<>();
     for (Table t : targetTables) targetNames.add(t.display());
     Set<String> sourceNames = new HashSet<>();
@@ -99,40 +100,16 @@ public final class Compare {
     }
     List<Table> compared = new ArrayList<>(tables);
     compared.addAll(configTables);
-    ConcurrentLinkedQueue<List<Table>> queue = new ConcurrentLinkedQueue<>(units(compared));
-    Progress.Phase phase = progress.phase(phaseName(verify), compared.size());
+    // Tables the tally already holds were compared alongside the index builds (see Alongside).
+    List<Table> left = compared.stream().filter(t -> !tally.results.containsKey(t.display())).toList();
+    ConcurrentLinkedQueue<List<Table>> queue = new ConcurrentLinkedQueue<>(units(left));
+    Progress.Phase phase = progress.phase(phaseName(tally.verify), left.size());
     pool.runOnEach(workers, "compare", w -> {
       List<Table> unit;
       while ((unit = queue.poll()) != null) {
         stopper.check();
-        for (Table t : unit) phase.begin(t.display());
         // Extension config tables exist on both sides by CREATE EXTENSION: they are counted whatever the lists say.
-        List<Table> onTarget = new ArrayList<>();
-        for (Table t : unit) if (t.extensionConfig() || targetNames.contains(t.display())) onTarget.add(t);
-        long[] sourceCounts = counts(w.source(), unit, "source");
-        long[] targetCounts = counts(w.target(), onTarget, "target");
-        for (int i = 0, j = 0; i < unit.size(); i++) {
-          Table t = unit.get(i);
-          long s = sourceCounts[i];
-          if (j >= onTarget.size() || onTarget.get(j) != t) {
-            results.put(t.display(), new TableResult(t.display(), s, -1, 0, false, "missing on target"));
-            phase.end(t.display());
-            continue;
-          }
-          long d = targetCounts[j++];
-          Long copied = copiedRows.get(t.display());
-          boolean match = s == d && (copied == null || copied == s);
-          String note = "";
-          if (match && verify == TransferRequest.Verify.CHECKSUMS) {
-            String hs = checksum(w.source(), t, "source");
-            String hd = checksum(w.target(), t, "target");
-            match = hs.equals(hd);
-            note = match ? "checksum " + hs.substring(0, 12) : "contents differ";
-          }
-          if (!match) problems.add(t.display() + (s != d ? " has " + s + " rows on the source but " + d + " on the target" : " differs: " + note));
-          results.put(t.display(), new TableResult(t.display(), s, d, copiedBytes.getOrDefault(t.display(), t.bytes()), match, note));
-          phase.end(t.display());
-        }
+        tally.compare(w, unit, t -> t.extensionConfig() || targetNames.contains(t.display()), phase);
       }
     });
     phase.close();
@@ -168,6 +145,121 @@ public final class Compare {
     List<TableResult> ordered = new ArrayList<>();
     for (Table t : compared) if (results.containsKey(t.display())) ordered.add(results.get(t.display()));
     return new Verification(ordered, problems.isEmpty(), List.copyOf(problems), userSequences.size(), largeObjects);
+  }
+
+  /**
+   * Table by table, what the comparison found so far: each table's result and every difference, filled from any
+   * number of workers. {@link #compare} is the one place a table is judged equal.
+   */
+  static final class Tally {
+    final TransferRequest.Verify verify;
+    private final Map<String, Long> copiedRows;
+    private final Map<String, Long> copiedBytes;
+    final Map<String, TableResult> results = new ConcurrentHashMap<>();
+    final List<String> problems = Collections.synchronizedList(new ArrayList<>());
+
+    /** {@code copiedRows}/{@code copiedBytes}: what the copy counted, when there was one (else empty). */
+    Tally(TransferRequest.Verify verify, Map<String, Long> copiedRows, Map<String, Long> copiedBytes) {
+      this.verify = verify;
+      this.copiedRows = copiedRows;
+      this.copiedBytes = copiedBytes;
+    }
+
+    /**
+     * Compares one unit ({@link #units}) on one worker: the exact counts on both sides, which must also be what the
+     * copy counted, and with checksums the contents. {@code onTarget}: whether the table exists on the target.
+     */
+    void compare(Worker w, List<Table> unit, java.util.function.Predicate<Table> onTarget, Progress.Phase phase) {
+      for (Table t : unit) phase.begin(t.display());
+      List<Table> there = new ArrayList<>();
+      for (Table t : unit) if (onTarget.test(t)) there.add(t);
+      long[] sourceCounts = counts(w.source(), unit, "source");
+      long[] targetCounts = counts(w.target(), there, "target");
+      for (int i = 0, j = 0; i < unit.size(); i++) {
+        Table t = unit.get(i);
+        long s = sourceCounts[i];
+        if (j >= there.size() || there.get(j) != t) {
+          results.put(t.display(), new TableResult(t.display(), s, -1, 0, false, "missing on target"));
+          phase.end(t.display());
+          continue;
+        }
+        long d = targetCounts[j++];
+        Long copied = copiedRows.get(t.display());
+        boolean match = s == d && (copied == null || copied == s);
+        String note = "";
+        if (match && verify == TransferRequest.Verify.CHECKSUMS) {
+          String hs = checksum(w.source(), t, "source");
+          String hd = checksum(w.target(), t, "target");
+          match = hs.equals(hd);
+          note = match ? "checksum " + hs.substring(0, 12) : "contents differ";
+        }
+        if (!match) problems.add(t.display() + (s != d ? " has " + s + " rows on the source but " + d + " on the target" : " differs: " + note));
+        results.put(t.display(), new TableResult(t.display(), s, d, copiedBytes.getOrDefault(t.display(), t.bytes()), match, note));
+        phase.end(t.display());
+      }
+    }
+  }
+
+  /**
+   * The comparison of each table as soon as it is final, while other tables' indexes are still being built: a
+   * table is final once its rows, builds and ANALYZE are done, since nothing later in the run writes rows (the
+   * rest of the post-data, privileges, settings and sequences do not). The copy's workers are idle by then, and
+   * with one big table's GIN build left the target has a core to spare: on the 1.4 GB benchmark the other tables
+   * were all counted before that build ended. Tables arrive through {@link #tableFinished} from the copy's start;
+   * the workers take them from {@link #start} (after the large objects, which use the same workers) to
+   * {@link #finish}, and {@link Compare#run} counts only what is left.
+   */
+  static final class Alongside implements AutoCloseable {
+    private static final List<Table> END = List.of();
+    private final java.util.concurrent.LinkedBlockingQueue<List<Table>> queue = new java.util.concurrent.LinkedBlockingQueue<>();
+    private final Tally tally;
+    private WorkerPool.Running running;
+    private Progress.Phase phase;
+
+    Alongside(Tally tally) {
+      this.tally = tally;
+    }
+
+    /** The table is final on the target (called from the index builds' sessions). */
+    void tableFinished(Table t) {
+      queue.add(List.of(t));
+    }
+
+    /** The workers start comparing: every table final so far, then each as it comes, in batches ({@link #units}). */
+    void start(WorkerPool pool, List<Worker> workers, Stopper stopper, Progress progress, int tables) {
+      phase = progress.phase(phaseName(tally.verify) + " alongside", tables);
+      running = pool.start(workers, "compare-alongside", w -> {
+        while (true) {
+          List<List<Table>> got = new ArrayList<>(List.of(queue.take()));
+          queue.drainTo(got);
+          boolean end = got.remove(END);
+          List<Table> ready = got.stream().flatMap(List::stream).toList();
+          for (List<Table> unit : units(ready)) {
+            stopper.check();
+            // Loaded by this run a moment ago, so on the target; a table that is not fails its count.
+            tally.compare(w, unit, t -> true, phase);
+          }
+          if (end) {
+            queue.add(END); // for the next worker
+            return;
+          }
+        }
+      });
+    }
+
+    /** Waits for the tables final so far to be compared (the builds are done) and returns the tally. */
+    Tally finish() throws InterruptedException {
+      queue.add(END);
+      if (running != null) running.join();
+      close();
+      return tally;
+    }
+
+    @Override
+    public void close() {
+      if (phase != null) phase.close();
+      queue.add(END);
+    }
   }
 
   /** How the log names this phase: by what it compares. */

@@ -334,17 +334,25 @@ public final class DatabaseTransfer {
           sessions.join();
         }
         PostData post = split.get();
-        Indexes indexes = new Indexes(this, post, indexSessions.get());
+        Compare.Alongside alongside = new Compare.Alongside(new Compare.Tally(req.verify(), copiedRows, copiedBytes));
+        Indexes indexes = new Indexes(this, post, indexSessions.get(), alongside::tableFinished);
         try {
           new TableData(this).copy(indexes);
           try (Progress.Phase p = progress.step("extension configuration data")) {
             copiedRows.putAll(ExtensionConfigData.copy(coordinator, targetAdmin, configTables, configSequences, console, stopper));
           }
           largeObjectCount = new LargeObjects(this).copy().objects();
+          // The workers are free now: they compare each final table while the last builds run.
+          alongside.start(pool, workers, stopper, progress, tables.size());
           indexes.finish();
           analyzedAlongside = true;
+          tally = alongside.finish();
+          int early = tally.results.size();
+          if (early > 0) console.info(Progress.count(early, "table", "tables") + " of " + tables.size() + " compared ("
+              + req.verify().label() + ") alongside the index builds");
         } finally {
           indexes.close();
+          alongside.close();
         }
         schema.restorePostData(schemaFile, listFile, post, indexes.foreignKeysAdded());
         new MaterializedViews(this).refresh();
@@ -380,7 +388,7 @@ public final class DatabaseTransfer {
     Compare.Verification verify() throws SQLException, InterruptedException {
       if (workers.isEmpty()) new Snapshot(this).openWorkers();
       Compare.Verification v = Compare.run(coordinator, targetAdmin, workers, pool, stopper, tables, configTables, configSequences,
-          req.verify(), copiedRows, copiedBytes, progress);
+          tally != null ? tally : new Compare.Tally(req.verify(), copiedRows, copiedBytes), progress);
       sequenceCount = v.sequences();
       largeObjectCount = v.largeObjects();
       return v;

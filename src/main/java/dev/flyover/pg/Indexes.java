@@ -61,6 +61,8 @@ final class Indexes implements AutoCloseable {
   private final Map<String, Object> fkTables = new ConcurrentHashMap<>();
   private final WorkerPool.Running running;
   private final Progress.Phase phase;
+  /** Told each table that is final: rows, builds and ANALYZE done (the comparison starts on it). */
+  private final java.util.function.Consumer<Table> onFinished;
 
   /**
    * Opens the builds' {@code jobs} target sessions with the restore's settings, side by side (each is a TCP connect,
@@ -76,9 +78,13 @@ final class Indexes implements AutoCloseable {
     });
   }
 
-  /** Starts the builds on {@code sessions} (from {@link #openSessions}), ready for {@link #tableDone}. */
-  Indexes(RunSpec spec, PostData post, List<Connection> sessions) throws SQLException {
+  /**
+   * Starts the builds on {@code sessions} (from {@link #openSessions}), ready for {@link #tableDone};
+   * {@code onFinished} hears of each table once it is final.
+   */
+  Indexes(RunSpec spec, PostData post, List<Connection> sessions, java.util.function.Consumer<Table> onFinished) throws SQLException {
     this.post = post;
+    this.onFinished = onFinished;
     this.stopper = spec.stopper;
     this.console = spec.console;
     for (Connection c : sessions) {
@@ -225,6 +231,7 @@ final class Indexes implements AutoCloseable {
   /** The table is finished: each foreign key whose other table is finished too is added now, on this session. */
   private void tableFinished(Connection c, String table) {
     finished.add(table);
+    onFinished.accept(tables.get(table));
     for (PostData.ForeignKey fk : post.foreignKeys) {
       if (!fk.table().equals(table) && !fk.references().equals(table)) continue;
       if (!finished.contains(fk.table()) || !finished.contains(fk.references())) continue;

@@ -70,6 +70,8 @@ class RunSpec extends RunSetup {
   final List<String> notCarried = new ArrayList<>();
   /** Whether the index phase analyzed every table alongside the copy (the analyze phase then does only parents). */
   boolean analyzedAlongside;
+  /** Tables already compared alongside the index builds (parallel mode); null before, or in other modes. */
+  Compare.Tally tally;
   /** The target-side session settings, worked out once ({@link #pgOptions}). */
   private final Map<String, String> targetOptions = new LinkedHashMap<>();
 
