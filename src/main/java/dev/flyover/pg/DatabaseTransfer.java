@@ -326,7 +326,7 @@ public final class DatabaseTransfer {
           WorkerPool.Running alongside = pool.start(List.of(schema), "post-data-split",
               s -> split.set(s.postData(schemaFile, sqlFile, listFile)));
           try {
-            schema.restore(schemaFile, "pre-data", 1, null);
+            schema.restorePreData(schemaFile);
           } finally {
             alongside.join();
           }

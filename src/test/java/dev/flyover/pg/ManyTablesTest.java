@@ -53,6 +53,8 @@ class ManyTablesTest {
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     TransferResult r = new DatabaseTransfer(Env.of(new HashMap<>(System.getenv())), new Console(log, log, false, false)).run(req);
     assertTrue(r.verified(), log.toString(StandardCharsets.UTF_8));
+    // 300 tables: the pre-data is split and restored by 2 pg_restore side by side.
+    assertTrue(log.toString(StandardCharsets.UTF_8).contains("pg_restore side by side)"), log.toString(StandardCharsets.UTF_8));
     // Every table is final before the builds end, so all were compared alongside them, in batches.
     assertTrue(log.toString(StandardCharsets.UTF_8).contains(TABLES + " tables of " + TABLES + " compared (counts) alongside the index builds"),
         log.toString(StandardCharsets.UTF_8));
