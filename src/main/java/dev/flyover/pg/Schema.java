@@ -28,18 +28,26 @@ final class Schema {
   /** pg_dump's post-data SQL, split into per-table index builds and a TOC list for the rest. */
   PostData postData(Path schemaFile, Path sqlFile, Path listFile) throws IOException, InterruptedException, SQLException {
     Map<PostData.ObjectId, PostData.Info> owners = PostData.tableOf(spec.coordinator);
-    // --verbose: each entry then starts with its "-- TOC entry <id> (class <c> OID <o>)" line (PostData).
-    Tools.Run sql = Tools.run(spec.stopper, List.of(spec.tools.pgRestore().toString(), "--section=post-data", "--verbose", "--no-owner",
-        "--no-acl", "--file=" + sqlFile, schemaFile.toString()), Tools.childEnv(spec.env, spec.target, Map.of()), l -> {});
-    Tools.Run list = Tools.run(spec.stopper, List.of(spec.tools.pgRestore().toString(), "--list", "--section=post-data",
-        "--file=" + listFile, schemaFile.toString()), Tools.childEnv(spec.env, spec.target, Map.of()), l -> {});
-    spec.stopper.check();
-    if (sql.exit() != 0 || list.exit() != 0) {
-      throw new TransferFailure("pg_restore could not read the schema archive (" + Tools.lastError(sql.stderr()) + ")", null);
-    }
+    Tools.Run failed = read(schemaFile, "post-data", sqlFile, listFile);
+    if (failed != null) throw new TransferFailure("pg_restore could not read the schema archive (" + Tools.lastError(failed.stderr()) + ")", null);
     PostData pd = PostData.split(Files.readAllLines(sqlFile), Files.readAllLines(listFile), owners);
     if (!pd.split) spec.console.info("post-data: pg_restore's SQL did not match its list entry for entry, so pg_restore builds every index after the copy");
     return pd;
+  }
+
+  /**
+   * One section of the archive read twice, side by side: pg_restore's SQL with {@code --verbose} (each entry then
+   * starts with its "-- TOC entry <id> (class <c> OID <o>)" line and its "-- Dependencies:" line) into {@code sql},
+   * and its {@code --list} into {@code list}. Returns the run that failed, or null.
+   */
+  private Tools.Run read(Path file, String section, Path sql, Path list) throws InterruptedException {
+    List<Tools.Run> runs = spec.pool.collect(2, "read-" + section, i -> Tools.run(spec.stopper, i == 0
+        ? List.of(spec.tools.pgRestore().toString(), "--section=" + section, "--verbose", "--no-owner", "--no-acl", "--file=" + sql, file.toString())
+        : List.of(spec.tools.pgRestore().toString(), "--list", "--section=" + section, "--file=" + list, file.toString()),
+        Tools.childEnv(spec.env, spec.target, Map.of()), l -> {}));
+    spec.stopper.check();
+    for (Tools.Run r : runs) if (r.exit() != 0) return r;
+    return null;
   }
 
   void dumpSchema(Path file) throws IOException, InterruptedException {
@@ -92,13 +100,7 @@ final class Schema {
       temp.add(sql);
       Path list = Files.createTempFile("flyover-pre-data", ".list", privateFile);
       temp.add(list);
-      // --verbose: each entry then starts with its "-- TOC entry" line and its "-- Dependencies:" line (PreData).
-      Tools.Run read = Tools.run(spec.stopper, List.of(spec.tools.pgRestore().toString(), "--section=pre-data", "--verbose",
-          "--no-owner", "--no-acl", "--file=" + sql, file.toString()), Tools.childEnv(spec.env, spec.target, Map.of()), l -> {});
-      Tools.Run listed = Tools.run(spec.stopper, List.of(spec.tools.pgRestore().toString(), "--list", "--section=pre-data",
-          "--file=" + list, file.toString()), Tools.childEnv(spec.env, spec.target, Map.of()), l -> {});
-      spec.stopper.check();
-      java.util.Optional<PreData.Plan> plan = read.exit() == 0 && listed.exit() == 0
+      java.util.Optional<PreData.Plan> plan = read(file, "pre-data", sql, list) == null
           ? PreData.plan(Files.readAllLines(sql), Files.readAllLines(list), spec.req.jobs(), min) : java.util.Optional.empty();
       if (plan.isEmpty()) {
         restore(file, "pre-data", 1, null);
