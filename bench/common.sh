@@ -60,7 +60,8 @@ run_flyover() {
   [ -z "${FLYOVER_LOG:-}" ] || cp "$work/flyover.out" "$FLYOVER_LOG"
 }
 
-median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+# A contender left out (CONTENDERS) has no times: its median is empty, not a failed pipeline under pipefail.
+median() { tr ' ' '\n' | { grep . || true; } | sort -n | awk 'NR {a[NR]=$1} END {if (NR) print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 declare -A times
 labels=()

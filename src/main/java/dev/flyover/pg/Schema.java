@@ -116,8 +116,9 @@ final class Schema {
         Files.write(p, part);
         parts.add(p);
       }
-      run(file, "pre-data", 1, first);
-      spec.pool.runOnEach(parts, "pre-data", p -> run(file, "pre-data", 1, p));
+      run(file, "pre-data", 1, first, "pre-data (schemas, types, functions)");
+      spec.pool.runOnEach(parts, "pre-data", p -> run(file, "pre-data", 1, p,
+          "pre-data (relations, part " + (parts.indexOf(p) + 1) + " of " + parts.size() + ")"));
       spec.console.info(String.format(Locale.ROOT, "pre-data restored in %.1fs (%s by %d pg_restore side by side)",
           (System.nanoTime() - t0) / 1e9, Progress.count(plan.get().relations(), "relation", "relations"), parts.size()));
     } finally {
@@ -127,19 +128,22 @@ final class Schema {
 
   void restore(Path file, String section, int jobs, Path list) throws IOException, InterruptedException {
     long t0 = System.nanoTime();
-    run(file, section, jobs, list);
+    run(file, section, jobs, list, section.equals("post-data") ? "post-data (foreign keys, triggers, remaining indexes)" : section);
     spec.console.info(String.format(Locale.ROOT, "%s restored in %.1fs", section, (System.nanoTime() - t0) / 1e9));
   }
 
-  /** One pg_restore of {@code section} (of the entries in {@code list}, when given); its errors read entry by entry. */
-  private void run(Path file, String section, int jobs, Path list) throws IOException, InterruptedException {
+  /**
+   * One pg_restore of {@code section} (of the entries in {@code list}, when given), its progress lines named
+   * {@code label}; its errors read entry by entry.
+   */
+  private void run(Path file, String section, int jobs, Path list, String label) throws IOException, InterruptedException {
     List<String> argv = new ArrayList<>(List.of(spec.tools.pgRestore().toString(), "--section=" + section, "--no-owner",
         "--no-acl", "--jobs=" + jobs, "--dbname=" + Tools.dbnameConninfo(spec.target.database())));
     if (list != null) argv.add("--use-list=" + list);
     argv.add(file.toString());
     Tools.Run r;
     // The post-data is where foreign keys are validated and pg_restore's remaining indexes built: minutes, on a big database.
-    try (Progress.Phase p = spec.progress.step(section.equals("post-data") ? "post-data (foreign keys, triggers, remaining indexes)" : section)) {
+    try (Progress.Phase p = spec.progress.step(label)) {
       r = Tools.run(spec.stopper, argv, Tools.childEnv(spec.env, spec.target, Map.of("PGOPTIONS", spec.pgOptions())),
           l -> spec.console.debug("pg_restore: " + l));
     }
