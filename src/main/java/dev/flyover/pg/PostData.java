@@ -28,10 +28,11 @@ import java.util.regex.Pattern;
  * whose names pg_dump sanitizes), in order, and on any difference nothing is split: pg_restore does it all.
  */
 final class PostData {
-  private static final Pattern TOC_ENTRY = Pattern.compile("^-- TOC entry (\\d+) \\(class (\\d+) OID (\\d+)\\)$");
+  /** pg_restore --verbose's first line of each entry, and a line of pg_restore --list (PreData reads both too). */
+  static final Pattern TOC_ENTRY = Pattern.compile("^-- TOC entry (\\d+) \\(class (\\d+) OID (\\d+)\\)$");
   private static final Pattern NAME = Pattern.compile("^-- Name: (.*); Type: (.*); Schema: (.*); Owner: (.*)$");
   private static final Pattern META = Pattern.compile("^\\\\(un)?restrict [A-Za-z0-9]+$");
-  private static final Pattern LIST_LINE = Pattern.compile("^(\\d+); \\d+ \\d+ .*$");
+  static final Pattern LIST_LINE = Pattern.compile("^(\\d+); \\d+ \\d+ .*$");
 
   /**
    * One TOC entry: its dump ID, the catalog object it creates, and pg_dump's SQL for it; for a per-table entry also

@@ -35,9 +35,7 @@ final class PreData {
   static final int MIN_RELATIONS = 100;
   /** {@code pg_class}'s OID: the catalog of tables, sequences, views, materialized views and foreign tables. */
   static final long PG_CLASS = 1259;
-  private static final Pattern TOC_ENTRY = Pattern.compile("^-- TOC entry (\\d+) \\(class (\\d+) OID (\\d+)\\)$");
   private static final Pattern DEPENDENCIES = Pattern.compile("^-- Dependencies: (\\d+(?: \\d+)*)$");
-  private static final Pattern LIST_LINE = Pattern.compile("^(\\d+); \\d+ \\d+ .*$");
 
   /** The restore order: {@code first} by one pg_restore, then each of {@code parts} by its own, side by side (list lines). */
   record Plan(List<String> first, List<List<String>> parts, int relations) {}
@@ -53,7 +51,7 @@ final class PreData {
     if (jobs < 2) return Optional.empty();
     LinkedHashMap<Integer, String> listed = new LinkedHashMap<>();
     for (String line : listLines) {
-      Matcher m = LIST_LINE.matcher(line);
+      Matcher m = PostData.LIST_LINE.matcher(line);
       if (m.matches()) listed.put(Integer.parseInt(m.group(1)), line);
     }
     List<Integer> parsed = new ArrayList<>();
@@ -61,7 +59,7 @@ final class PreData {
     Map<Integer, List<Integer>> deps = new HashMap<>();
     Integer last = null;
     for (String line : sqlLines) {
-      Matcher m = TOC_ENTRY.matcher(line);
+      Matcher m = PostData.TOC_ENTRY.matcher(line);
       if (m.matches()) {
         last = Integer.parseInt(m.group(1));
         parsed.add(last);
