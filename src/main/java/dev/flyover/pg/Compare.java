@@ -101,9 +101,9 @@ public final class Compare {
     List<Table> compared = new ArrayList<>(tables);
     compared.addAll(configTables);
     // Tables the tally already holds were compared alongside the index builds (see Alongside).
-    List<Table> left = compared.stream().filter(t -> !tally.results.containsKey(t.display())).toList();
+    List<Table> left = compared.stream().filter(t -> !results.containsKey(t.display())).toList();
     ConcurrentLinkedQueue<List<Table>> queue = new ConcurrentLinkedQueue<>(units(left));
-    Progress.Phase phase = progress.phase(phaseName(tally.verify), left.size());
+    Progress.Phase phase = progress.phase(phaseName(verify), left.size());
     pool.runOnEach(workers, "compare", w -> {
       List<Table> unit;
       while ((unit = queue.poll()) != null) {

@@ -11,7 +11,6 @@ import dev.flyover.pg.TransferRequest.Mode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -301,11 +300,9 @@ public final class DatabaseTransfer {
     // ---- parallel mode -------------------------------------------------------------------------------------
 
     void parallel() throws SQLException, IOException, InterruptedException {
-      java.nio.file.attribute.FileAttribute<?> privateFile =
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
-      Path schemaFile = Files.createTempFile("flyover-schema", ".dump", privateFile);
-      Path sqlFile = Files.createTempFile("flyover-post-data", ".sql", privateFile);
-      Path listFile = Files.createTempFile("flyover-post-data", ".list", privateFile);
+      Path schemaFile = Tools.privateTempFile("flyover-schema", ".dump");
+      Path sqlFile = Tools.privateTempFile("flyover-post-data", ".sql");
+      Path listFile = Tools.privateTempFile("flyover-post-data", ".list");
       try {
         Schema schema = new Schema(this);
         // The workers' sessions open while pg_dump reads the schema: each is round trips (TCP, TLS, authentication),
@@ -323,12 +320,12 @@ public final class DatabaseTransfer {
           schema.dumpSchema(schemaFile);
           // The post-data split only reads the archive (and the source's catalog on the coordinator, which the
           // pre-data restore does not use): it runs while pg_restore creates the tables.
-          WorkerPool.Running alongside = pool.start(List.of(schema), "post-data-split",
+          WorkerPool.Running splitting = pool.start(List.of(schema), "post-data-split",
               s -> split.set(s.postData(schemaFile, sqlFile, listFile)));
           try {
             schema.restorePreData(schemaFile);
           } finally {
-            alongside.join();
+            splitting.join();
           }
         } finally {
           sessions.join();

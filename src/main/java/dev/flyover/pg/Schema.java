@@ -92,13 +92,11 @@ final class Schema {
       return;
     }
     long t0 = System.nanoTime();
-    java.nio.file.attribute.FileAttribute<?> privateFile =
-        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     List<Path> temp = new ArrayList<>();
     try {
-      Path sql = Files.createTempFile("flyover-pre-data", ".sql", privateFile);
+      Path sql = Tools.privateTempFile("flyover-pre-data", ".sql");
       temp.add(sql);
-      Path list = Files.createTempFile("flyover-pre-data", ".list", privateFile);
+      Path list = Tools.privateTempFile("flyover-pre-data", ".list");
       temp.add(list);
       java.util.Optional<PreData.Plan> plan = read(file, "pre-data", sql, list) == null
           ? PreData.plan(Files.readAllLines(sql), Files.readAllLines(list), spec.req.jobs(), min) : java.util.Optional.empty();
@@ -106,19 +104,19 @@ final class Schema {
         restore(file, "pre-data", 1, null);
         return;
       }
-      Path first = Files.createTempFile("flyover-pre-data-first", ".list", privateFile);
+      Path first = Tools.privateTempFile("flyover-pre-data-first", ".list");
       temp.add(first);
       Files.write(first, plan.get().first());
       List<Path> parts = new ArrayList<>();
       for (List<String> part : plan.get().parts()) {
-        Path p = Files.createTempFile("flyover-pre-data-part", ".list", privateFile);
+        Path p = Tools.privateTempFile("flyover-pre-data-part", ".list");
         temp.add(p);
         Files.write(p, part);
         parts.add(p);
       }
       run(file, "pre-data", 1, first, "pre-data (schemas, types, functions)");
-      spec.pool.runOnEach(parts, "pre-data", p -> run(file, "pre-data", 1, p,
-          "pre-data (relations, part " + (parts.indexOf(p) + 1) + " of " + parts.size() + ")"));
+      spec.pool.runOnEach(java.util.stream.IntStream.range(0, parts.size()).boxed().toList(), "pre-data", i -> run(file, "pre-data",
+          1, parts.get(i), "pre-data (relations, part " + (i + 1) + " of " + parts.size() + ")"));
       spec.console.info(String.format(Locale.ROOT, "pre-data restored in %.1fs (%s by %d pg_restore side by side)",
           (System.nanoTime() - t0) / 1e9, Progress.count(plan.get().relations(), "relation", "relations"), parts.size()));
     } finally {

@@ -37,6 +37,15 @@ final class Tools {
    * {@code \\} and {@code \'} escaped). Only the first dbname is expanded, so the one inside is taken literally.
    * Host, port, user and password still come from the libpq environment, never from argv.
    */
+  /**
+   * A new temp file only its owner can read or write: the run's schema archive, its SQL and TOC lists hold the
+   * source's definitions (function bodies, defaults), not for other users of the machine.
+   */
+  static java.nio.file.Path privateTempFile(String prefix, String suffix) throws IOException {
+    return java.nio.file.Files.createTempFile(prefix, suffix, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+  }
+
   static String dbnameConninfo(String database) {
     return "dbname='" + database.replace("\\", "\\\\").replace("'", "\\'") + "'";
   }
