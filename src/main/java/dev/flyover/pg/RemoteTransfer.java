@@ -165,6 +165,12 @@ final class RemoteTransfer {
         throw new DatabaseTransfer.TransferFailure(e.getMessage(), e);
       }
       Duration copy = Duration.ofNanos(System.nanoTime() - t0);
+      if (code != 0 && lastError == null) {
+        // The exit line is on the machine's stdout and its error on stderr, shipped as two streams, so the error may
+        // come after the exit line (seen in the flyctl double, which pumps them as Fly does, one entry per line):
+        // what the log holds is read once more before the failure is told.
+        for (Machines.LogLine l : fly.bufferedLogs(helper.name, id)) onEntry(l);
+      }
       if (code != 0) {
         throw new DatabaseTransfer.TransferFailure("the transfer on the Fly Machine " + id + " exited with status "
             + code + (lastError == null ? "" : " (" + lastError + ")"), null);
